@@ -1,0 +1,98 @@
+"""`python -m planner ...`: the same computations as the app, for batch work and scripts."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from planner.errors import PlannerError, UsageError
+from planner.i18n import DEFAULT_LANG, LANGS, fmt_int, fmt_pct, t
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports bad usage as one line (exit 2) in the user's language."""
+
+    lang = DEFAULT_LANG
+
+    def error(self, message: str):  # noqa: D401 - argparse hook
+        raise UsageError("err.usage", detail=message)
+
+
+def _lang_from(argv: list[str]) -> str:
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv):
+            return argv[i + 1] if argv[i + 1] in LANGS else DEFAULT_LANG
+        if a.startswith("--lang="):
+            value = a.split("=", 1)[1]
+            return value if value in LANGS else DEFAULT_LANG
+    return DEFAULT_LANG
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m planner", description="Lai Châu children's play-point planner")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    s = sub.add_parser("summary", help="facility targets and reach for a data package")
+    s.add_argument("--data", default=None, help="data package folder (default: bundled demo)")
+    s.add_argument("--radius-m", default="2000", help="reach radius in metres (default 2000)")
+    s.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+    d = sub.add_parser("demo", help="rebuild the Lai Châu demo data package")
+    d.add_argument("--out", required=True, help="folder to write the package to")
+    d.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
+    return parser
+
+
+def _summary(args) -> int:
+    from planner.coverage import check_radius
+    from planner.io import DEMO_DIR, read_package
+    from planner.summary import summarize
+
+    radius = check_radius(args.radius_m)
+    package = read_package(args.data or DEMO_DIR)
+    s = summarize(package, radius_m=radius)
+    if args.json:
+        out = s.to_json()
+        out["data"] = package.source
+        out["demo"] = package.is_demo
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    lang = args.lang
+    print(t("cli.summary_title", lang, source=package.name))
+    print(t("cli.radius_line", lang, radius=fmt_int(radius, lang), crs=s.reach.metric_crs))
+    for ind in (s.play_point, s.child_friendly, s.school_toilet, s.psych_support):
+        gaps = "; ".join(
+            t("card.target", lang, year=g.year, target=fmt_pct(float(g.target), lang))
+            + " — " + (t("card.met", lang) if g.met else str(g.needed))
+            for g in ind.gaps
+        )
+        print(f"- {t('indicator.' + ind.key, lang)}: {ind.achieved}/{ind.total} ({fmt_pct(float(ind.share), lang)}); {gaps}")
+    r = s.reach
+    share = r.children_within / r.children_total if r.children_total else 0.0
+    print("- " + t("card.reach", lang, radius=fmt_int(radius, lang)) + ": "
+          + t("card.reach_detail", lang, within=fmt_int(r.children_within, lang),
+              total=fmt_int(r.children_total, lang), share=fmt_pct(share, lang)))
+    if package.is_demo:
+        print(t("app.demo_note", lang))
+    return 0
+
+
+def _demo(args) -> int:
+    from planner.demo import write_demo
+
+    write_demo(Path(args.out))
+    print(t("cli.demo_written", args.lang, out=args.out))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _lang_from(argv)
+    try:
+        args = build_parser().parse_args(argv)
+        if getattr(args, "lang", DEFAULT_LANG) not in LANGS:
+            raise UsageError("err.lang", value=args.lang)
+        return {"summary": _summary, "demo": _demo}[args.command](args)
+    except PlannerError as exc:
+        print(exc.message(lang).replace("\n", " "), file=sys.stderr)
+        return 2

@@ -1,0 +1,214 @@
+"""Every user-facing string, in Vietnamese (default) and English."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from planner.errors import PlannerError, Problem
+
+LANGS = ("vi", "en")
+DEFAULT_LANG = "vi"
+
+# key: (Vietnamese, English). Placeholders use str.format names.
+TEXT: dict[str, tuple[str, str]] = {
+    # app shell
+    "app.title": ("Quy hoạch điểm vui chơi trẻ em — Lai Châu", "Children's play-point planner — Lai Châu"),
+    "app.language": ("Ngôn ngữ", "Language"),
+    "app.radius": ("Bán kính tiếp cận (m)", "Reach radius (m)"),
+    "app.radius_help": (
+        "Trẻ em sống trong bán kính này (đường chim bay) tính là được tiếp cận một điểm vui chơi.",
+        "Children living within this straight-line distance of a point count as reached.",
+    ),
+    "app.data_source": ("Nguồn dữ liệu", "Data source"),
+    "app.demo_note": (
+        "Dữ liệu minh họa: tên, mã, tâm và diện tích đơn vị hành chính là chính thức; ranh giới gần đúng; "
+        "dân số, trẻ em, cơ sở và thuộc tính xã là giả định. Không dùng cho quyết định thật.",
+        "Demo data: unit names, codes, centres and areas are official; boundaries are approximate; "
+        "population, children, facilities and commune attributes are illustrative. Not for real decisions.",
+    ),
+    "app.basemap": ("Hiện bản đồ nền (cần Internet)", "Show basemap tiles (needs internet)"),
+    "app.error_title": ("Không thể tiếp tục", "Cannot continue"),
+    "page.overview": ("Tổng quan", "Overview"),
+    # overview
+    "overview.heading": ("Tổng quan mục tiêu và bản đồ", "Targets and map"),
+    "overview.targets": ("Chỉ tiêu cơ sở vật chất (Chương trình hành động 28-CT/TW)", "Facility targets (Action Programme 28-CT/TW)"),
+    "overview.map": ("Bản đồ", "Map"),
+    "overview.table": ("Bảng theo xã", "Commune table"),
+    "overview.legacy_note": (
+        "Theo 106 xã cũ (trước 1/7/2025, cơ sở của chỉ tiêu 2025): {with_point}/{total} xã có điểm ({share}).",
+        "On the 106 pre-2025 communes (the base of the 2025 target): {with_point}/{total} with a point ({share}).",
+    ),
+    "card.current": ("Hiện tại", "Now"),
+    "card.target": ("Mục tiêu {year}: {target}", "{year} target: {target}"),
+    "card.met": ("đạt", "met"),
+    "card.gap_communes": ("thiếu {n} xã", "{n} communes short"),
+    "card.gap_schools": ("thiếu {n} trường", "{n} schools short"),
+    "card.reach": ("Trẻ em trong bán kính {radius} m", "Children within {radius} m"),
+    "card.reach_detail": ("{within} / {total} trẻ em ({share})", "{within} of {total} children ({share})"),
+    "indicator.play_point": ("Xã có điểm văn hóa, vui chơi cho trẻ em", "Communes with a play/culture point"),
+    "indicator.child_friendly": ("Xã phù hợp với trẻ em", "Child-friendly communes"),
+    "indicator.school_toilet": ("Điểm trường có công trình vệ sinh đạt chuẩn", "School sites with standard toilets"),
+    "indicator.psych_support": ("Trường có dịch vụ hỗ trợ tâm lý", "Schools with psychological support"),
+    "indicator.fraction": ("{num}/{den}", "{num} of {den}"),
+    # map
+    "map.communes": ("Xã, phường", "Communes"),
+    "map.has_point": ("Có điểm vui chơi/văn hóa", "Has a play/culture point"),
+    "map.no_point": ("Chưa có điểm", "No point yet"),
+    "map.play_points": ("Điểm vui chơi, văn hóa", "Play/culture points"),
+    "map.under_construction": ("Đang xây dựng", "Under construction"),
+    "map.schools": ("Trường, điểm trường", "Schools and satellite sites"),
+    "map.toilet_ok": ("Trường có vệ sinh đạt chuẩn", "School with standard toilet"),
+    "map.toilet_missing": ("Trường chưa có vệ sinh đạt chuẩn", "School without standard toilet"),
+    "map.villages": ("Thôn, bản (trẻ em)", "Villages (children)"),
+    "map.reach": ("Vùng trong bán kính", "Within radius"),
+    "map.legend": ("Chú giải", "Legend"),
+    # columns
+    "col.code": ("Mã", "Code"),
+    "col.name": ("Tên", "Name"),
+    "col.kind": ("Loại", "Kind"),
+    "col.population": ("Dân số", "Population"),
+    "col.children": ("Trẻ em (<16)", "Children (<16)"),
+    "col.children_within": ("Trẻ em trong bán kính", "Children within radius"),
+    "col.reach_share": ("Tỷ lệ tiếp cận", "Share reached"),
+    "col.points": ("Số điểm hiện có", "Existing points"),
+    "col.has_point": ("Có điểm", "Has point"),
+    "col.schools": ("Số điểm trường", "School sites"),
+    "col.schools_toilet": ("Có vệ sinh đạt chuẩn", "With standard toilet"),
+    "col.child_friendly": ("Phù hợp với trẻ em", "Child-friendly"),
+    "col.especially_difficult": ("ĐBKK", "Especially difficult"),
+    "col.poverty_rate": ("Tỷ lệ hộ nghèo", "Poverty rate"),
+    "col.ethnic_minority_share": ("Tỷ lệ DTTS", "Ethnic-minority share"),
+    "col.level": ("Cấp học", "Level"),
+    "col.status": ("Trạng thái", "Status"),
+    "yes": ("Có", "Yes"),
+    "no": ("Không", "No"),
+    # values
+    "kind.xã": ("Xã", "Commune"),
+    "kind.phường": ("Phường", "Ward"),
+    "kind.thị trấn": ("Thị trấn", "Township"),
+    "level.mam_non": ("Mầm non", "Kindergarten"),
+    "level.tieu_hoc": ("Tiểu học", "Primary"),
+    "level.thcs": ("THCS", "Lower secondary"),
+    "level.th_thcs": ("TH&THCS", "Primary & lower secondary"),
+    "level.thpt": ("THPT", "Upper secondary"),
+    "status.existing": ("Đang hoạt động", "Existing"),
+    "status.under_construction": ("Đang xây dựng", "Under construction"),
+    "point_kind.play_area": ("Khu vui chơi", "Play area"),
+    "point_kind.culture_point": ("Điểm văn hóa", "Culture point"),
+    # CLI
+    "cli.summary_title": ("Tóm tắt — {source}", "Summary — {source}"),
+    "cli.demo_written": ("Đã ghi gói dữ liệu minh họa vào {out}", "Demo data package written to {out}"),
+    "cli.radius_line": ("Bán kính tiếp cận: {radius} m (hệ tọa độ {crs})", "Reach radius: {radius} m (CRS {crs})"),
+    # errors
+    "err.usage": ("Lỗi cú pháp: {detail}", "Usage error: {detail}"),
+    "err.radius": ("Bán kính phải là số dương (mét), nhận được: {value}", "The radius must be a positive number of metres; got: {value}"),
+    "err.lang": ("Ngôn ngữ không hỗ trợ: {value}; dùng vi hoặc en", "Unsupported language: {value}; use vi or en"),
+    "err.package": (
+        "Gói dữ liệu tại {path} có {n} lỗi: {details}",
+        "The data package at {path} has {n} problem(s): {details}",
+    ),
+    "err.no_folder": (
+        "Không tìm thấy thư mục dữ liệu {path}. Hãy chỉ tới thư mục chứa boundaries/ và facilities/.",
+        "Data folder {path} not found. Point to the folder that holds boundaries/ and facilities/.",
+    ),
+    "err.out_exists": ("Không ghi được vào {path}: {detail}", "Cannot write to {path}: {detail}"),
+    "prob.missing_file": (
+        "thiếu tệp {file}; các tệp hiện có: {present}",
+        "file {file} is missing; files present: {present}",
+    ),
+    "prob.unreadable": ("không đọc được tệp {file}: {detail}", "cannot read {file}: {detail}"),
+    "prob.missing_column": (
+        "{file}: thiếu cột '{column}'; các cột hiện có: {present}. Hãy đổi tên một cột thành '{column}'.",
+        "{file}: column '{column}' not found; columns present: {present}. Rename one of them to '{column}'.",
+    ),
+    "prob.wrong_type": (
+        "{file}: cột '{column}' phải là {expected}, nhưng đang là {found}{example}",
+        "{file}: column '{column}' must be {expected} but holds {found}{example}",
+    ),
+    "prob.empty_values": (
+        "{file}: cột '{column}' trống ở {n} dòng (ví dụ dòng {rows})",
+        "{file}: column '{column}' is empty in {n} row(s) (e.g. rows {rows})",
+    ),
+    "prob.not_allowed": (
+        "{file}: cột '{column}' có giá trị không hợp lệ {values}; cho phép: {allowed}",
+        "{file}: column '{column}' has values {values} not in {allowed}",
+    ),
+    "prob.out_of_range": (
+        "{file}: cột '{column}' có giá trị ngoài khoảng [{minimum}, {maximum}] ở {n} dòng (ví dụ dòng {rows})",
+        "{file}: column '{column}' is outside [{minimum}, {maximum}] in {n} row(s) (e.g. rows {rows})",
+    ),
+    "prob.duplicate": (
+        "{file}: cột '{column}' có giá trị trùng {values}; mỗi giá trị phải là duy nhất",
+        "{file}: column '{column}' has duplicate values {values}; each must be unique",
+    ),
+    "prob.geometry": (
+        "{file}: hình học phải là {expected}; {n} dòng khác loại hoặc trống (ví dụ dòng {rows})",
+        "{file}: geometry must be {expected}; {n} row(s) are another type or empty (e.g. rows {rows})",
+    ),
+    "prob.invalid_polygon": (
+        "{file}: {n} vùng không hợp lệ (tự cắt…), ví dụ dòng {rows}",
+        "{file}: {n} invalid polygon(s) (self-intersection…), e.g. rows {rows}",
+    ),
+    "prob.crs": (
+        "{file}: hệ tọa độ phải là EPSG:4326 (kinh độ/vĩ độ), đang là {found}",
+        "{file}: the CRS must be EPSG:4326 (longitude/latitude), found {found}",
+    ),
+    "prob.unknown_commune": (
+        "{file}: mã xã {values} không có trong communes.geojson",
+        "{file}: commune codes {values} are not in communes.geojson",
+    ),
+    "prob.children_gt_population": (
+        "{file}: số trẻ em lớn hơn dân số ở {n} dòng (ví dụ dòng {rows})",
+        "{file}: children exceed population in {n} row(s) (e.g. rows {rows})",
+    ),
+    "prob.village_sum": (
+        "dân số/trẻ em của {n} xã khác tổng các thôn bản (ví dụ {values}); số liệu xã được dùng cho bảng, thôn bản cho tiếp cận",
+        "population/children of {n} commune(s) differ from their villages' sums (e.g. {values}); commune figures are used in tables, villages for reach",
+    ),
+    "prob.empty_layer": ("{file}: không có dòng nào", "{file}: has no rows"),
+    "type.text": ("văn bản", "text"),
+    "type.integer": ("số nguyên", "whole numbers"),
+    "type.number": ("số", "numbers"),
+    "type.boolean": ("đúng/sai (true/false)", "true/false"),
+    "geom.polygon": ("vùng (Polygon)", "polygons"),
+    "geom.point": ("điểm (Point)", "points"),
+}
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **params) -> str:
+    """The text for `key` in `lang`, with `params` filled in; the key itself if unknown."""
+    pair = TEXT.get(key)
+    if pair is None:
+        return key
+    text = pair[1] if lang == "en" else pair[0]
+    return text.format(**params) if params else text
+
+
+def problem_text(problem: "Problem", lang: str = DEFAULT_LANG) -> str:
+    params = dict(problem.params)
+    for name in ("expected",):
+        if name in params:
+            params[name] = t(f"type.{params[name]}", lang)
+    if problem.key == "prob.geometry":
+        params["expected"] = t(f"geom.{problem.params['expected']}", lang)
+    return t(problem.key, lang, **params)
+
+
+def error_text(error: "PlannerError", lang: str = DEFAULT_LANG) -> str:
+    params = dict(error.params)
+    if error.problems:
+        params["n"] = len(error.problems)
+        params["details"] = "; ".join(p.message(lang) for p in error.problems)
+    return t(error.key, lang, **params)
+
+
+def fmt_int(value: int | float, lang: str = DEFAULT_LANG) -> str:
+    """12345 -> '12.345' (vi) or '12,345' (en)."""
+    text = f"{int(round(value)):,}"
+    return text.replace(",", ".") if lang == "vi" else text
+
+
+def fmt_pct(value: float, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
+    """0.2368 -> '23,7%' (vi) or '23.7%' (en)."""
+    text = f"{value * 100:.{digits}f}%"
+    return text.replace(".", ",") if lang == "vi" else text

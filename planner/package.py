@@ -1,0 +1,35 @@
+"""The data package as the computations see it: checked layers plus where they came from."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+
+from planner.errors import Problem
+
+
+@dataclass(frozen=True)
+class DataPackage:
+    """Checked layers in EPSG:4326. Optional layers are None when the package lacks them.
+
+    Treat the frames as read-only: one package is shared by every session of the app.
+    """
+
+    communes: gpd.GeoDataFrame
+    villages: gpd.GeoDataFrame
+    play_points: gpd.GeoDataFrame
+    schools: gpd.GeoDataFrame
+    toilets: gpd.GeoDataFrame | None = None
+    candidate_sites: gpd.GeoDataFrame | None = None
+    communes_2024: gpd.GeoDataFrame | None = None
+    manifest: dict = field(default_factory=dict)
+    source: str = ""
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def is_demo(self) -> bool:
+        return bool(self.manifest.get("demo", False))
+
+    @property
+    def name(self) -> str:
+        return str(self.manifest.get("name") or self.source)
