@@ -116,7 +116,7 @@ def _cross_checks(frames: dict[str, gpd.GeoDataFrame | None]) -> list[Problem]:
             f = LAYER_BY_NAME[name].path
             out.append(Problem("prob.children_gt_population", dict(file=f, n=int(over.sum()), rows=_rows(over)), layer=name, column="children"))
     sums = frames["villages"].groupby("commune_code")[["population", "children"]].sum()
-    joined = communes.set_index("code")[["population", "children"]].join(sums, rsuffix="_v").fillna(0)
+    joined = communes.set_index("code")[["population", "children"]].join(sums.rename(columns=lambda c: f"{c}_v")).fillna(0)
     differ = joined[(joined["population"] != joined["population_v"]) | (joined["children"] != joined["children_v"])]
     if not differ.empty:
         out.append(Problem("prob.village_sum", dict(n=len(differ), values=_values(differ.index)), layer="communes", severity="warning"))

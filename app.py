@@ -1,0 +1,38 @@
+"""Streamlit entry point: settings in the sidebar, pages from views/. Run: streamlit run app.py"""
+import streamlit as st
+
+from planner.errors import PlannerError
+from planner.i18n import LANGS
+from ui.state import lang, map_assets, package, tr
+
+st.set_page_config(page_title="Lai Châu — play-point planner", page_icon="🧒", layout="wide")
+
+st.session_state.setdefault("lang", "vi")
+st.session_state.setdefault("radius_m", 2000)
+
+with st.sidebar:
+    st.radio(
+        "Ngôn ngữ / Language", LANGS, key="lang", horizontal=True,
+        format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
+    )
+    st.number_input(
+        tr("app.radius"), min_value=100, max_value=20_000, step=100, key="radius_m",
+        help=tr("app.radius_help"),
+    )
+    st.toggle(tr("app.basemap"), key="basemap", value=False)
+
+pages = st.navigation([st.Page("views/overview.py", title=tr("page.overview"), icon="🗺️", default=True)])
+
+try:
+    map_assets()
+    pkg = package()
+except PlannerError as exc:
+    st.error(f"**{tr('app.error_title')}**: {exc.message(lang())}")
+    st.stop()
+
+with st.sidebar:
+    st.caption(f"{tr('app.data_source')}: {pkg.name}")
+    if pkg.is_demo:
+        st.warning(tr("app.demo_note"))
+
+pages.run()

@@ -1,0 +1,164 @@
+"""Folium maps (the only module that imports folium). Works offline: Leaflet comes from the app.
+
+The caller passes `assets_url`, where the app serves Leaflet (see `planner.io.publish_map_assets`);
+no other script or stylesheet is referenced, and basemap tiles are off unless asked for.
+"""
+from __future__ import annotations
+
+import html
+
+import folium
+import geopandas as gpd
+import numpy as np
+
+from planner.i18n import fmt_int, fmt_pct, t
+from planner.package import DataPackage
+from planner.summary import Summary
+
+LOCAL_ASSETS_URL = "/app/static/leaflet"
+COLOURS = {
+    "has_point": "#1a9850",
+    "no_point": "#f46d43",
+    "existing": "#6a1b9a",
+    "under_construction": "#ab47bc",
+    "toilet_ok": "#1565c0",
+    "toilet_missing": "#d32f2f",
+    "village": "#795548",
+    "reach": "#6a1b9a",
+}
+
+
+def _offline(m: folium.Map, assets_url: str) -> folium.Map:
+    """Point the map at the app's own Leaflet and drop every CDN asset folium would add."""
+    m.default_js = [("leaflet", f"{assets_url}/leaflet.js")]
+    m.default_css = [("leaflet_css", f"{assets_url}/leaflet.css")]
+    return m
+
+
+def _points_layer(gdf: gpd.GeoDataFrame, props: dict, *, name: str, colour_of, radius_px, tooltip_fields, aliases, show=True) -> folium.GeoJson:
+    data = gpd.GeoDataFrame(props, geometry=gdf.geometry.to_numpy(), crs=gdf.crs)
+    data["_colour"] = [colour_of(i) for i in range(len(data))]
+    data["_r"] = [radius_px(i) for i in range(len(data))]
+    return folium.GeoJson(
+        data.to_json(drop_id=True),
+        name=name,
+        show=show,
+        marker=folium.CircleMarker(radius=4, weight=1, fill=True, fill_opacity=0.85),
+        style_function=lambda f: {
+            "color": "#ffffff", "weight": 1, "fillColor": f["properties"]["_colour"],
+            "radius": f["properties"]["_r"], "fillOpacity": 0.9,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, aliases=aliases),
+    )
+
+
+def _legend(lang: str) -> str:
+    rows = [
+        (COLOURS["has_point"], "square", t("map.has_point", lang)),
+        (COLOURS["no_point"], "square", t("map.no_point", lang)),
+        (COLOURS["existing"], "circle", t("map.play_points", lang)),
+        (COLOURS["under_construction"], "circle", t("map.under_construction", lang)),
+        (COLOURS["toilet_ok"], "circle", t("map.toilet_ok", lang)),
+        (COLOURS["toilet_missing"], "circle", t("map.toilet_missing", lang)),
+        (COLOURS["village"], "circle", t("map.villages", lang)),
+    ]
+    items = "".join(
+        f'<div><span style="display:inline-block;width:12px;height:12px;margin-right:6px;'
+        f'background:{c};border-radius:{"50%" if shape == "circle" else "2px"};opacity:.85"></span>{html.escape(label)}</div>'
+        for c, shape, label in rows
+    )
+    return (
+        '<div id="planner-legend" style="position:absolute;bottom:22px;right:10px;z-index:1000;background:rgba(255,255,255,.92);'
+        'padding:6px 8px;border-radius:4px;font:12px/1.5 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)">'
+        f"<b>{html.escape(t('map.legend', lang))}</b>{items}</div>"
+    )
+
+
+def overview_map(
+    package: DataPackage,
+    summary: Summary,
+    *,
+    lang: str = "vi",
+    assets_url: str = LOCAL_ASSETS_URL,
+    basemap: bool = False,
+) -> folium.Map:
+    """Communes shaded by whether they have a point, with points, schools, villages and reach."""
+    communes = package.communes
+    minx, miny, maxx, maxy = communes.total_bounds
+    m = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        zoom_start=9,
+        tiles="OpenStreetMap" if basemap else None,
+        control_scale=True,
+    )
+    _offline(m, assets_url)
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    table = summary.communes
+    yes, no = t("yes", lang), t("no", lang)
+    props = {
+        "code": communes["code"].to_numpy(),
+        "name": communes["name"].to_numpy(),
+        "population": [fmt_int(v, lang) for v in table["population"]],
+        "children": [fmt_int(v, lang) for v in table["children"]],
+        "points": table["points"].astype(int).to_numpy(),
+        "children_within": [fmt_int(v, lang) for v in table["children_within"]],
+        "reach_share": [fmt_pct(v, lang) for v in table["reach_share"]],
+        "schools_toilet": [f"{a}/{b}" for a, b in zip(table["schools_toilet"], table["schools"])],
+        "child_friendly": [yes if v else no for v in table["child_friendly"]],
+        "_fill": [COLOURS["has_point"] if v else COLOURS["no_point"] for v in table["has_point"]],
+    }
+    shapes = gpd.GeoDataFrame(props, geometry=communes.geometry.to_numpy(), crs=communes.crs)
+    fields = ["name", "code", "population", "children", "points", "children_within", "reach_share", "schools_toilet", "child_friendly"]
+    aliases = [t(f"col.{f}", lang) for f in ("name", "code", "population", "children", "points", "children_within", "reach_share", "schools_toilet", "child_friendly")]
+    folium.GeoJson(
+        shapes.to_json(drop_id=True),
+        name=t("map.communes", lang),
+        style_function=lambda f: {"fillColor": f["properties"]["_fill"], "color": "#37474f", "weight": 1, "fillOpacity": 0.45},
+        highlight_function=lambda f: {"weight": 3, "fillOpacity": 0.6},
+        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+        popup=folium.GeoJsonPopup(fields=fields, aliases=aliases),
+    ).add_to(m)
+
+    villages = package.villages
+    vc = villages["children"].to_numpy(dtype=float)
+    _points_layer(
+        villages, {"name": villages["name"].to_numpy(), "children": [fmt_int(v, lang) for v in vc]},
+        name=t("map.villages", lang), colour_of=lambda i: COLOURS["village"],
+        radius_px=lambda i: float(np.clip(np.sqrt(vc[i]) / 4.0, 1.5, 8.0)),
+        tooltip_fields=["name", "children"], aliases=[t("col.name", lang), t("col.children", lang)],
+    ).add_to(m)
+
+    schools = package.schools
+    ok = schools["has_standard_toilet"].to_numpy()
+    _points_layer(
+        schools,
+        {"name": schools["name"].to_numpy(), "level": [t(f"level.{v}", lang) for v in schools["level"]],
+         "toilet": [yes if v else no for v in ok]},
+        name=t("map.schools", lang),
+        colour_of=lambda i: COLOURS["toilet_ok"] if ok[i] else COLOURS["toilet_missing"],
+        radius_px=lambda i: 4.0,
+        tooltip_fields=["name", "level", "toilet"],
+        aliases=[t("col.name", lang), t("col.level", lang), t("col.schools_toilet", lang)],
+    ).add_to(m)
+
+    pts = package.play_points
+    status = pts["status"].to_numpy()
+    reach_group = folium.FeatureGroup(name=t("map.reach", lang))
+    for geom, st in zip(pts.geometry, status):
+        if st == "existing":
+            folium.Circle([geom.y, geom.x], radius=summary.radius_m, color=COLOURS["reach"], weight=1,
+                          fill=True, fill_opacity=0.08, interactive=False).add_to(reach_group)
+    reach_group.add_to(m)
+    _points_layer(
+        pts,
+        {"name": pts["name"].to_numpy(), "status": [t(f"status.{v}", lang) for v in status],
+         "kind": [t(f"point_kind.{v}", lang) for v in pts["kind"]]},
+        name=t("map.play_points", lang),
+        colour_of=lambda i: COLOURS[status[i]],
+        radius_px=lambda i: 8.0,
+        tooltip_fields=["name", "kind", "status"],
+        aliases=[t("col.name", lang), t("col.kind", lang), t("col.status", lang)],
+    ).add_to(m)
+    folium.LayerControl(collapsed=True).add_to(m)
+    m.get_root().html.add_child(folium.Element(_legend(lang)))
+    return m

@@ -1,0 +1,55 @@
+"""Session settings, cached data and error handling shared by every page."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from planner.i18n import DEFAULT_LANG, t
+from planner.io import DEMO_DIR, publish_map_assets, read_package
+from planner.package import DataPackage
+from planner.summary import DEFAULT_RADIUS_M, Summary, summarize
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+def lang() -> str:
+    return st.session_state.get("lang", DEFAULT_LANG)
+
+
+def tr(key: str, **params) -> str:
+    return t(key, lang(), **params)
+
+
+def radius_m() -> float:
+    return float(st.session_state.get("radius_m", DEFAULT_RADIUS_M))
+
+
+def data_dir() -> str:
+    return st.session_state.get("data_dir", str(DEMO_DIR))
+
+
+@st.cache_resource(show_spinner=False)
+def map_assets() -> str:
+    """Publish Leaflet into ./static once per server process."""
+    publish_map_assets(STATIC_DIR)
+    return "/app/static/leaflet"
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _package(path: str) -> DataPackage:
+    # One shared, read-only copy per server process, not one per session.
+    return read_package(path)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _summary(path: str, radius: float) -> Summary:
+    return summarize(_package(path), radius_m=radius)
+
+
+def package() -> DataPackage:
+    return _package(data_dir())
+
+
+def summary() -> Summary:
+    return _summary(data_dir(), radius_m())

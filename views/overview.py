@@ -1,0 +1,81 @@
+"""Overview: progress on the facility targets, the map and the commune table."""
+import streamlit as st
+from streamlit_folium import st_folium
+
+from planner.errors import PlannerError
+from planner.i18n import fmt_int, fmt_pct
+from planner.maps import overview_map
+from planner.targets import Indicator
+from ui.state import lang, map_assets, package, summary, tr
+
+L = lang()
+st.title(tr("app.title"))
+pkg = package()
+if pkg.is_demo:
+    st.info(tr("app.demo_note"), icon="ℹ️")
+try:
+    s = summary()
+except PlannerError as exc:
+    st.error(exc.message(L))
+    st.stop()
+
+
+def card(ind: Indicator, unit: str) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{tr(f'indicator.{ind.key}')}**")
+        st.metric(tr(f"indicator.{ind.key}"), fmt_pct(float(ind.share), L), label_visibility="collapsed")
+        st.caption(tr("indicator.fraction", num=fmt_int(ind.achieved, L), den=fmt_int(ind.total, L)))
+        for g in ind.gaps:
+            head = tr("card.target", year=g.year, target=fmt_pct(float(g.target), L))
+            tail = f":green[{tr('card.met')}]" if g.met else f":red[{tr(unit, n=fmt_int(g.needed, L))}]"
+            st.markdown(f"{head} — {tail}")
+
+
+st.subheader(tr("overview.targets"))
+cols = st.columns(5)
+with cols[0]:
+    card(s.play_point, "card.gap_communes")
+with cols[1]:
+    card(s.child_friendly, "card.gap_communes")
+with cols[2]:
+    card(s.school_toilet, "card.gap_schools")
+with cols[3]:
+    card(s.psych_support, "card.gap_schools")
+with cols[4]:
+    r = s.reach
+    share = r.children_within / r.children_total if r.children_total else 0.0
+    with st.container(border=True):
+        st.markdown(f"**{tr('card.reach', radius=fmt_int(s.radius_m, L))}**")
+        st.metric(tr("card.reach", radius=fmt_int(s.radius_m, L)), fmt_int(r.children_within, L), label_visibility="collapsed")
+        st.caption(tr("card.reach_detail", within=fmt_int(r.children_within, L), total=fmt_int(r.children_total, L), share=fmt_pct(share, L)))
+if s.legacy_total:
+    st.caption(tr("overview.legacy_note", with_point=s.legacy_with_point, total=s.legacy_total,
+                  share=fmt_pct(s.legacy_with_point / s.legacy_total, L)))
+
+st.subheader(tr("overview.map"))
+m = overview_map(pkg, s, lang=L, assets_url=map_assets(), basemap=bool(st.session_state.get("basemap")))
+st_folium(m, height=560, width=None, returned_objects=[], key=f"overview-map-{L}")
+
+st.subheader(tr("overview.table"))
+table = s.communes.reset_index()
+yes, no = tr("yes"), tr("no")
+view = table[["code", "name", "kind", "population", "children", "points", "children_within", "reach_share",
+              "schools", "schools_toilet", "child_friendly", "especially_difficult", "poverty_rate"]].copy()
+view["kind"] = [tr(f"kind.{k}") for k in view["kind"]]
+for col in ("child_friendly", "especially_difficult"):
+    view[col] = [yes if v else no for v in view[col]]
+view["reach_share"] = view["reach_share"] * 100
+view["poverty_rate"] = view["poverty_rate"] * 100
+st.dataframe(
+    view,
+    hide_index=True,
+    width="stretch",
+    column_config={
+        c: (st.column_config.NumberColumn(tr(f"col.{c}"), format="localized")
+        if c in ("population", "children", "children_within") else st.column_config.Column(tr(f"col.{c}")))
+        for c in view.columns if c not in ("reach_share", "poverty_rate")
+    } | {
+        "reach_share": st.column_config.NumberColumn(tr("col.reach_share"), format="%.1f%%"),
+        "poverty_rate": st.column_config.NumberColumn(tr("col.poverty_rate"), format="%.1f%%"),
+    },
+)
