@@ -68,7 +68,7 @@ def _legend(lang: str) -> str:
         for c, shape, label in rows
     )
     return (
-        '<div id="planner-legend" style="position:absolute;bottom:22px;right:10px;z-index:1000;background:rgba(255,255,255,.92);'
+        '<div id="planner-legend" style="position:absolute;bottom:52px;left:10px;z-index:1000;background:rgba(255,255,255,.92);'
         'padding:6px 8px;border-radius:4px;font:12px/1.5 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)">'
         f"<b>{html.escape(t('map.legend', lang))}</b>{items}</div>"
     )

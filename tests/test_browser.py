@@ -1,0 +1,113 @@
+"""The app in a real headless Chromium with every request to other hosts blocked.
+
+Needs Debian's `chromium` (scripts/test.sh installs it). Screenshots go to test-artifacts/.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("PLANNER_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+LOCAL = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    log = open(ARTIFACTS.mkdir(exist_ok=True) or ARTIFACTS / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start; see test-artifacts/streamlit.log")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture()
+def page(request):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (scripts/test.sh does)")
+    from playwright.sync_api import sync_playwright
+
+    external: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        context = browser.new_context(viewport={"width": 1400, "height": 1500}, locale="vi-VN")
+
+        def block(route):
+            url = route.request.url
+            if url.startswith(LOCAL):
+                return route.continue_()
+            external.append(url)
+            return route.abort()
+
+        context.route("**/*", block)
+        pg = context.new_page()
+        pg.external = external
+        yield pg
+        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        browser.close()
+
+
+def _map(pg):
+    return pg.frame_locator("iframe[title='streamlit_folium.st_folium']")
+
+
+def test_overview_offline(server, page):
+    page.goto(server)
+    page.get_by_text("Bảng theo xã").wait_for(timeout=90_000)
+    frame = _map(page)
+    frame.locator("path.leaflet-interactive").nth(37).wait_for(timeout=60_000)
+    assert frame.locator("path.leaflet-interactive").count() >= 38  # every commune polygon
+    assert frame.locator("#planner-legend").inner_text().startswith("Chú giải")
+    body = page.locator("body").inner_text()
+    assert "Xã có điểm văn hóa, vui chơi cho trẻ em" in body and "Mục tiêu 2030: 35,0%" in body
+    assert "thiếu 5 xã" in body and "Dữ liệu minh họa" in body
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "overview-vi.png"))
+    assert page.external == [], page.external
+
+
+def test_switch_to_english(server, page):
+    page.goto(server)
+    page.get_by_text("Bảng theo xã").wait_for(timeout=90_000)
+    page.get_by_text("English", exact=True).click()
+    page.get_by_text("Commune table").wait_for(timeout=60_000)
+    frame = _map(page)
+    frame.locator("#planner-legend").get_by_text("Legend").wait_for(timeout=60_000)
+    assert "5 communes short" in page.locator("body").inner_text()
+    assert page.external == [], page.external
