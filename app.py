@@ -5,15 +5,15 @@ from planner.errors import PlannerError
 from planner.i18n import LANGS
 from ui.state import lang, map_assets, package, tr
 
-st.set_page_config(page_title="Lai Châu — play-point planner", page_icon="🧒", layout="wide")
+st.set_page_config(page_title=tr("app.title"), page_icon="🧒", layout="wide")
 
 st.session_state.setdefault("lang", "vi")
 st.session_state.setdefault("radius_m", 2000)
 
 with st.sidebar:
     st.radio(
-        "Ngôn ngữ / Language", LANGS, key="lang", horizontal=True,
-        format_func=lambda code: {"vi": "Tiếng Việt", "en": "English"}[code],
+        tr("app.language_both"), LANGS, key="lang", horizontal=True,
+        format_func=lambda code: tr(f"lang.{code}"),
     )
     st.number_input(
         tr("app.radius"), min_value=100, max_value=20_000, step=100, key="radius_m",

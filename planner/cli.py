@@ -10,6 +10,10 @@ from planner.errors import PlannerError, UsageError
 from planner.i18n import DEFAULT_LANG, LANGS, fmt_int, fmt_pct, t
 
 
+GAP_UNIT = {"play_point": "card.gap_communes", "child_friendly": "card.gap_communes",
+            "school_toilet": "card.gap_schools", "psych_support": "card.gap_schools"}
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reports bad usage as one line (exit 2) in the user's language."""
 
@@ -63,7 +67,7 @@ def _summary(args) -> int:
     for ind in (s.play_point, s.child_friendly, s.school_toilet, s.psych_support):
         gaps = "; ".join(
             t("card.target", lang, year=g.year, target=fmt_pct(float(g.target), lang))
-            + " — " + (t("card.met", lang) if g.met else str(g.needed))
+            + " — " + (t("card.met", lang) if g.met else t(GAP_UNIT[ind.key], lang, n=fmt_int(g.needed, lang)))
             for g in ind.gaps
         )
         print(f"- {t('indicator.' + ind.key, lang)}: {ind.achieved}/{ind.total} ({fmt_pct(float(ind.share), lang)}); {gaps}")

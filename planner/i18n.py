@@ -14,6 +14,9 @@ TEXT: dict[str, tuple[str, str]] = {
     # app shell
     "app.title": ("Quy hoạch điểm vui chơi trẻ em — Lai Châu", "Children's play-point planner — Lai Châu"),
     "app.language": ("Ngôn ngữ", "Language"),
+    "app.language_both": ("Ngôn ngữ / Language", "Ngôn ngữ / Language"),
+    "lang.vi": ("Tiếng Việt", "Tiếng Việt"),
+    "lang.en": ("English", "English"),
     "app.radius": ("Bán kính tiếp cận (m)", "Reach radius (m)"),
     "app.radius_help": (
         "Trẻ em sống trong bán kính này (đường chim bay) tính là được tiếp cận một điểm vui chơi.",
