@@ -5,7 +5,7 @@ from planner.errors import PlannerError
 from planner.i18n import LANGS
 from ui.state import lang, map_assets, package, tr
 
-st.set_page_config(page_title=tr("app.title"), page_icon="🧒", layout="wide")
+st.set_page_config(page_title=tr("app.title"), layout="wide")  # no page_icon: it would be fetched from a CDN
 
 st.session_state.setdefault("lang", "vi")
 st.session_state.setdefault("radius_m", 2000)
@@ -21,7 +21,10 @@ with st.sidebar:
     )
     st.toggle(tr("app.basemap"), key="basemap", value=False)
 
-pages = st.navigation([st.Page("views/overview.py", title=tr("page.overview"), icon="🗺️", default=True)])
+pages = st.navigation([
+    st.Page("views/overview.py", title=tr("page.overview"), default=True),
+    st.Page("views/priorities.py", title=tr("page.priorities")),
+])
 
 try:
     map_assets()
@@ -31,7 +34,7 @@ except PlannerError as exc:
     st.stop()
 
 with st.sidebar:
-    st.caption(f"{tr('app.data_source')}: {pkg.name}")
+    st.caption(f"{tr('app.data_source')}: {pkg.display_name(lang())}")
     if pkg.is_demo:
         st.warning(tr("app.demo_note"))
 

@@ -41,6 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--radius-m", default="2000", help="reach radius in metres (default 2000)")
     s.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
     s.add_argument("--json", action="store_true", help="print one JSON object")
+    r = sub.add_parser("rank", help="rank communes for land and investment; write CSV/XLSX/GeoJSON/GPKG")
+    r.add_argument("--data", default=None, help="data package folder (default: bundled demo)")
+    r.add_argument("--preset", default=None, help="balanced (default), equity_first or target_fastest")
+    r.add_argument("--weights", default=None, help="custom weights, e.g. no_point=3,children=1")
+    r.add_argument("--radius-m", default="2000", help="reach radius in metres (default 2000)")
+    r.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
+    r.add_argument("--out", required=True, help="output file: .csv, .xlsx, .geojson or .gpkg")
     d = sub.add_parser("demo", help="rebuild the Lai Châu demo data package")
     d.add_argument("--out", required=True, help="folder to write the package to")
     d.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
@@ -62,7 +69,7 @@ def _summary(args) -> int:
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
     lang = args.lang
-    print(t("cli.summary_title", lang, source=package.name))
+    print(t("cli.summary_title", lang, source=package.display_name(lang)))
     print(t("cli.radius_line", lang, radius=fmt_int(radius, lang), crs=s.reach.metric_crs))
     for ind in (s.play_point, s.child_friendly, s.school_toilet, s.psych_support):
         gaps = "; ".join(
@@ -81,6 +88,27 @@ def _summary(args) -> int:
     return 0
 
 
+def _rank(args) -> int:
+    from planner.coverage import check_radius
+    from planner.exports import check_format, render
+    from planner.io import DEMO_DIR, read_package, write_bytes
+    from planner.ranking import check_weights, parse_weights, preset_weights, rank
+
+    out = Path(args.out)
+    ext = check_format(out.suffix)
+    if args.preset and args.weights:
+        raise UsageError("err.rank_both")
+    weights = check_weights(parse_weights(args.weights)) if args.weights else None
+    if args.preset:
+        preset_weights(args.preset)
+    radius = check_radius(args.radius_m)
+    package = read_package(args.data or DEMO_DIR)
+    ranking = rank(package, weights=weights, preset=args.preset, radius_m=radius)
+    write_bytes(out, render(ranking, package, args.lang, ext))
+    print(t("cli.rank_written", args.lang, n=len(ranking.table), out=out))
+    return 0
+
+
 def _demo(args) -> int:
     from planner.demo import write_demo
 
@@ -96,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if getattr(args, "lang", DEFAULT_LANG) not in LANGS:
             raise UsageError("err.lang", value=args.lang)
-        return {"summary": _summary, "demo": _demo}[args.command](args)
+        return {"summary": _summary, "rank": _rank, "demo": _demo}[args.command](args)
     except PlannerError as exc:
         print(exc.message(lang).replace("\n", " "), file=sys.stderr)
         return 2

@@ -27,6 +27,7 @@ UNDER_CONSTRUCTION = ("03637", "03583")
 
 MANIFEST = {
     "name": "Lai Châu — dữ liệu minh họa (demo)",
+    "name_en": "Lai Châu — demo data",
     "province": "Tỉnh Lai Châu",
     "demo": True,
     "as_of": AS_OF,

@@ -102,7 +102,89 @@ TEXT: dict[str, tuple[str, str]] = {
     "cli.summary_title": ("Tóm tắt — {source}", "Summary — {source}"),
     "cli.demo_written": ("Đã ghi gói dữ liệu minh họa vào {out}", "Demo data package written to {out}"),
     "cli.radius_line": ("Bán kính tiếp cận: {radius} m (hệ tọa độ {crs})", "Reach radius: {radius} m (CRS {crs})"),
+    # ranking
+    "page.priorities": ("Ưu tiên", "Priorities"),
+    "crit.no_point": ("Chưa có điểm vui chơi", "No play point yet"),
+    "crit.children": ("Số trẻ em", "Children"),
+    "crit.children_out_of_reach": ("Trẻ em ngoài bán kính", "Children out of reach"),
+    "crit.poverty_rate": ("Tỷ lệ hộ nghèo", "Poverty rate"),
+    "crit.ethnic_minority_share": ("Tỷ lệ đồng bào DTTS", "Ethnic-minority share"),
+    "crit.especially_difficult": ("Xã đặc biệt khó khăn", "Especially difficult"),
+    "crit.schools_without_toilet": ("Điểm trường chưa có vệ sinh đạt chuẩn", "School sites without standard toilet"),
+    "crit.land_available": ("Quỹ đất sẵn có (m²)", "Land available (m²)"),
+    "how.binary": ("1 nếu đúng, 0 nếu không", "1 when true, 0 otherwise"),
+    "how.minmax": (
+        "chuẩn hóa 0–1 theo giá trị nhỏ nhất–lớn nhất trong tỉnh; càng cao càng ưu tiên",
+        "scaled 0–1 between the province's lowest and highest; higher means more priority",
+    ),
+    "why.no_point": ("chưa có điểm vui chơi", "no play point yet"),
+    "why.children": ("{value} trẻ em", "{value} children"),
+    "why.children_out_of_reach": ("{value} trẻ em ngoài bán kính", "{value} children out of reach"),
+    "why.poverty_rate": ("tỷ lệ hộ nghèo {value}", "poverty rate {value}"),
+    "why.ethnic_minority_share": ("{value} là đồng bào DTTS", "{value} ethnic minority"),
+    "why.especially_difficult": ("xã đặc biệt khó khăn", "especially difficult commune"),
+    "why.schools_without_toilet": ("{value} điểm trường chưa có vệ sinh đạt chuẩn", "{value} school sites without a standard toilet"),
+    "why.land_available": ("{value} m² đất sẵn có", "{value} m² of land available"),
+    "rank.explain": (
+        "{name} xếp thứ {rank}/{total} (điểm {score}), chủ yếu vì: {reasons}.",
+        "{name} ranks {rank} of {total} (score {score}), mainly because of: {reasons}.",
+    ),
+    "rank.explain_none": (
+        "{name} xếp thứ {rank}/{total} (điểm {score}): không tiêu chí có trọng số nào cộng điểm.",
+        "{name} ranks {rank} of {total} (score {score}): no weighted criterion adds to its score.",
+    ),
+    "preset.balanced": ("Cân bằng", "Balanced"),
+    "preset.equity_first": ("Ưu tiên công bằng", "Equity first"),
+    "preset.target_fastest": ("Đạt chỉ tiêu nhanh nhất", "Reach the target fastest"),
+    "preset.custom": ("Tùy chỉnh", "Custom"),
+    "rank.preset": ("Bộ trọng số", "Weight preset"),
+    "rank.weights": ("Trọng số", "Weights"),
+    "rank.weights_help": ("Trọng số được chuẩn hóa để tổng bằng 1; điểm = tổng đóng góp (0–100).",
+                          "Weights are normalised to sum to 1; the score is the sum of contributions (0–100)."),
+    "rank.table": ("Xếp hạng xã", "Commune ranking"),
+    "rank.chart": ("Đóng góp của từng tiêu chí", "Contribution of each criterion"),
+    "rank.map": ("Bản đồ điểm ưu tiên", "Priority score map"),
+    "rank.why": ("Vì sao xã này xếp hạng như vậy?", "Why does this commune rank here?"),
+    "rank.pick": ("Chọn xã", "Choose a commune"),
+    "rank.path": ("Lộ trình đạt chỉ tiêu", "Path to the targets"),
+    "rank.path_help": (
+        "Các xã chưa có điểm theo thứ tự ưu tiên; số xã có điểm nếu lần lượt xây thêm một điểm ở mỗi xã.",
+        "Communes without a point in priority order; the count of communes with a point if one is built in each, in turn.",
+    ),
+    "rank.criteria": ("Tiêu chí và cách chuẩn hóa", "Criteria and scaling"),
+    "rank.download": ("Tải xuống", "Download"),
+    "col.rank": ("Hạng", "Rank"),
+    "col.score": ("Điểm ưu tiên", "Priority score"),
+    "col.step": ("Bước", "Step"),
+    "col.communes_with_point": ("Số xã có điểm", "Communes with a point"),
+    "col.share": ("Tỷ lệ", "Share"),
+    "col.reaches": ("Đạt chỉ tiêu năm", "Reaches target of"),
+    "col.criterion": ("Tiêu chí", "Criterion"),
+    "col.weight": ("Trọng số", "Weight"),
+    "col.scaling": ("Chuẩn hóa", "Scaling"),
+    "col.points_of": ("Điểm: {name}", "Points: {name}"),
+    "col.value_of": ("{name}", "{name}"),
+    "param.sheet": ("Tham số", "Parameters"),
+    "param.name": ("Tham số", "Parameter"),
+    "param.value": ("Giá trị", "Value"),
+    "param.preset": ("Bộ trọng số", "Preset"),
+    "param.weight": ("Trọng số: {name}", "Weight: {name}"),
+    "param.radius_m": ("Bán kính tiếp cận (m)", "Reach radius (m)"),
+    "param.data": ("Nguồn dữ liệu", "Data source"),
+    "param.data_date": ("Ngày dữ liệu", "Data date"),
+    "param.demo": ("Dữ liệu minh họa", "Demo data"),
+    "param.created": ("Thời điểm xuất", "Exported at"),
+    "param.tool": ("Công cụ", "Tool"),
+    "sheet.ranking": ("Xếp hạng", "Ranking"),
+    "cli.rank_written": ("Đã ghi bảng xếp hạng ({n} xã) vào {out}", "Ranking of {n} communes written to {out}"),
     # errors
+    "err.rank_criterion": ("Tiêu chí không có: {names}. Các tiêu chí: {known}", "Unknown criterion: {names}. Criteria: {known}"),
+    "err.rank_weight": ("Trọng số '{name}' phải là số không âm, nhận được: {value}", "Weight '{name}' must be a non-negative number; got: {value}"),
+    "err.rank_zero": ("Cần ít nhất một trọng số lớn hơn 0", "At least one weight must be above 0"),
+    "err.rank_preset": ("Không có bộ trọng số '{name}'. Các bộ: {known}", "No preset '{name}'. Presets: {known}"),
+    "err.rank_weights_syntax": ("Trọng số phải có dạng tên=giá_trị, nhận được: '{part}'", "Weights must look like name=value; got: '{part}'"),
+    "err.rank_both": ("Chỉ dùng một trong --preset hoặc --weights", "Use either --preset or --weights, not both"),
+    "err.export_ext": ("Không hỗ trợ định dạng '{ext}'. Dùng: {known}", "Unsupported format '{ext}'. Use: {known}"),
     "err.usage": ("Lỗi cú pháp: {detail}", "Usage error: {detail}"),
     "err.radius": ("Bán kính phải là số dương (mét), nhận được: {value}", "The radius must be a positive number of metres; got: {value}"),
     "err.lang": ("Ngôn ngữ không hỗ trợ: {value}; dùng vi hoặc en", "Unsupported language: {value}; use vi or en"),
@@ -175,6 +257,51 @@ TEXT: dict[str, tuple[str, str]] = {
     "type.boolean": ("đúng/sai (true/false)", "true/false"),
     "geom.polygon": ("vùng (Polygon)", "polygons"),
     "geom.point": ("điểm (Point)", "points"),
+    # siting (planner/siting.py, planner/candidates.py)
+    "err.siting_budget": (
+        "Ngân sách phải là số không âm (đồng), nhận được: {value}",
+        "The budget must be a non-negative number of VND; got: {value}",
+    ),
+    "err.siting_no_candidates": (
+        "Không có địa điểm ứng viên nào để chọn. Hãy thêm facilities/candidate_sites.geojson hoặc dùng sân trường, thôn bản làm ứng viên.",
+        "There are no candidate sites to choose from. Add facilities/candidate_sites.geojson or use school grounds or villages as candidates.",
+    ),
+    "err.siting_max_new": (
+        "Số điểm mới tối đa phải là số nguyên không âm, nhận được: {value}",
+        "The maximum number of new points must be a whole number, 0 or more; got: {value}",
+    ),
+    "err.siting_target": (
+        "Chỉ tiêu số xã có điểm phải là số nguyên không âm, nhận được: {value}",
+        "The target number of communes with a point must be a whole number, 0 or more; got: {value}",
+    ),
+    "err.siting_solver": (
+        "Giới hạn thời gian phải là số giây dương và sai số tối ưu trong [0, 1), nhận được: {time_limit} giây, {gap}",
+        "The time limit must be a positive number of seconds and the optimality gap in [0, 1); got: {time_limit} s, {gap}",
+    ),
+    "err.siting_outside": (
+        "{n} địa điểm ứng viên nằm ngoài mọi xã, phường: {ids}. Hãy sửa tọa độ hoặc bỏ các địa điểm này.",
+        "{n} candidate site(s) lie outside every commune: {ids}. Fix their coordinates or leave them out.",
+    ),
+    "err.siting_unknown_commune": (
+        "{n} địa điểm ứng viên có mã xã không có trong communes.geojson: {ids}",
+        "{n} candidate site(s) have commune codes that are not in communes.geojson: {ids}",
+    ),
+    "err.siting_method": (
+        "Phương pháp không hỗ trợ: {value}; dùng exact (tối ưu) hoặc greedy (tham lam)",
+        "Unsupported method: {value}; use exact or greedy",
+    ),
+    "err.siting_year": (
+        "Năm chỉ tiêu không hỗ trợ: {value}; dùng {allowed}",
+        "Unsupported target year: {value}; use {allowed}",
+    ),
+    "err.siting_source": (
+        "Nguồn ứng viên không hỗ trợ: {value}; dùng {allowed}",
+        "Unsupported candidate source: {value}; use {allowed}",
+    ),
+    "err.siting_cost": (
+        "Chi phí mặc định một điểm phải là số không âm (đồng), nhận được: {value}",
+        "The default cost of a site must be a non-negative number of VND; got: {value}",
+    ),
 }
 
 
@@ -209,6 +336,12 @@ def fmt_int(value: int | float, lang: str = DEFAULT_LANG) -> str:
     """12345 -> '12.345' (vi) or '12,345' (en)."""
     text = f"{int(round(value)):,}"
     return text.replace(",", ".") if lang == "vi" else text
+
+
+def fmt_num(value: float, lang: str = DEFAULT_LANG, digits: int = 1) -> str:
+    """72.46 -> '72,5' (vi) or '72.5' (en)."""
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", "\u00a0").replace(".", ",").replace("\u00a0", ".") if lang == "vi" else text
 
 
 def fmt_pct(value: float, lang: str = DEFAULT_LANG, digits: int = 1) -> str:

@@ -124,3 +124,35 @@ def publish_map_assets(static_dir: str | Path) -> Path:
         shutil.rmtree(target, ignore_errors=True)
         os.replace(tmp, target)
     return target
+
+
+def write_bytes(path: str | Path, data: bytes) -> Path:
+    """Write `data` to `path` whole or not at all (temporary file + rename in the same folder)."""
+    path = Path(path)
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise PlannerError("err.out_exists", path=str(path), detail=exc.strerror or str(exc)) from exc
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+    return path
+
+
+def gpkg_bytes(layers: dict) -> bytes:
+    """A GeoPackage holding several layers (spatial or plain tables), as bytes."""
+    tmp = Path(tempfile.mkdtemp(prefix=".planner-gpkg-"))
+    try:
+        path = tmp / "out.gpkg"
+        for name, frame in layers.items():
+            pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", append=path.exists())
+        return path.read_bytes()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

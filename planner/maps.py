@@ -52,6 +52,32 @@ def _points_layer(gdf: gpd.GeoDataFrame, props: dict, *, name: str, colour_of, r
     )
 
 
+def _legend_html(title: str, rows: list[tuple[str, str, str]]) -> str:
+    items = "".join(
+        f'<div><span style="display:inline-block;width:12px;height:12px;margin-right:6px;'
+        f'background:{c};border-radius:{"50%" if shape == "circle" else "2px"};opacity:.85"></span>{html.escape(label)}</div>'
+        for c, shape, label in rows
+    )
+    return (
+        '<div id="planner-legend" style="position:absolute;bottom:52px;left:10px;z-index:1000;background:rgba(255,255,255,.92);'
+        'padding:6px 8px;border-radius:4px;font:12px/1.5 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)">'
+        f"<b>{html.escape(title)}</b>{items}</div>"
+    )
+
+
+def _base_map(communes: gpd.GeoDataFrame, *, assets_url: str, basemap: bool) -> folium.Map:
+    minx, miny, maxx, maxy = communes.total_bounds
+    m = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        zoom_start=9,
+        tiles="OpenStreetMap" if basemap else None,
+        control_scale=True,
+    )
+    _offline(m, assets_url)
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    return m
+
+
 def _legend(lang: str) -> str:
     rows = [
         (COLOURS["has_point"], "square", t("map.has_point", lang)),
@@ -62,16 +88,7 @@ def _legend(lang: str) -> str:
         (COLOURS["toilet_missing"], "circle", t("map.toilet_missing", lang)),
         (COLOURS["village"], "circle", t("map.villages", lang)),
     ]
-    items = "".join(
-        f'<div><span style="display:inline-block;width:12px;height:12px;margin-right:6px;'
-        f'background:{c};border-radius:{"50%" if shape == "circle" else "2px"};opacity:.85"></span>{html.escape(label)}</div>'
-        for c, shape, label in rows
-    )
-    return (
-        '<div id="planner-legend" style="position:absolute;bottom:52px;left:10px;z-index:1000;background:rgba(255,255,255,.92);'
-        'padding:6px 8px;border-radius:4px;font:12px/1.5 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)">'
-        f"<b>{html.escape(t('map.legend', lang))}</b>{items}</div>"
-    )
+    return _legend_html(t("map.legend", lang), rows)
 
 
 def overview_map(
@@ -84,15 +101,7 @@ def overview_map(
 ) -> folium.Map:
     """Communes shaded by whether they have a point, with points, schools, villages and reach."""
     communes = package.communes
-    minx, miny, maxx, maxy = communes.total_bounds
-    m = folium.Map(
-        location=[(miny + maxy) / 2, (minx + maxx) / 2],
-        zoom_start=9,
-        tiles="OpenStreetMap" if basemap else None,
-        control_scale=True,
-    )
-    _offline(m, assets_url)
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    m = _base_map(communes, assets_url=assets_url, basemap=basemap)
     table = summary.communes
     yes, no = t("yes", lang), t("no", lang)
     props = {
@@ -161,4 +170,39 @@ def overview_map(
     ).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     m.get_root().html.add_child(folium.Element(_legend(lang)))
+    return m
+
+
+SCORE_RAMP = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")  # low -> high priority
+
+
+def score_colour(score: float) -> str:
+    """Colour of a 0..100 priority score on a five-step ramp."""
+    return SCORE_RAMP[min(len(SCORE_RAMP) - 1, max(0, int(score // 20)))]
+
+
+def priority_map(package: DataPackage, table, *, lang: str = "vi", assets_url: str = LOCAL_ASSETS_URL,
+                 basemap: bool = False) -> folium.Map:
+    """Communes shaded by priority score (ranking table with code, name, rank, score)."""
+    communes = package.communes
+    m = _base_map(communes, assets_url=assets_url, basemap=basemap)
+    by_code = table.set_index("code")
+    codes = communes["code"].to_numpy()
+    scores = by_code["score"].reindex(codes).to_numpy(dtype=float)
+    shapes = gpd.GeoDataFrame({
+        "name": communes["name"].to_numpy(),
+        "rank": by_code["rank"].reindex(codes).astype(int).to_numpy(),
+        "score": [f"{s:.1f}".replace(".", ",") if lang == "vi" else f"{s:.1f}" for s in scores],
+        "_fill": [score_colour(s) for s in scores],
+    }, geometry=communes.geometry.to_numpy(), crs=communes.crs)
+    folium.GeoJson(
+        shapes.to_json(drop_id=True),
+        name=t("rank.map", lang),
+        style_function=lambda f: {"fillColor": f["properties"]["_fill"], "color": "#37474f", "weight": 1, "fillOpacity": 0.75},
+        highlight_function=lambda f: {"weight": 3},
+        tooltip=folium.GeoJsonTooltip(fields=["name", "rank", "score"],
+                                      aliases=[t("col.name", lang), t("col.rank", lang), t("col.score", lang)]),
+    ).add_to(m)
+    rows = [(c, "square", f"{20 * i}–{20 * (i + 1)}") for i, c in enumerate(SCORE_RAMP)]
+    m.get_root().html.add_child(folium.Element(_legend_html(t("col.score", lang), rows[::-1])))
     return m

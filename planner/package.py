@@ -33,3 +33,7 @@ class DataPackage:
     @property
     def name(self) -> str:
         return str(self.manifest.get("name") or self.source)
+
+    def display_name(self, lang: str) -> str:
+        """The package's name in the user's language, when the manifest has one."""
+        return str(self.manifest.get(f"name_{lang}") or self.name)

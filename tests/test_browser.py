@@ -111,3 +111,28 @@ def test_switch_to_english(server, page):
     frame.locator("#planner-legend").get_by_text("Legend").wait_for(timeout=60_000)
     assert "5 communes short" in page.locator("body").inner_text()
     assert page.external == [], page.external
+
+
+def test_priorities_offline_both_languages_and_excel(server, page, tmp_path):
+    import openpyxl
+
+    page.goto(f"{server}/priorities")
+    page.get_by_text("Lộ trình đạt chỉ tiêu").wait_for(timeout=90_000)
+    frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
+    frame.locator("path.leaflet-interactive").nth(37).wait_for(timeout=60_000)
+    assert frame.locator("#planner-legend").inner_text().startswith("Điểm ưu tiên")
+    assert "xếp thứ 1/38" in page.locator("body").inner_text()
+    page.get_by_text("English", exact=True).click()
+    page.get_by_text("Path to the targets").wait_for(timeout=60_000)
+    page.get_by_text("ranks 1 of 38").wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(ARTIFACTS / "priorities-en.png"), full_page=True)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="XLSX").click()
+    path = tmp_path / "ranking.xlsx"
+    info.value.save_as(path)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Ranking", "Parameters"]
+    assert wb["Ranking"].cell(row=1, column=1).value == "Rank"
+    assert wb["Ranking"].max_row == 39
+    assert page.external == [], page.external

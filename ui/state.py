@@ -53,3 +53,23 @@ def package() -> DataPackage:
 
 def summary() -> Summary:
     return _summary(data_dir(), radius_m())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _ranking(path: str, radius: float, weights_key: tuple, preset: str | None):
+    from planner.ranking import rank
+
+    weights = dict(weights_key)
+    return rank(_package(path), weights=None if preset else weights, preset=preset, radius_m=radius,
+                summary=_summary(path, radius))
+
+
+def ranking():
+    """The ranking for the session's preset or custom weights (see views/priorities.py)."""
+    from planner.ranking import DEFAULT_PRESET, PRESETS
+
+    preset = st.session_state.get("preset", DEFAULT_PRESET)
+    weights = {c: float(st.session_state.get(f"w_{c}", PRESETS[DEFAULT_PRESET][c])) for c in PRESETS[DEFAULT_PRESET]}
+    if preset != "custom" and weights != {k: float(v) for k, v in PRESETS[preset].items()}:
+        preset = "custom"
+    return _ranking(data_dir(), radius_m(), tuple(sorted(weights.items())), None if preset == "custom" else preset)

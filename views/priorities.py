@@ -1,0 +1,117 @@
+"""Priorities: a transparent commune ranking, the path to the targets, and exports."""
+import altair as alt
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from planner.errors import PlannerError
+from planner.exports import render
+from planner.i18n import fmt_num, fmt_pct, t
+from planner.maps import priority_map
+from planner.ranking import CRITERIA, PRESETS, explain, target_path
+from ui.state import lang, map_assets, package, ranking, tr
+
+L = lang()
+st.title(tr("page.priorities"))
+pkg = package()
+if pkg.is_demo:
+    st.info(tr("app.demo_note"), icon="ℹ️")
+
+PRESET_KEYS = list(PRESETS) + ["custom"]
+
+
+PRESET_WIDGET = f"preset_widget_{L}"  # one widget per language: the shown labels differ
+
+
+def apply_preset() -> None:
+    chosen = st.session_state[PRESET_WIDGET]
+    st.session_state["preset"] = chosen
+    if chosen in PRESETS:
+        for c, w in PRESETS[chosen].items():
+            st.session_state[f"w_{c}"] = float(w)
+
+
+def mark_custom() -> None:
+    st.session_state["preset"] = "custom"
+    st.session_state[PRESET_WIDGET] = "custom"
+
+
+st.session_state.setdefault("preset", "balanced")
+for c, w in PRESETS["balanced"].items():
+    st.session_state.setdefault(f"w_{c}", float(w))
+
+left, right = st.columns([1, 2], gap="large")
+with left:
+    st.session_state[PRESET_WIDGET] = st.session_state["preset"]
+    st.selectbox(tr("rank.preset"), PRESET_KEYS, key=PRESET_WIDGET,
+                 format_func=lambda k, lang=L: t(f"preset.{k}", lang), on_change=apply_preset)
+    with st.expander(tr("rank.weights"), expanded=True):
+        st.caption(tr("rank.weights_help"))
+        for c in CRITERIA:
+            st.slider(tr(f"crit.{c}"), 0.0, 10.0, step=0.5, key=f"w_{c}", on_change=mark_custom)
+
+try:
+    r = ranking()
+except PlannerError as exc:
+    with right:
+        st.error(exc.message(L))
+    st.stop()
+
+with left:
+    with st.expander(tr("rank.criteria")):
+        st.dataframe(pd.DataFrame({
+            tr("col.criterion"): [tr(f"crit.{c}") for c in CRITERIA],
+            tr("col.weight"): [fmt_pct(r.weights[c], L) for c in CRITERIA],
+            tr("col.scaling"): [tr(f"how.{CRITERIA[c]}") for c in CRITERIA],
+        }), hide_index=True, width="stretch")
+    st.subheader(tr("rank.why"))
+    names = dict(zip(r.table["code"], r.table["name"]))
+    pick = st.selectbox(tr("rank.pick"), list(r.table["code"]), format_func=lambda c: f"{names[c]} ({c})", key="why_code")
+    st.markdown(explain(r, pick, L))
+
+with right:
+    st.subheader(tr("rank.table"))
+    tab = r.table
+    view = pd.DataFrame({
+        tr("col.rank"): tab["rank"], tr("col.code"): tab["code"], tr("col.name"): tab["name"],
+        tr("col.score"): tab["score"].round(1),
+    })
+    for c in CRITERIA:
+        view[tr("col.points_of", name=tr(f"crit.{c}"))] = tab[f"{c}_points"].round(1)
+    st.dataframe(view, hide_index=True, width="stretch", height=320, column_config={
+        tr("col.score"): st.column_config.ProgressColumn(tr("col.score"), min_value=0.0, max_value=100.0, format="%.1f"),
+    })
+    st.subheader(tr("rank.chart"))
+    long = tab.melt(id_vars=["name", "rank"], value_vars=[f"{c}_points" for c in CRITERIA], var_name="c", value_name="points")
+    long["criterion"] = long["c"].str.removesuffix("_points").map(lambda c: tr(f"crit.{c}"))
+    chart = alt.Chart(long).mark_bar().encode(
+        x=alt.X("points:Q", title=tr("col.score"), stack="zero"),
+        y=alt.Y("name:N", sort=alt.SortField("rank"), title=None, axis=alt.Axis(labelOverlap=False, labelLimit=160)),
+        color=alt.Color("criterion:N", title=tr("col.criterion"), legend=alt.Legend(orient="bottom", columns=2)),
+        tooltip=["name", "criterion", alt.Tooltip("points:Q", format=".1f")],
+    ).properties(height=max(300, 22 * len(tab)))
+    st.altair_chart(chart, width="stretch")
+
+st.subheader(tr("rank.map"))
+st_folium(priority_map(pkg, r.table, lang=L, assets_url=map_assets(), basemap=bool(st.session_state.get("basemap"))),
+          height=480, width=None, returned_objects=[], key=f"priority-map-{L}")
+
+st.subheader(tr("rank.path"))
+st.caption(tr("rank.path_help"))
+path = target_path(r)
+st.dataframe(pd.DataFrame({
+    tr("col.step"): path["step"], tr("col.code"): path["code"], tr("col.name"): path["name"],
+    tr("col.score"): [fmt_num(v, L) for v in path["score"]],
+    tr("col.communes_with_point"): path["communes_with_point"],
+    tr("col.share"): [fmt_pct(v, L) for v in path["share"]],
+    tr("col.reaches"): path["reaches"],
+}), hide_index=True, width="stretch")
+
+st.subheader(tr("rank.download"))
+cols = st.columns(4)
+mime = {".csv": "text/csv", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ".geojson": "application/geo+json", ".gpkg": "application/geopackage+sqlite3"}
+for col, ext in zip(cols, mime):
+    with col:
+        st.download_button(ext.lstrip(".").upper(), data=lambda e=ext: render(r, pkg, L, e), file_name=f"xep-hang-xa{ext}",
+                           mime=mime[ext], key=f"dl{ext}", on_click="ignore")
