@@ -24,6 +24,7 @@ with st.sidebar:
 pages = st.navigation([
     st.Page("views/overview.py", title=tr("page.overview"), default=True),
     st.Page("views/priorities.py", title=tr("page.priorities")),
+    st.Page("views/sites.py", title=tr("page.sites")),
 ])
 
 try:

@@ -78,8 +78,8 @@ def _base_map(communes: gpd.GeoDataFrame, *, assets_url: str, basemap: bool) -> 
     return m
 
 
-def _legend(lang: str) -> str:
-    rows = [
+def _legend(lang: str, extra: tuple = ()) -> str:
+    rows = [*extra, 
         (COLOURS["has_point"], "square", t("map.has_point", lang)),
         (COLOURS["no_point"], "square", t("map.no_point", lang)),
         (COLOURS["existing"], "circle", t("map.play_points", lang)),
@@ -98,8 +98,10 @@ def overview_map(
     lang: str = "vi",
     assets_url: str = LOCAL_ASSETS_URL,
     basemap: bool = False,
+    with_proposals: bool = False,
 ) -> folium.Map:
-    """Communes shaded by whether they have a point, with points, schools, villages and reach."""
+    """Communes shaded by whether they have a point, with points, schools, villages and reach.
+    `with_proposals` adds legend rows for proposed points and candidate sites."""
     communes = package.communes
     m = _base_map(communes, assets_url=assets_url, basemap=basemap)
     table = summary.communes
@@ -169,10 +171,13 @@ def overview_map(
         aliases=[t("col.name", lang), t("col.kind", lang), t("col.status", lang)],
     ).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
-    m.get_root().html.add_child(folium.Element(_legend(lang)))
+    extra = ((PROPOSAL_COLOUR, "circle", t("sites.proposed", lang)), (CANDIDATE_COLOUR, "circle", t("sites.candidates", lang))) if with_proposals else ()
+    m.get_root().html.add_child(folium.Element(_legend(lang, extra)))
     return m
 
 
+PROPOSAL_COLOUR = "#e65100"
+CANDIDATE_COLOUR = "#00695c"
 SCORE_RAMP = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")  # low -> high priority
 
 
@@ -206,3 +211,27 @@ def priority_map(package: DataPackage, table, *, lang: str = "vi", assets_url: s
     rows = [(c, "square", f"{20 * i}–{20 * (i + 1)}") for i, c in enumerate(SCORE_RAMP)]
     m.get_root().html.add_child(folium.Element(_legend_html(t("col.score", lang), rows[::-1])))
     return m
+
+
+def proposals_layer(proposals: gpd.GeoDataFrame, *, radius_m: float, lang: str = "vi",
+                    candidates: gpd.GeoDataFrame | None = None,
+                    new_communes: gpd.GeoDataFrame | None = None) -> folium.FeatureGroup:
+    """Proposed points with their catchment circles (and candidate sites, and the communes that
+    would newly have a point), as one group the app can swap without redrawing the base map."""
+    fg = folium.FeatureGroup(name=t("sites.proposals", lang))
+    if new_communes is not None and len(new_communes):
+        folium.GeoJson(new_communes[["geometry"]].to_json(drop_id=True), interactive=False,
+                       style_function=lambda f: {"fillColor": COLOURS["has_point"], "color": COLOURS["has_point"],
+                                                 "weight": 3, "fillOpacity": 0.35}).add_to(fg)
+    if candidates is not None:
+        for geom, cid, cost in zip(candidates.geometry, candidates["id"], candidates["cost_vnd"]):
+            folium.CircleMarker([geom.y, geom.x], radius=5, color=CANDIDATE_COLOUR, weight=2, fill=True, fill_color="#ffffff",
+                                fill_opacity=0.9, tooltip=html.escape(f"{t('sites.candidates', lang)} {cid}: {fmt_int(cost, lang)} ₫")
+                                ).add_to(fg)
+    for geom, pid, cost in zip(proposals.geometry, proposals["id"], proposals["cost_vnd"]):
+        folium.Circle([geom.y, geom.x], radius=radius_m, color=PROPOSAL_COLOUR, weight=2, dash_array="6 4",
+                      fill=True, fill_opacity=0.08, interactive=False).add_to(fg)
+        folium.CircleMarker([geom.y, geom.x], radius=9, color="#ffffff", weight=2, fill=True, fill_color=PROPOSAL_COLOUR,
+                            fill_opacity=1.0, tooltip=html.escape(f"{t('sites.proposed', lang)} {pid}: {fmt_int(cost, lang)} ₫")
+                            ).add_to(fg)
+    return fg

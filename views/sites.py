@@ -1,0 +1,131 @@
+"""Sites: propose new points by clicking the map, edit them, and see the effect at once."""
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from planner.errors import PlannerError
+from planner.i18n import fmt_int, fmt_pct, t
+from planner.maps import overview_map, proposals_layer
+from planner.proposals import KINDS, SNAP_M, edit, effect, propose_at, proposals_frame
+from ui.state import lang, map_assets, package, radius_m, summary, tr
+
+L = lang()
+pkg = package()
+radius = radius_m()
+st.title(tr("sites.heading"))
+if pkg.is_demo:
+    st.info(tr("app.demo_note"), icon="ℹ️")
+
+st.session_state.setdefault("proposals", [])
+st.session_state.setdefault("proposals_version", 0)
+
+
+def set_proposals(new) -> None:
+    st.session_state["proposals"] = list(new)
+    st.session_state["proposals_version"] += 1
+
+
+proposals = st.session_state["proposals"]
+candidates = None
+if pkg.candidate_sites is not None:
+    candidates = pkg.candidate_sites.rename(columns={"est_cost_vnd": "cost_vnd"})
+
+before = summary()
+eff = effect(pkg, proposals, radius_m=radius, before=before)
+after = eff.after
+
+c1, c2, c3 = st.columns(3)
+with c1, st.container(border=True):
+    st.markdown(f"**{tr('indicator.play_point')}**")
+    st.metric(tr("indicator.play_point"), tr("sites.before_after", before=f"{before.play_point.achieved}/{before.play_point.total}",
+                                            after=f"{after.play_point.achieved}/{after.play_point.total}"),
+              delta=eff.communes_newly_with_point or None, label_visibility="collapsed")
+    for g in after.play_point.gaps:
+        head = tr("card.target", year=g.year, target=fmt_pct(float(g.target), L))
+        tail = f":green[{tr('card.met')}]" if g.met else f":red[{tr('card.gap_communes', n=g.needed)}]"
+        st.markdown(f"{head} — {tail}")
+with c2, st.container(border=True):
+    st.markdown(f"**{tr('card.reach', radius=fmt_int(radius, L))}**")
+    st.metric(tr("sites.new_children"), tr("sites.before_after", before=fmt_int(before.reach.children_within, L),
+                                           after=fmt_int(after.reach.children_within, L)),
+              delta=eff.children_newly_reached or None, label_visibility="collapsed")
+    st.caption(f"{tr('sites.new_children')}: {fmt_int(eff.children_newly_reached, L)}")
+with c3, st.container(border=True):
+    st.markdown(f"**{tr('sites.total_cost')}**")
+    total = sum(p.cost_vnd for p in proposals)
+    st.metric(tr("sites.total_cost"), f"{fmt_int(total, L)} ₫", label_visibility="collapsed")
+    st.caption(f"{tr('sites.proposals')}: {len(proposals)}")
+
+st.caption(tr("sites.click_help", snap=fmt_int(SNAP_M, L)))
+base = overview_map(pkg, before, lang=L, assets_url=map_assets(), basemap=bool(st.session_state.get("basemap")),
+                    with_proposals=True)
+newly = after.communes.index[after.communes["has_point"] & ~before.communes["has_point"]]
+layer = proposals_layer(proposals_frame(proposals), radius_m=radius, lang=L, candidates=candidates,
+                        new_communes=pkg.communes[pkg.communes["code"].isin(newly)])
+out = st_folium(base, feature_group_to_add=layer, height=560, width=None, returned_objects=["last_clicked"],
+                key=f"sites-map-{L}")
+click = (out or {}).get("last_clicked")
+if click and click != st.session_state.get("last_click_done"):
+    st.session_state["last_click_done"] = click
+    try:
+        new = propose_at(pkg, click["lng"], click["lat"], existing=tuple(proposals), candidates=candidates)
+    except PlannerError as exc:
+        st.warning(exc.message(L))
+    else:
+        set_proposals([*proposals, new])
+        st.rerun()
+
+st.subheader(tr("sites.proposals"))
+if not proposals:
+    st.caption(tr("sites.none"))
+else:
+    names = dict(zip(pkg.communes["code"], pkg.communes["name"]))
+    kind_label = {k: tr(f"point_kind.{k}") for k in KINDS}
+    kind_of = {v: k for k, v in kind_label.items()}
+    table = pd.DataFrame({
+        "id": [p.id for p in proposals],
+        "commune": [names.get(p.commune_code, p.commune_code) for p in proposals],
+        "kind": [kind_label[p.kind] for p in proposals],
+        "cost_vnd": [p.cost_vnd for p in proposals],
+        "year": [p.year for p in proposals],
+        "source": [tr(f"source.{p.source}") for p in proposals],
+        "remove": [False] * len(proposals),
+    })
+    edited = st.data_editor(
+        table, hide_index=True, width="stretch", key=f"proposals-editor-{st.session_state['proposals_version']}",
+        disabled=["id", "commune", "source"],
+        column_config={
+            "id": st.column_config.TextColumn(tr("col.id")),
+            "commune": st.column_config.TextColumn(tr("col.commune")),
+            "kind": st.column_config.SelectboxColumn(tr("col.kind"), options=list(kind_label.values()), required=True),
+            "cost_vnd": st.column_config.NumberColumn(tr("col.cost_vnd"), min_value=0, step=10_000_000, format="localized"),
+            "year": st.column_config.NumberColumn(tr("col.year"), min_value=2025, max_value=2035, step=1),
+            "source": st.column_config.TextColumn(tr("col.source")),
+            "remove": st.column_config.CheckboxColumn(tr("col.remove")),
+        },
+    )
+    if not edited.equals(table):
+        try:
+            kept = [edit(p, kind=kind_of.get(row.kind, row.kind), cost_vnd=row.cost_vnd, year=row.year)
+                    for p, row in zip(proposals, edited.itertuples()) if not row.remove]
+        except PlannerError as exc:
+            st.error(exc.message(L))
+        else:
+            set_proposals(kept)
+            st.rerun()
+    if st.button(tr("sites.clear")):
+        set_proposals([])
+        st.rerun()
+
+    st.subheader(tr("sites.affected"))
+    b, a = before.communes, after.communes
+    changed = (a["points"] != b["points"]) | (a["children_within"] != b["children_within"])
+    view = pd.DataFrame({
+        tr("col.code"): a.index[changed], tr("col.name"): a.loc[changed, "name"],
+        tr("col.points"): [f"{x} → {y}" for x, y in zip(b.loc[changed, "points"], a.loc[changed, "points"])],
+        tr("col.children_within"): [f"{fmt_int(x, L)} → {fmt_int(y, L)}" for x, y in
+                                    zip(b.loc[changed, "children_within"], a.loc[changed, "children_within"])],
+        tr("col.reach_share"): [f"{fmt_pct(x, L)} → {fmt_pct(y, L)}" for x, y in
+                                zip(b.loc[changed, "reach_share"], a.loc[changed, "reach_share"])],
+    })
+    st.dataframe(view, hide_index=True, width="stretch")
