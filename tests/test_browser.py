@@ -136,3 +136,21 @@ def test_priorities_offline_both_languages_and_excel(server, page, tmp_path):
     assert wb["Ranking"].cell(row=1, column=1).value == "Rank"
     assert wb["Ranking"].max_row == 39
     assert page.external == [], page.external
+
+
+def test_sites_map_click_adds_a_proposal(server, page):
+    page.goto(f"{server}/sites")
+    page.get_by_text("Các điểm đề xuất").wait_for(timeout=90_000)
+    frame = _map(page)
+    frame.locator("path.leaflet-interactive").nth(37).wait_for(timeout=60_000)
+    # Sì Lở Lầu's official centre: a commune without a point
+    x, y = frame.locator("body").evaluate(
+        "() => { const p = window.map_div.latLngToContainerPoint([22.7547, 103.36]); return [p.x, p.y]; }")
+    box = page.locator("iframe[title='streamlit_folium.st_folium']").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.get_by_text("9/38 → 10/38").wait_for(timeout=60_000)
+    body = page.locator("body").inner_text()
+    assert "1.500.000.000 ₫" in body and "thiếu 4 xã" in body
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "sites-click.png"), full_page=True)
+    assert page.external == [], page.external
