@@ -48,6 +48,18 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--radius-m", default="2000", help="reach radius in metres (default 2000)")
     r.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
     r.add_argument("--out", required=True, help="output file: .csv, .xlsx, .geojson or .gpkg")
+    si = sub.add_parser("site", help="choose new sites within a budget; write CSV/XLSX/GeoJSON")
+    si.add_argument("--data", default=None, help="data package folder (default: bundled demo)")
+    si.add_argument("--budget-vnd", required=True, help="budget in VND, e.g. 20000000000")
+    si.add_argument("--radius-m", default="2000", help="reach radius in metres (default 2000)")
+    si.add_argument("--target-year", default=None, help="2025 or 2030: reach that commune target first")
+    si.add_argument("--method", default="exact", help="exact (default) or greedy")
+    si.add_argument("--max-new", default=None, help="most new points")
+    si.add_argument("--sources", default="candidate_sites,school_grounds,villages", help="comma list of candidate sources")
+    si.add_argument("--default-cost-vnd", default="1500000000", help="cost of a village point (school grounds: 60%%)")
+    si.add_argument("--time-limit-s", default="60", help="time limit of the exact solver")
+    si.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
+    si.add_argument("--out", required=True, help="output file: .csv, .xlsx or .geojson")
     d = sub.add_parser("demo", help="rebuild the Lai Châu demo data package")
     d.add_argument("--out", required=True, help="folder to write the package to")
     d.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
@@ -109,6 +121,41 @@ def _rank(args) -> int:
     return 0
 
 
+def _number(value, key: str, cast=float):
+    if value is None:
+        return None
+    try:
+        return cast(value)
+    except (TypeError, ValueError):
+        raise UsageError(key, value=value) from None
+
+
+def _site(args) -> int:
+    from planner.candidates import candidates_from_package, site
+    from planner.coverage import check_radius
+    from planner.io import DEMO_DIR, read_package, write_bytes
+    from planner.site_plan import SITE_FORMATS, plan, render, summary_lines
+
+    out = Path(args.out)
+    if out.suffix.lower() not in SITE_FORMATS:
+        raise UsageError("err.export_ext", ext=out.suffix or "-", known=", ".join(SITE_FORMATS))
+    radius = check_radius(args.radius_m)
+    year = _number(args.target_year, "err.siting_year", int) if args.target_year else None
+    max_new = _number(args.max_new, "err.siting_max_new", int) if args.max_new else None
+    sources = tuple(s.strip() for s in args.sources.split(",") if s.strip())
+    package = read_package(args.data or DEMO_DIR)
+    candidates = candidates_from_package(package, sources=sources, default_cost_vnd=args.default_cost_vnd)
+    result = site(package, candidates, radius_m=radius, budget_vnd=args.budget_vnd, method=args.method,
+                  max_new=max_new, target_year=year, time_limit_s=_number(args.time_limit_s, "err.siting_time"))
+    sp = plan(package, candidates, result, radius_m=radius, budget_vnd=float(args.budget_vnd), target_year=year,
+              max_new=max_new, sources=sources)
+    write_bytes(out, render(sp, package, args.lang, out.suffix))
+    for line in summary_lines(sp, package, args.lang):
+        print(line)
+    print(t("cli.site_written", args.lang, n=len(sp.sites), out=out))
+    return 0
+
+
 def _demo(args) -> int:
     from planner.demo import write_demo
 
@@ -124,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if getattr(args, "lang", DEFAULT_LANG) not in LANGS:
             raise UsageError("err.lang", value=args.lang)
-        return {"summary": _summary, "rank": _rank, "demo": _demo}[args.command](args)
+        return {"summary": _summary, "rank": _rank, "site": _site, "demo": _demo}[args.command](args)
     except PlannerError as exc:
         print(exc.message(lang).replace("\n", " "), file=sys.stderr)
         return 2

@@ -47,7 +47,7 @@ def parameters(ranking: Ranking, package: DataPackage, lang: str, *, now: dateti
     rows += [
         (t("param.radius_m", lang), f"{ranking.radius_m:g}"),
         (t("param.data", lang), package.display_name(lang)),
-        (t("param.data_date", lang), str(package.manifest.get("as_of", "-"))),
+        (t("param.data_date", lang), str(package.manifest.get("as_of", "—"))),
         (t("param.demo", lang), t("yes", lang) if package.is_demo else t("no", lang)),
         (t("param.created", lang), now.strftime("%Y-%m-%d %H:%M UTC")),
         (t("param.tool", lang), "planner rank"),
@@ -72,37 +72,32 @@ def ranking_frame(ranking: Ranking, lang: str) -> pd.DataFrame:
             value = value.map({True: t("yes", lang), False: t("no", lang)})
         cols[t("col.value_of", lang, name=label)] = value
         cols[t("col.points_of", lang, name=label)] = tab[f"{c}_points"].round(2)
-    frame = pd.DataFrame(cols)
-    for col in frame.columns:
-        if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
-            frame[col] = frame[col].map(safe_text)
-    return frame
+    return localise(pd.DataFrame(cols))
 
 
-def to_csv(ranking: Ranking, package: DataPackage, lang: str) -> bytes:
+def csv_bytes(frame: pd.DataFrame, params: list[tuple[str, str]]) -> bytes:
     """UTF-8 with BOM (Excel opens it correctly). Parameter lines, each starting with '#', come
     first; then a blank line; then the table."""
     buf = _bytes_io.StringIO()
-    for k, v in parameters(ranking, package, lang):
+    for k, v in params:
         buf.write(f"# {k}: {v}\n")
     buf.write("\n")
-    ranking_frame(ranking, lang).to_csv(buf, index=False, lineterminator="\n")
+    frame.to_csv(buf, index=False, lineterminator="\n")
     return buf.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(ranking: Ranking, package: DataPackage, lang: str) -> bytes:
-    """A workbook for an office: ranking sheet (frozen header, widths, number formats) and a
+def xlsx_bytes(frame: pd.DataFrame, params: list[tuple[str, str]], *, sheet: str, lang: str, freeze_cols: int = 3) -> bytes:
+    """A workbook for an office: the table (frozen header, widths, number formats, filter) and a
     parameters sheet."""
     import xlsxwriter
 
-    frame = ranking_frame(ranking, lang)
     buf = _bytes_io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     head = wb.add_format({"bold": True, "bg_color": "#E8F0E8", "text_wrap": True, "valign": "top", "border": 1})
     num2 = wb.add_format({"num_format": "0.00"})
     intf = wb.add_format({"num_format": "#,##0"})
-    ws = wb.add_worksheet(t("sheet.ranking", lang)[:31])
-    ws.freeze_panes(1, 3)
+    ws = wb.add_worksheet(sheet[:31])
+    ws.freeze_panes(1, freeze_cols)
     for j, col in enumerate(frame.columns):
         ws.write_string(0, j, col, head)
         values = frame[col].tolist()
@@ -117,17 +112,41 @@ def to_xlsx(ranking: Ranking, package: DataPackage, lang: str) -> bytes:
         width = max([len(str(col)) * 0.8] + [len(str(v)) for v in values[:200]])
         ws.set_column(j, j, min(max(8, width + 2), 40))
     ws.set_row(0, 45)
-    ws.autofilter(0, 0, len(frame), len(frame.columns) - 1)
+    ws.autofilter(0, 0, max(1, len(frame)), len(frame.columns) - 1)
     ps = wb.add_worksheet(t("param.sheet", lang)[:31])
     ps.write_string(0, 0, t("param.name", lang), head)
     ps.write_string(0, 1, t("param.value", lang), head)
-    for i, (k, v) in enumerate(parameters(ranking, package, lang), start=1):
+    for i, (k, v) in enumerate(params, start=1):
         ps.write_string(i, 0, k)
         ps.write_string(i, 1, v)
     ps.set_column(0, 0, 42)
     ps.set_column(1, 1, 48)
     wb.close()
     return buf.getvalue()
+
+
+def geojson_bytes(layer: gpd.GeoDataFrame, params: list[tuple[str, str]]) -> bytes:
+    """GeoJSON FeatureCollection with a top-level "parameters" member (RFC 7946 foreign member)."""
+    data = json.loads(layer.to_json(drop_id=True, to_wgs84=True))
+    data["parameters"] = dict(params)
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def localise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells NFC and formula-safe."""
+    frame = frame.copy()
+    for col in frame.columns:
+        if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
+            frame[col] = frame[col].map(safe_text)
+    return frame
+
+
+def to_csv(ranking: Ranking, package: DataPackage, lang: str) -> bytes:
+    return csv_bytes(ranking_frame(ranking, lang), parameters(ranking, package, lang))
+
+
+def to_xlsx(ranking: Ranking, package: DataPackage, lang: str) -> bytes:
+    return xlsx_bytes(ranking_frame(ranking, lang), parameters(ranking, package, lang), sheet=t("sheet.ranking", lang), lang=lang)
 
 
 def ranking_layer(ranking: Ranking, package: DataPackage) -> gpd.GeoDataFrame:
@@ -138,10 +157,7 @@ def ranking_layer(ranking: Ranking, package: DataPackage) -> gpd.GeoDataFrame:
 
 
 def to_geojson(ranking: Ranking, package: DataPackage, lang: str) -> bytes:
-    """GeoJSON FeatureCollection with a top-level "parameters" member (RFC 7946 foreign member)."""
-    data = json.loads(ranking_layer(ranking, package).to_json(drop_id=True, to_wgs84=True))
-    data["parameters"] = dict(parameters(ranking, package, lang))
-    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+    return geojson_bytes(ranking_layer(ranking, package), parameters(ranking, package, lang))
 
 
 def gpkg_layers(ranking: Ranking, package: DataPackage, lang: str) -> dict[str, pd.DataFrame]:

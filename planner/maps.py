@@ -171,12 +171,14 @@ def overview_map(
         aliases=[t("col.name", lang), t("col.kind", lang), t("col.status", lang)],
     ).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
-    extra = ((PROPOSAL_COLOUR, "circle", t("sites.proposed", lang)), (CANDIDATE_COLOUR, "circle", t("sites.candidates", lang))) if with_proposals else ()
+    extra = ((PROPOSAL_COLOUR, "circle", t("sites.proposed", lang)), (CHOSEN_COLOUR, "circle", t("opt.chosen", lang)),
+             (CANDIDATE_COLOUR, "circle", t("sites.candidates", lang))) if with_proposals else ()
     m.get_root().html.add_child(folium.Element(_legend(lang, extra)))
     return m
 
 
 PROPOSAL_COLOUR = "#e65100"
+CHOSEN_COLOUR = "#1565c0"
 CANDIDATE_COLOUR = "#00695c"
 SCORE_RAMP = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")  # low -> high priority
 
@@ -215,7 +217,8 @@ def priority_map(package: DataPackage, table, *, lang: str = "vi", assets_url: s
 
 def proposals_layer(proposals: gpd.GeoDataFrame, *, radius_m: float, lang: str = "vi",
                     candidates: gpd.GeoDataFrame | None = None,
-                    new_communes: gpd.GeoDataFrame | None = None) -> folium.FeatureGroup:
+                    new_communes: gpd.GeoDataFrame | None = None,
+                    chosen: gpd.GeoDataFrame | None = None) -> folium.FeatureGroup:
     """Proposed points with their catchment circles (and candidate sites, and the communes that
     would newly have a point), as one group the app can swap without redrawing the base map."""
     fg = folium.FeatureGroup(name=t("sites.proposals", lang))
@@ -228,6 +231,13 @@ def proposals_layer(proposals: gpd.GeoDataFrame, *, radius_m: float, lang: str =
             folium.CircleMarker([geom.y, geom.x], radius=5, color=CANDIDATE_COLOUR, weight=2, fill=True, fill_color="#ffffff",
                                 fill_opacity=0.9, tooltip=html.escape(f"{t('sites.candidates', lang)} {cid}: {fmt_int(cost, lang)} ₫")
                                 ).add_to(fg)
+    if chosen is not None:
+        for geom, cid, cost in zip(chosen.geometry, chosen["id"], chosen["cost_vnd"]):
+            folium.Circle([geom.y, geom.x], radius=radius_m, color=CHOSEN_COLOUR, weight=1, fill=True,
+                          fill_opacity=0.06, interactive=False).add_to(fg)
+            folium.CircleMarker([geom.y, geom.x], radius=8, color="#ffeb3b", weight=3, fill=True,
+                                fill_color=CHOSEN_COLOUR, fill_opacity=1.0,
+                                        tooltip=html.escape(f"{t('opt.chosen', lang)} {cid}: {fmt_int(cost, lang)} ₫")).add_to(fg)
     for geom, pid, cost in zip(proposals.geometry, proposals["id"], proposals["cost_vnd"]):
         folium.Circle([geom.y, geom.x], radius=radius_m, color=PROPOSAL_COLOUR, weight=2, dash_array="6 4",
                       fill=True, fill_opacity=0.08, interactive=False).add_to(fg)

@@ -38,5 +38,34 @@ def test_proposal_changes_figures_at_once(page, demo):
     assert values[2] == f"{fmt_int(p.cost_vnd)} ₫"
     text = " ".join(m.value for m in page.markdown)
     assert "thiếu 2 xã" in text and "thiếu 4 xã" in text
-    page.button[0].click().run()  # remove all
+    next(b for b in page.button if b.label == "Xóa tất cả đề xuất").click().run()
     assert [m.value for m in page.metric][0] == "9/38 → 9/38"
+
+
+def test_optimiser_then_use_as_proposals(page, demo):
+    from planner.candidates import SOURCES, candidates_from_package, site
+
+    page.number_input(key="opt_budget").set_value(5.0)
+    page.radio(key="opt_goal").set_value("2030")
+    submit = next(b for b in page.button if b.label == "Chạy tối ưu hóa")
+    submit.click().run()
+    assert not page.exception, page.exception
+    cands = candidates_from_package(demo, sources=SOURCES, default_cost_vnd=1_500_000_000)
+    exact = site(demo, cands, radius_m=2000, budget_vnd=5_000_000_000, method="exact", target_year=2030)
+    values = [m.value for m in page.metric]
+    assert fmt_int(exact.children_newly_reached) in values
+    assert f"{fmt_int(exact.total_cost_vnd)} ₫" in values
+    use = next(b for b in page.button if b.label == "Dùng các điểm này làm đề xuất")
+    use.click().run()
+    assert not page.exception
+    props = page.session_state["proposals"]
+    assert len(props) == len(exact.chosen) and all(p.source == "optimiser" for p in props)
+    assert sum(p.cost_vnd for p in props) == exact.total_cost_vnd
+    assert page.metric[0].value == f"9/38 → {9 + exact.communes_newly_with_point}/38"
+
+
+def test_optimiser_error_is_explained(page):
+    page.multiselect(key="opt_sources").set_value([])
+    next(b for b in page.button if b.label == "Chạy tối ưu hóa").click().run()
+    assert not page.exception
+    assert len(page.error) == 1

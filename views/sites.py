@@ -6,7 +6,10 @@ from streamlit_folium import st_folium
 from planner.errors import PlannerError
 from planner.i18n import fmt_int, fmt_pct, t
 from planner.maps import overview_map, proposals_layer
+from planner.candidates import METHODS, SOURCES, candidates_from_package, site
 from planner.proposals import KINDS, SNAP_M, edit, effect, propose_at, proposals_frame
+from planner.site_plan import SITE_FORMATS, as_proposals, plan, sites_frame
+from planner.site_plan import render as render_sites
 from ui.state import lang, map_assets, package, radius_m, summary, tr
 
 L = lang()
@@ -56,12 +59,77 @@ with c3, st.container(border=True):
     st.metric(tr("sites.total_cost"), f"{fmt_int(total, L)} ₫", label_visibility="collapsed")
     st.caption(f"{tr('sites.proposals')}: {len(proposals)}")
 
+# --- optimiser --------------------------------------------------------------------------
+with st.expander(tr("opt.heading"), expanded=True), st.form("optimiser"):
+    f1, f2 = st.columns(2)
+    with f1:
+        budget_ty = st.number_input(tr("opt.budget_ty"), min_value=0.0, value=20.0, step=0.5, format="%.2f", key="opt_budget")
+        goal = st.radio(tr("opt.mode"), ["children", "2025", "2030"], key="opt_goal",
+                        format_func=lambda g, lang=L: t("opt.mode_children", lang) if g == "children" else t("opt.mode_target", lang, year=g))
+        method = st.radio(tr("opt.method"), list(METHODS), key="opt_method", format_func=lambda m, lang=L: t(f"opt.method_{m}", lang))
+    with f2:
+        sources = st.multiselect(tr("opt.sources"), list(SOURCES), default=list(SOURCES), key="opt_sources",
+                                 format_func=lambda s, lang=L: t(f"opt.source_{s}", lang))
+        max_new = st.number_input(tr("opt.max_new"), min_value=0, value=0, step=1, help=tr("opt.no_limit"), key="opt_max_new")
+        default_cost_ty = st.number_input(tr("opt.default_cost_ty"), min_value=0.0, value=1.5, step=0.1, format="%.2f", key="opt_default_cost")
+    run = st.form_submit_button(tr("opt.run"), type="primary")
+
+if run:
+    budget, default_cost = round(budget_ty * 1e9), round(default_cost_ty * 1e9)
+    year = None if goal == "children" else int(goal)
+    try:
+        with st.status(tr("opt.running"), expanded=True) as status:
+            cands = candidates_from_package(pkg, sources=tuple(sources), default_cost_vnd=int(default_cost))
+            fast = site(pkg, cands, radius_m=radius, budget_vnd=int(budget), method="greedy",
+                        max_new=int(max_new) or None, target_year=year)
+            st.write(tr("opt.greedy_done", children=fmt_int(fast.children_newly_reached, L), cost=fmt_int(fast.total_cost_vnd, L)))
+            best = fast if method == "greedy" else site(pkg, cands, radius_m=radius, budget_vnd=int(budget), method="exact",
+                                                       max_new=int(max_new) or None, target_year=year, time_limit_s=60)
+            status.update(label=tr("opt.done"), state="complete", expanded=False)
+    except PlannerError as exc:
+        st.error(exc.message(L))
+    else:
+        st.session_state["site_plan"] = plan(pkg, cands, best, radius_m=radius, budget_vnd=int(budget), target_year=year,
+                                             max_new=int(max_new) or None, sources=tuple(sources))
+        st.session_state["site_plan_fast"] = fast
+        st.rerun()
+
+sp = st.session_state.get("site_plan")
+if sp is not None:
+    r = sp.result
+    if sp.radius_m != radius:
+        st.caption(tr("opt.stale", radius=fmt_int(sp.radius_m, L)))
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric(tr("opt.children"), fmt_int(r.children_newly_reached, L))
+    m2.metric(tr("opt.communes"), r.communes_newly_with_point)
+    m3.metric(tr("opt.total_cost"), f"{fmt_int(r.total_cost_vnd, L)} ₫")
+    m4.metric(tr("opt.status"), r.status, help=f"{tr('opt.gap')}: {'—' if r.gap is None else f'{r.gap:.4%}'}; {tr('opt.seconds')}: {r.seconds:.2f}")
+    fast = st.session_state.get("site_plan_fast")
+    if fast is not None and r.method == "exact":
+        diff = r.children_newly_reached - fast.children_newly_reached
+        st.caption(tr("opt.greedy_vs_exact", greedy=fmt_int(fast.children_newly_reached, L),
+                      exact=fmt_int(r.children_newly_reached, L), diff=f"+{fmt_int(diff, L)}"))
+    if len(sp.sites) == 0:
+        st.warning(tr("opt.nothing"))
+    else:
+        st.markdown(f"**{tr('opt.chosen')}**")
+        st.dataframe(sites_frame(sp, L), hide_index=True, width="stretch")
+        b1, b2, b3, b4 = st.columns(4)
+        if b1.button(tr("opt.use"), type="primary"):
+            set_proposals(as_proposals(sp))
+            st.session_state.pop("site_plan", None)
+            st.rerun()
+        for col, ext in zip((b2, b3, b4), SITE_FORMATS):
+            col.download_button(ext.lstrip(".").upper(), data=lambda e=ext: render_sites(sp, pkg, L, e),
+                                file_name=f"dia-diem{ext}", key=f"site-dl{ext}", on_click="ignore")
+
 st.caption(tr("sites.click_help", snap=fmt_int(SNAP_M, L)))
 base = overview_map(pkg, before, lang=L, assets_url=map_assets(), basemap=bool(st.session_state.get("basemap")),
                     with_proposals=True)
 newly = after.communes.index[after.communes["has_point"] & ~before.communes["has_point"]]
 layer = proposals_layer(proposals_frame(proposals), radius_m=radius, lang=L, candidates=candidates,
-                        new_communes=pkg.communes[pkg.communes["code"].isin(newly)])
+                        new_communes=pkg.communes[pkg.communes["code"].isin(newly)],
+                        chosen=None if st.session_state.get("site_plan") is None else st.session_state["site_plan"].sites)
 out = st_folium(base, feature_group_to_add=layer, height=560, width=None, returned_objects=["last_clicked"],
                 key=f"sites-map-{L}")
 click = (out or {}).get("last_clicked")
