@@ -1,0 +1,84 @@
+"""Optimiser output: the chosen-sites table, its exports, proposals from it, and the site CLI."""
+import io
+import json
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+
+from planner.candidates import SOURCES, candidates_from_package, site
+from planner.cli import main
+from planner.proposals import effect
+from planner.site_plan import as_proposals, plan, render
+
+
+@pytest.fixture(scope="module")
+def exact_plan(demo):
+    cands = candidates_from_package(demo, sources=SOURCES, default_cost_vnd=1_500_000_000)
+    result = site(demo, cands, radius_m=2000, budget_vnd=8_000_000_000, method="exact")
+    return plan(demo, cands, result, radius_m=2000, budget_vnd=8_000_000_000, sources=SOURCES)
+
+
+def test_plan_rows_match_result(exact_plan):
+    r = exact_plan.result
+    assert len(exact_plan.sites) == len(r.chosen)
+    assert exact_plan.sites["cost_vnd"].sum() == r.total_cost_vnd <= 8_000_000_000
+    assert exact_plan.sites["children_newly_within"].sum() >= r.children_newly_reached  # overlaps count twice
+
+
+def test_proposals_from_plan_give_the_same_effect(exact_plan, demo):
+    props = as_proposals(exact_plan)
+    e = effect(demo, props, radius_m=2000)
+    assert e.children_newly_reached == exact_plan.result.children_newly_reached
+    assert e.communes_newly_with_point == exact_plan.result.communes_newly_with_point
+    assert [p.id for p in props] == [f"N{k:03d}" for k in range(1, len(props) + 1)]
+
+
+def test_exports_read_back(exact_plan, demo):
+    data = json.loads(render(exact_plan, demo, "en", ".geojson"))
+    assert [f["properties"]["id"] for f in data["features"]] == list(exact_plan.sites["id"])
+    assert data["parameters"]["Budget (VND)"] == "8,000,000,000 ₫"
+    wb = openpyxl.load_workbook(io.BytesIO(render(exact_plan, demo, "vi", ".xlsx")))
+    ws = wb.worksheets[0]
+    assert ws.title == "Địa điểm" and ws.cell(1, 1).value == "Mã địa điểm"
+    assert [ws.cell(i, 1).value for i in range(2, 2 + len(exact_plan.sites))] == list(exact_plan.sites["id"])
+    text = render(exact_plan, demo, "vi", ".csv").decode("utf-8-sig")
+    assert "# Ngân sách (đồng): 8.000.000.000 ₫" in text and "# Trạng thái lời giải: optimal" in text
+
+
+def test_site_cli(tmp_path, capsys, exact_plan):
+    out = tmp_path / "sites.geojson"
+    assert main(["site", "--budget-vnd", "8000000000", "--lang", "en", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "Solver status: optimal" in printed and f"{len(exact_plan.sites)} sites written" in printed
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert sorted(f["properties"]["id"] for f in data["features"]) == sorted(exact_plan.sites["id"])
+
+
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["--budget-vnd", "-5"], "budget"),
+        (["--budget-vnd", "lots"], "budget"),
+        (["--budget-vnd", "1e9", "--radius-m", "0"], "The radius must be a positive number"),
+        (["--budget-vnd", "1e9", "--sources", "parks"], "parks"),
+        (["--budget-vnd", "1e9", "--target-year", "2027"], "2027"),
+        (["--budget-vnd", "1e9", "--method", "magic"], "magic"),
+    ],
+)
+def test_site_cli_errors(args, needle, tmp_path):
+    out = tmp_path / "x.csv"
+    res = subprocess.run([sys.executable, "-m", "planner", "site", *args, "--lang", "en", "--out", str(out)],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 2, res.stderr
+    assert needle in res.stderr and res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_site_cli_no_candidates(tiny_dir, tmp_path):
+    # the tiny package has no candidate_sites file: asking only for that source finds nothing
+    res = subprocess.run([sys.executable, "-m", "planner", "site", "--data", str(tiny_dir), "--budget-vnd", "1e9",
+                          "--sources", "candidate_sites", "--lang", "en", "--out", str(tmp_path / "x.csv")],
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 2 and res.stderr.count("\n") == 1, res.stderr
