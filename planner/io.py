@@ -156,3 +156,20 @@ def gpkg_bytes(layers: dict) -> bytes:
         return path.read_bytes()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def read_gpkg_bytes(data: bytes, *, max_bytes: int = 50_000_000) -> dict:
+    """Every layer of a GeoPackage given as bytes: {layer name: (Geo)DataFrame}."""
+    if len(data) > max_bytes:
+        raise PlannerError("err.file_too_big", limit=max_bytes // 1_000_000)
+    tmp = Path(tempfile.mkdtemp(prefix=".planner-gpkg-"))
+    try:
+        path = tmp / "in.gpkg"
+        path.write_bytes(data)
+        try:
+            names = [str(n) for n, _ in pyogrio.list_layers(path)]
+            return {n: pyogrio.read_dataframe(path, layer=n) for n in names}
+        except Exception as exc:  # GDAL raises many types for a file that is not a GeoPackage
+            raise PlannerError("err.not_gpkg", detail=str(exc).splitlines()[0][:200]) from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -35,6 +35,7 @@ class Proposal:
     year: int = DEFAULT_YEAR
     source: str = "map"  # "map", "candidate" or "optimiser"
     candidate_id: str = ""
+    funding: str = "state"  # "state" (ngân sách nhà nước) or "non_state" (xã hội hóa)
 
 
 @dataclass(frozen=True)
@@ -98,9 +99,16 @@ def propose_at(package: DataPackage, lon: float, lat: float, *, existing: tuple[
     return Proposal(pid, round(lon, 6), round(lat, 6), code, cost_vnd=int(default_cost_vnd), year=year, source="map")
 
 
-def edit(proposal: Proposal, *, kind: str | None = None, cost_vnd=None, year=None) -> Proposal:
-    """A proposal with new kind, cost or year, checked."""
+FUNDING = ("state", "non_state")
+
+
+def edit(proposal: Proposal, *, kind: str | None = None, cost_vnd=None, year=None, funding: str | None = None) -> Proposal:
+    """A proposal with new kind, cost, year or funding source, checked."""
     changes = {}
+    if funding is not None:
+        if funding not in FUNDING:
+            raise UsageError("err.proposal_funding", value=funding, known=", ".join(FUNDING))
+        changes["funding"] = funding
     if kind is not None:
         if kind not in KINDS:
             raise UsageError("err.proposal_kind", value=kind, known=", ".join(KINDS))
@@ -127,9 +135,9 @@ def edit(proposal: Proposal, *, kind: str | None = None, cost_vnd=None, year=Non
 def proposals_frame(proposals) -> gpd.GeoDataFrame:
     """Proposals as points (EPSG:4326) with the columns summarize() needs."""
     rows = [dict(id=p.id, commune_code=p.commune_code, kind=p.kind, cost_vnd=p.cost_vnd, year=p.year,
-                 source=p.source, candidate_id=p.candidate_id) for p in proposals]
+                 source=p.source, candidate_id=p.candidate_id, funding=p.funding) for p in proposals]
     geoms = shapely.points([(p.lon, p.lat) for p in proposals]) if proposals else []
-    cols = ["id", "commune_code", "kind", "cost_vnd", "year", "source", "candidate_id"]
+    cols = ["id", "commune_code", "kind", "cost_vnd", "year", "source", "candidate_id", "funding"]
     return gpd.GeoDataFrame(rows, columns=cols, geometry=list(geoms), crs=4326)
 
 

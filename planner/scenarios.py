@@ -1,0 +1,160 @@
+"""Scenarios: a named plan (parameters, proposals by year and funding) and the figures it gives.
+
+Phasing places proposals in the years 2026-2030 within each year's state budget; non-state
+("xã hội hóa") funding does not draw on it. The figures of a scenario are recomputed from the
+data package, so they always match the Overview for the same parameters.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timezone
+
+import pandas as pd
+
+from planner.errors import UsageError
+from planner.package import DataPackage
+from planner.proposals import Proposal, effect
+from planner.targets import indicator
+
+YEARS = (2026, 2027, 2028, 2029, 2030)
+FUNDING = ("state", "non_state")  # ngân sách nhà nước / xã hội hóa
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    description: str = ""
+    author: str = ""
+    radius_m: float = 2000.0
+    preset: str | None = "balanced"
+    weights: dict = field(default_factory=dict)  # custom ranking weights when preset is None
+    default_cost_vnd: int = 1_500_000_000
+    budget_by_year: dict = field(default_factory=lambda: {y: 0 for y in YEARS})  # state budget, VND
+    proposals: tuple[Proposal, ...] = ()
+    created_at: str = ""
+    updated_at: str = ""
+    version: int = 0  # 0 = never saved
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["budget_by_year"] = {str(k): int(v) for k, v in self.budget_by_year.items()}
+        d["proposals"] = [asdict(p) for p in self.proposals]
+        d["format_version"] = FORMAT_VERSION
+        return d
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
+
+
+def from_dict(d: dict) -> Scenario:
+    """A scenario from its dict form (as stored or exported); raises UsageError when malformed."""
+    try:
+        props = tuple(Proposal(**p) for p in d.get("proposals", []))
+        budget = {int(k): int(v) for k, v in (d.get("budget_by_year") or {}).items()}
+        return Scenario(
+            name=str(d["name"]), description=str(d.get("description", "")), author=str(d.get("author", "")),
+            radius_m=float(d.get("radius_m", 2000.0)), preset=d.get("preset"), weights=dict(d.get("weights") or {}),
+            default_cost_vnd=int(d.get("default_cost_vnd", 1_500_000_000)),
+            budget_by_year={y: budget.get(y, 0) for y in YEARS} | budget, proposals=props,
+            created_at=str(d.get("created_at", "")), updated_at=str(d.get("updated_at", "")), version=int(d.get("version", 0)),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise UsageError("err.scenario_malformed", detail=str(exc)[:200]) from None
+
+
+def from_json(text: str) -> Scenario:
+    try:
+        return from_dict(json.loads(text))
+    except json.JSONDecodeError as exc:
+        raise UsageError("err.scenario_malformed", detail=str(exc)[:200]) from None
+
+
+def check_name(name: str) -> str:
+    name = " ".join(str(name or "").split())
+    if not name or len(name) > 120:
+        raise UsageError("err.scenario_name")
+    return name
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def auto_phase(proposals, budget_by_year: dict) -> tuple[tuple[Proposal, ...], tuple[Proposal, ...]]:
+    """Give each state-funded proposal, in order, the earliest year 2026-2030 whose remaining
+    budget covers it; non-state proposals keep their year. Returns (placed, did_not_fit)."""
+    left = {y: int(budget_by_year.get(y, 0)) for y in YEARS}
+    placed, unfit = [], []
+    for p in proposals:
+        if p.funding != "state":
+            placed.append(p)
+            continue
+        year = next((y for y in YEARS if left[y] >= p.cost_vnd), None)
+        if year is None:
+            unfit.append(p)
+        else:
+            left[year] -= p.cost_vnd
+            placed.append(replace(p, year=year))
+    return tuple(placed), tuple(unfit)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What a scenario gives, for the compare page, the brief and the workbook."""
+
+    communes_total: int
+    communes_with_point_before: int
+    communes_with_point: int
+    needed_2025: int
+    needed_2030: int
+    children_total: int
+    children_newly_reached: int
+    communes_newly_with_point: int
+    cost_total_vnd: int
+    cost_by_year: dict  # year -> VND (all funding)
+    cost_by_funding: dict  # funding -> VND
+    over_budget: dict  # year -> VND of state funding beyond that year's budget (only years over)
+    year_2025_target: int | None  # first year whose cumulative points meet the 30% share, None if never
+    year_2030_target: int | None
+    short_2030_end: int  # communes still short of 35% after every proposal
+
+    @property
+    def cost_per_child_vnd(self) -> float | None:
+        return self.cost_total_vnd / self.children_newly_reached if self.children_newly_reached else None
+
+
+def figures(package: DataPackage, scenario: Scenario) -> Figures:
+    """The scenario's figures on `package` (proposals counted as built in their year)."""
+    e = effect(package, scenario.proposals, radius_m=scenario.radius_m)
+    total = e.after.play_point.total
+    before = e.before.play_point.achieved
+    costs = pd.DataFrame([{"year": p.year, "funding": p.funding, "cost": p.cost_vnd} for p in scenario.proposals],
+                         columns=["year", "funding", "cost"])
+    by_year = {int(y): int(c) for y, c in costs.groupby("year")["cost"].sum().items()}
+    by_funding = {f: int(costs.loc[costs["funding"] == f, "cost"].sum()) for f in FUNDING}
+    state = costs[costs["funding"] == "state"].groupby("year")["cost"].sum()
+    over = {int(y): int(c - scenario.budget_by_year.get(int(y), 0)) for y, c in state.items()
+            if c > scenario.budget_by_year.get(int(y), 0)}
+    reached_year = {2025: None, 2030: None}
+    ind0 = indicator("play_point", achieved=before, total=total)
+    for target_year in reached_year:
+        if ind0.gap(target_year).met:
+            reached_year[target_year] = min(YEARS[0], 2025)
+            continue
+        for y in sorted({p.year for p in scenario.proposals}):
+            upto = tuple(p for p in scenario.proposals if p.year <= y)
+            n = effect(package, upto, radius_m=scenario.radius_m, before=e.before).after.play_point.achieved
+            if indicator("play_point", achieved=n, total=total).gap(target_year).met:
+                reached_year[target_year] = y
+                break
+    after = e.after.play_point
+    return Figures(
+        communes_total=total, communes_with_point_before=before, communes_with_point=after.achieved,
+        needed_2025=after.gap(2025).needed, needed_2030=after.gap(2030).needed,
+        children_total=e.after.reach.children_total, children_newly_reached=e.children_newly_reached,
+        communes_newly_with_point=e.communes_newly_with_point, cost_total_vnd=int(costs["cost"].sum()),
+        cost_by_year=by_year, cost_by_funding=by_funding, over_budget=over,
+        year_2025_target=reached_year[2025], year_2030_target=reached_year[2030], short_2030_end=after.gap(2030).needed,
+    )

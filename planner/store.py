@@ -1,0 +1,153 @@
+"""The scenario store: one SQLite database in the workspace folder, every save a new version.
+
+- Crash-safe: each save is one SQLite transaction (rollback journal, synchronous=FULL), so a
+  process killed mid-save leaves the previous version intact and the database readable.
+- Safe with several sessions: a save names the version it started from; if someone saved a newer
+  version meanwhile, the save is refused with ScenarioConflict, never silently overwritten.
+"""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from planner.errors import PlannerError
+from planner.scenarios import Scenario, check_name, from_json, now_iso
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS scenario (
+    name TEXT PRIMARY KEY,
+    current_version INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS version (
+    name TEXT NOT NULL REFERENCES scenario(name),
+    version INTEGER NOT NULL,
+    saved_at TEXT NOT NULL,
+    author TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    payload TEXT NOT NULL,
+    PRIMARY KEY (name, version)
+);
+"""
+
+
+class ScenarioConflict(PlannerError):
+    """Someone saved a newer version since this one was loaded."""
+
+
+class StoreError(PlannerError):
+    """The database cannot be read or written (locked, full disk, damaged)."""
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    version: int
+    saved_at: str
+    author: str
+    note: str
+
+
+class ScenarioStore:
+    def __init__(self, path: str | Path, *, timeout_s: float = 5.0):
+        self.path = Path(path)
+        self.timeout_s = timeout_s
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with closing(self._connect()) as db:
+                db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError("err.store", path=str(self.path), detail=str(exc)) from exc
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=self.timeout_s, isolation_level=None)
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA foreign_keys=ON")
+        return db
+
+    def _run(self, fn):
+        try:
+            with closing(self._connect()) as db:
+                return fn(db)
+        except sqlite3.OperationalError as exc:
+            key = "err.store_locked" if "locked" in str(exc) or "busy" in str(exc) else "err.store"
+            raise StoreError(key, path=str(self.path), detail=str(exc)) from exc
+        except sqlite3.DatabaseError as exc:
+            raise StoreError("err.store", path=str(self.path), detail=str(exc)) from exc
+
+    def names(self) -> list[str]:
+        return self._run(lambda db: [r[0] for r in db.execute(
+            "SELECT name FROM scenario WHERE deleted = 0 ORDER BY name COLLATE NOCASE")])
+
+    def save(self, scenario: Scenario, *, note: str = "") -> Scenario:
+        """Save as a new version. `scenario.version` must be the version it was loaded at (0 for a
+        new scenario); otherwise ScenarioConflict. Returns the scenario as saved."""
+        name = check_name(scenario.name)
+
+        def tx(db: sqlite3.Connection) -> Scenario:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                row = db.execute("SELECT current_version, created_at, deleted FROM scenario WHERE name = ?", (name,)).fetchone()
+                current = 0 if row is None or row[2] else row[0]
+                if scenario.version != current:
+                    last = db.execute("SELECT author, saved_at FROM version WHERE name = ? AND version = ?", (name, current)).fetchone()
+                    raise ScenarioConflict("err.scenario_conflict", name=name, mine=scenario.version, theirs=current,
+                                           who=(last[0] if last else "") or "?", when=last[1] if last else "?")
+                stamp = now_iso()
+                created = row[1] if row is not None and not row[2] else stamp
+                new_version = (row[0] if row is not None else 0) + 1
+                saved = replace(scenario, name=name, version=new_version, created_at=created, updated_at=stamp)
+                db.execute("INSERT INTO scenario (name, current_version, created_at, deleted) VALUES (?, ?, ?, 0) "
+                           "ON CONFLICT(name) DO UPDATE SET current_version = excluded.current_version, deleted = 0",
+                           (name, new_version, created))
+                db.execute("INSERT INTO version (name, version, saved_at, author, note, payload) VALUES (?, ?, ?, ?, ?, ?)",
+                           (name, new_version, stamp, scenario.author, note, saved.to_json()))
+                db.execute("COMMIT")
+                return saved
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+        return self._run(tx)
+
+    def load(self, name: str, version: int | None = None) -> Scenario:
+        def q(db):
+            row = db.execute("SELECT current_version, deleted FROM scenario WHERE name = ?", (name,)).fetchone()
+            if row is None or (row[1] and version is None):
+                raise PlannerError("err.scenario_missing", name=name)
+            v = row[0] if version is None else version
+            got = db.execute("SELECT payload FROM version WHERE name = ? AND version = ?", (name, v)).fetchone()
+            if got is None:
+                raise PlannerError("err.scenario_version_missing", name=name, version=v)
+            return from_json(got[0])
+
+        return self._run(q)
+
+    def versions(self, name: str) -> list[VersionInfo]:
+        return self._run(lambda db: [VersionInfo(*r) for r in db.execute(
+            "SELECT version, saved_at, author, note FROM version WHERE name = ? ORDER BY version DESC", (name,))])
+
+    def restore(self, name: str, version: int, *, expected_version: int, author: str = "") -> Scenario:
+        """Make an old version current again, as a new version (history is never rewritten)."""
+        old = self.load(name, version)
+        return self.save(replace(old, version=expected_version, author=author or old.author),
+                         note=f"restore v{version}")
+
+    def delete(self, name: str, *, expected_version: int) -> None:
+        """Hide a scenario (its versions stay in the database)."""
+
+        def tx(db):
+            db.execute("BEGIN IMMEDIATE")
+            row = db.execute("SELECT current_version FROM scenario WHERE name = ? AND deleted = 0", (name,)).fetchone()
+            if row is None:
+                db.execute("ROLLBACK")
+                raise PlannerError("err.scenario_missing", name=name)
+            if row[0] != expected_version:
+                db.execute("ROLLBACK")
+                raise ScenarioConflict("err.scenario_conflict", name=name, mine=expected_version, theirs=row[0], who="?", when="?")
+            db.execute("UPDATE scenario SET deleted = 1 WHERE name = ?", (name,))
+            db.execute("COMMIT")
+
+        self._run(tx)

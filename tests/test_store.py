@@ -1,0 +1,148 @@
+"""The scenario store: round trip, versions, restore, refusal of stale saves, crash safety."""
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from planner.errors import PlannerError, UsageError
+from planner.proposals import Proposal
+from planner.scenarios import Scenario, from_json
+from planner.store import ScenarioConflict, ScenarioStore
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def sample(name="Ngân sách nhà nước") -> Scenario:
+    return Scenario(
+        name=name, description="Chỉ dùng ngân sách tỉnh", author="Chị Lan", radius_m=2500.0,
+        budget_by_year={2026: 3_000_000_000, 2027: 3_000_000_000, 2028: 0, 2029: 0, 2030: 0},
+        proposals=(Proposal("N001", 103.36, 22.7547, "03562", cost_vnd=1_200_000_000, year=2026),
+                   Proposal("N002", 103.159, 22.186, "03487", kind="culture_point", cost_vnd=750_000_000, year=2027,
+                            funding="non_state", source="candidate", candidate_id="C049")),
+    )
+
+
+def test_round_trip(tmp_path):
+    store = ScenarioStore(tmp_path / "s.sqlite")
+    saved = store.save(sample())
+    assert saved.version == 1 and saved.created_at and saved.updated_at
+    loaded = store.load("Ngân sách nhà nước")
+    assert loaded == saved
+    assert from_json(saved.to_json()) == saved
+    assert store.names() == ["Ngân sách nhà nước"]
+
+
+def test_every_save_is_a_version_and_restore(tmp_path):
+    store = ScenarioStore(tmp_path / "s.sqlite")
+    v1 = store.save(sample())
+    v2 = store.save(replace(v1, description="v2", proposals=v1.proposals[:1]))
+    assert [v.version for v in store.versions(v1.name)] == [2, 1]
+    assert store.load(v1.name, 1).description == "Chỉ dùng ngân sách tỉnh"
+    v3 = store.restore(v1.name, 1, expected_version=v2.version, author="Anh Minh")
+    assert v3.version == 3 and v3.proposals == v1.proposals and v3.description == v1.description
+    assert store.versions(v1.name)[0].note == "restore v1"
+    assert store.load(v1.name).version == 3
+
+
+def test_stale_save_is_refused(tmp_path):
+    store = ScenarioStore(tmp_path / "s.sqlite")
+    base = store.save(sample())
+    mine = store.load(base.name)
+    theirs = store.load(base.name)
+    store.save(replace(theirs, author="Anh Minh", description="their change"))
+    with pytest.raises(ScenarioConflict) as err:
+        store.save(replace(mine, description="my change"))
+    msg = err.value.message("en")
+    assert "Anh Minh saved version 2" in msg and "editing version 1" in msg
+    assert "đã lưu phiên bản 2" in err.value.message("vi")
+    assert store.load(base.name).description == "their change"  # nothing lost
+
+
+def test_new_scenario_with_a_taken_name_is_refused(tmp_path):
+    store = ScenarioStore(tmp_path / "s.sqlite")
+    store.save(sample())
+    with pytest.raises(ScenarioConflict):
+        store.save(sample())  # version 0 = "new", but the name exists
+
+
+def test_delete_and_missing(tmp_path):
+    store = ScenarioStore(tmp_path / "s.sqlite")
+    s = store.save(sample())
+    store.delete(s.name, expected_version=1)
+    assert store.names() == []
+    with pytest.raises(PlannerError) as err:
+        store.load(s.name)
+    assert err.value.key == "err.scenario_missing"
+    assert store.save(replace(sample(), version=0)).version == 2  # a new start keeps the history
+
+
+def test_bad_names(tmp_path):
+    store = ScenarioStore(tmp_path / "s.sqlite")
+    with pytest.raises(UsageError):
+        store.save(replace(sample(), name="   "))
+
+
+def test_killed_mid_save_leaves_previous_version(tmp_path):
+    db = tmp_path / "s.sqlite"
+    store = ScenarioStore(db)
+    store.save(sample())
+    script = textwrap.dedent(f"""
+        import sys, time
+        sys.path.insert(0, {str(ROOT)!r})
+        from dataclasses import replace
+        from planner import store as st
+
+        real = st.ScenarioStore._connect
+
+        class Slow:
+            def __init__(self, db): self.db = db
+            def execute(self, sql, *a):
+                if sql.startswith("INSERT INTO version"):
+                    print("inside", flush=True)
+                    time.sleep(60)
+                return self.db.execute(sql, *a)
+            def __getattr__(self, name): return getattr(self.db, name)
+
+        st.ScenarioStore._connect = lambda self: Slow(real(self))
+        s = st.ScenarioStore({str(db)!r})
+        cur = s.load("Ngân sách nhà nước")
+        s.save(replace(cur, description="half-written"))
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "inside"  # the scenario row is updated, not committed
+    proc.kill()
+    proc.wait(timeout=10)
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    store = ScenarioStore(db)
+    assert store.load("Ngân sách nhà nước").description == "Chỉ dùng ngân sách tỉnh"
+    assert [v.version for v in store.versions("Ngân sách nhà nước")] == [1]
+    assert store.save(replace(store.load("Ngân sách nhà nước"), description="after")).version == 2
+
+
+def test_locked_database_is_explained(tmp_path):
+    db = tmp_path / "s.sqlite"
+    store = ScenarioStore(db, timeout_s=0.2)
+    s = store.save(sample())
+    blocker = sqlite3.connect(db, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(PlannerError) as err:
+            store.save(s)
+        assert err.value.key == "err.store_locked"
+        assert "try again" in err.value.message("en")
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+
+
+def test_unwritable_store_is_explained(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(PlannerError) as err:
+        ScenarioStore(tmp_path / "file" / "s.sqlite")
+    assert err.value.key == "err.store"
