@@ -286,7 +286,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "scn.cost_per_child": ("Kinh phí / trẻ em mới được tiếp cận", "Cost per child newly reached"),
     "scn.cost_year": ("Kinh phí năm {year}", "Cost in {year}"),
     "scn.cost_funding": ("Kinh phí: {funding}", "Cost: {funding}"),
-    "scn.over_budget": ("Vượt ngân sách: {years}", "Over budget: {years}"),
+    "scn.over_budget_row": ("Vượt ngân sách nhà nước", "Over the state budget"),
     "scn.figure": ("Chỉ số", "Figure"),
     "scn.report": ("Báo cáo cho cuộc họp", "Meeting outputs"),
     "funding.state": ("Ngân sách nhà nước", "State budget"),
