@@ -25,6 +25,7 @@ pages = st.navigation([
     st.Page("views/overview.py", title=tr("page.overview"), default=True),
     st.Page("views/priorities.py", title=tr("page.priorities")),
     st.Page("views/sites.py", title=tr("page.sites")),
+    st.Page("views/scenarios.py", title=tr("page.scenarios")),
 ])
 
 try:

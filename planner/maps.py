@@ -245,3 +245,34 @@ def proposals_layer(proposals: gpd.GeoDataFrame, *, radius_m: float, lang: str =
                             fill_opacity=1.0, tooltip=html.escape(f"{t('sites.proposed', lang)} {pid}: {fmt_int(cost, lang)} ₫")
                             ).add_to(fg)
     return fg
+
+
+SCENARIO_COLOURS = ("#e65100", "#1565c0", "#2e7d32", "#ad1457")
+
+
+def compare_map(package: DataPackage, scenarios, *, lang: str = "vi", assets_url: str = LOCAL_ASSETS_URL,
+                basemap: bool = False) -> folium.Map:
+    """Communes and existing points, with one switchable layer of proposals per scenario."""
+    communes = package.communes
+    m = _base_map(communes, assets_url=assets_url, basemap=basemap)
+    folium.GeoJson(communes[["name", "geometry"]].to_json(drop_id=True), name=t("map.communes", lang),
+                   style_function=lambda f: {"fillColor": "#eceff1", "color": "#546e7a", "weight": 1, "fillOpacity": 0.5},
+                   tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)).add_to(m)
+    existing = package.play_points[package.play_points["status"] == "existing"]
+    group = folium.FeatureGroup(name=t("map.play_points", lang))
+    for g in existing.geometry:
+        folium.CircleMarker([g.y, g.x], radius=6, color="#ffffff", weight=1, fill=True, fill_color=COLOURS["existing"],
+                            fill_opacity=0.9).add_to(group)
+    group.add_to(m)
+    rows = [(COLOURS["existing"], "circle", t("map.play_points", lang))]
+    for k, s in enumerate(list(scenarios)[:4]):
+        colour = SCENARIO_COLOURS[k]
+        fg = folium.FeatureGroup(name=html.escape(s.name))
+        for p in s.proposals:
+            folium.CircleMarker([p.lat, p.lon], radius=8 - 1.5 * k, color="#ffffff", weight=2, fill=True, fill_color=colour,
+                                fill_opacity=0.95, tooltip=html.escape(f"{s.name}: {p.id}, {p.year}, {fmt_int(p.cost_vnd, lang)} ₫")).add_to(fg)
+        fg.add_to(m)
+        rows.append((colour, "circle", s.name))
+    folium.LayerControl(collapsed=False).add_to(m)
+    m.get_root().html.add_child(folium.Element(_legend_html(t("map.legend", lang), rows)))
+    return m

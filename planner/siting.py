@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import heapq
 import math
+import os
+import sys
+import threading
 import numbers
 import time
 from dataclasses import dataclass
@@ -29,6 +32,33 @@ from scipy import sparse
 from scipy.spatial import cKDTree
 
 from planner.errors import UsageError
+
+_BANNER_SHOWN = threading.Lock()
+_banner_done = False
+
+
+def _new_highs() -> highspy.Highs:
+    """A silent HiGHS instance. HiGHS prints a licence banner to stdout (file descriptor 1) when
+    the first instance of a process is made, before any option can stop it; that would corrupt
+    CLI output, so the first construction runs with fd 1 pointed at /dev/null."""
+    global _banner_done
+    with _BANNER_SHOWN:
+        if not _banner_done:
+            sys.stdout.flush()
+            saved = os.dup(1)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(devnull, 1)
+                h = highspy.Highs()
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
+                os.close(devnull)
+            _banner_done = True
+        else:
+            h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    return h
 
 
 @dataclass(frozen=True)
@@ -299,8 +329,7 @@ class SitingProblem:
             upper.append([self.max_new])
         rows = sparse.vstack(blocks, format="csr")
         ub = np.concatenate([np.asarray(u, dtype=float) for u in upper])
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
+        h = _new_highs()
         h.setOptionValue("time_limit", limit)
         h.setOptionValue("mip_rel_gap", rel_gap)
         size = m + n + k

@@ -1,6 +1,7 @@
 """Session settings, cached data and error handling shared by every page."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import streamlit as st
@@ -11,6 +12,7 @@ from planner.package import DataPackage
 from planner.summary import DEFAULT_RADIUS_M, Summary, summarize
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+DEFAULT_WORKSPACE = Path(__file__).resolve().parent.parent / "workspace"
 
 
 def lang() -> str:
@@ -73,3 +75,15 @@ def ranking():
     if preset != "custom" and weights != {k: float(v) for k, v in PRESETS[preset].items()}:
         preset = "custom"
     return _ranking(data_dir(), radius_m(), tuple(sorted(weights.items())), None if preset == "custom" else preset)
+
+
+@st.cache_resource(show_spinner=False)
+def _store(path: str):
+    from planner.store import ScenarioStore
+
+    return ScenarioStore(path)
+
+
+def store():
+    """The scenario store in the workspace folder (PLANNER_WORKSPACE, default ./workspace)."""
+    return _store(str(Path(os.environ.get("PLANNER_WORKSPACE", DEFAULT_WORKSPACE)) / "scenarios.sqlite"))

@@ -7,7 +7,7 @@ from planner.errors import PlannerError
 from planner.i18n import fmt_int, fmt_pct, t
 from planner.maps import overview_map, proposals_layer
 from planner.candidates import METHODS, SOURCES, candidates_from_package, site
-from planner.proposals import KINDS, SNAP_M, edit, effect, propose_at, proposals_frame
+from planner.proposals import FUNDING, KINDS, SNAP_M, edit, effect, propose_at, proposals_frame
 from planner.site_plan import SITE_FORMATS, as_proposals, plan, sites_frame
 from planner.site_plan import render as render_sites
 from ui.state import lang, map_assets, package, radius_m, summary, tr
@@ -150,12 +150,15 @@ else:
     names = dict(zip(pkg.communes["code"], pkg.communes["name"]))
     kind_label = {k: tr(f"point_kind.{k}") for k in KINDS}
     kind_of = {v: k for k, v in kind_label.items()}
+    funding_label = {f: tr(f"funding.{f}") for f in FUNDING}
+    funding_of = {v: k for k, v in funding_label.items()}
     table = pd.DataFrame({
         "id": [p.id for p in proposals],
         "commune": [names.get(p.commune_code, p.commune_code) for p in proposals],
         "kind": [kind_label[p.kind] for p in proposals],
         "cost_vnd": [p.cost_vnd for p in proposals],
         "year": [p.year for p in proposals],
+        "funding": [funding_label[p.funding] for p in proposals],
         "source": [tr(f"source.{p.source}") for p in proposals],
         "remove": [False] * len(proposals),
     })
@@ -168,13 +171,15 @@ else:
             "kind": st.column_config.SelectboxColumn(tr("col.kind"), options=list(kind_label.values()), required=True),
             "cost_vnd": st.column_config.NumberColumn(tr("col.cost_vnd"), min_value=0, step=10_000_000, format="localized"),
             "year": st.column_config.NumberColumn(tr("col.year"), min_value=2025, max_value=2035, step=1),
+            "funding": st.column_config.SelectboxColumn(tr("col.funding"), options=list(funding_label.values()), required=True),
             "source": st.column_config.TextColumn(tr("col.source")),
             "remove": st.column_config.CheckboxColumn(tr("col.remove")),
         },
     )
     if not edited.equals(table):
         try:
-            kept = [edit(p, kind=kind_of.get(row.kind, row.kind), cost_vnd=row.cost_vnd, year=row.year)
+            kept = [edit(p, kind=kind_of.get(row.kind, row.kind), cost_vnd=row.cost_vnd, year=row.year,
+                         funding=funding_of.get(row.funding, row.funding))
                     for p, row in zip(proposals, edited.itertuples()) if not row.remove]
         except PlannerError as exc:
             st.error(exc.message(L))

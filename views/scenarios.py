@@ -1,0 +1,168 @@
+"""Scenarios: save the current plan, phase it by year, keep versions, exchange files, compare,
+and take a brief to the budgeting meeting."""
+from dataclasses import replace
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from planner.briefs import brief_pdf, comparison_table, figure_rows, workbook
+from planner.errors import PlannerError
+from planner.i18n import t
+from planner.maps import compare_map
+from planner.ranking import CRITERIA, PRESETS
+from planner.scenario_file import from_gpkg, to_gpkg
+from planner.scenarios import YEARS, Scenario, auto_phase, figures
+from ui.state import lang, map_assets, package, radius_m, store, tr
+
+L = lang()
+pkg = package()
+st.title(tr("scn.heading"))
+if pkg.is_demo:
+    st.info(tr("app.demo_note"), icon="ℹ️")
+try:
+    db = store()
+except PlannerError as exc:
+    st.error(exc.message(L))
+    st.stop()
+
+st.session_state.setdefault("proposals", [])
+base: Scenario = st.session_state.setdefault("scenario_base", Scenario(name=""))
+for key, value in (("scn_name", base.name), ("scn_description", base.description), ("scn_author", base.author)):
+    st.session_state.setdefault(key, value)
+for y in YEARS:
+    st.session_state.setdefault(f"scn_budget_{y}", base.budget_by_year.get(y, 0) / 1e9)
+
+
+def current() -> Scenario:
+    """The plan as the session has it now, on top of the version it was loaded from."""
+    preset = st.session_state.get("preset", "balanced")
+    weights = {} if preset in PRESETS else {c: float(st.session_state.get(f"w_{c}", 1.0)) for c in CRITERIA}
+    return replace(base, name=st.session_state["scn_name"], description=st.session_state["scn_description"],
+                   author=st.session_state["scn_author"], radius_m=radius_m(),
+                   preset=preset if preset in PRESETS else None, weights=weights,
+                   budget_by_year={y: int(round(st.session_state[f"scn_budget_{y}"] * 1e9)) for y in YEARS},
+                   proposals=tuple(st.session_state["proposals"]))
+
+
+def open_scenario(s: Scenario) -> None:
+    st.session_state["scenario_base"] = s
+    st.session_state["scn_name"], st.session_state["scn_description"], st.session_state["scn_author"] = s.name, s.description, s.author
+    for y in YEARS:
+        st.session_state[f"scn_budget_{y}"] = s.budget_by_year.get(y, 0) / 1e9
+    st.session_state["proposals"] = list(s.proposals)
+    st.session_state["proposals_version"] = st.session_state.get("proposals_version", 0) + 1
+    st.session_state["radius_m"] = int(s.radius_m)
+    st.session_state["preset"] = s.preset or "custom"
+    for c in CRITERIA:
+        st.session_state[f"w_{c}"] = float((PRESETS.get(s.preset) or s.weights).get(c, 0.0))
+    st.session_state["scn_flash"] = tr("scn.loaded", name=s.name, version=s.version)
+
+
+def phase() -> None:
+    placed, unfit = auto_phase(current().proposals, current().budget_by_year)
+    st.session_state["proposals"] = list(placed) + list(unfit)
+    st.session_state["proposals_version"] = st.session_state.get("proposals_version", 0) + 1
+    if unfit:
+        st.session_state["scn_flash"] = tr("scn.unfit", n=len(unfit))
+
+
+if "scn_flash" in st.session_state:
+    st.success(st.session_state.pop("scn_flash"))
+
+# --- the scenario being edited -------------------------------------------------------------
+st.subheader(tr("scn.current"))
+left, right = st.columns([1, 1], gap="large")
+with left:
+    st.text_input(tr("scn.name"), key="scn_name")
+    st.text_area(tr("scn.description"), key="scn_description", height=80)
+    st.text_input(tr("scn.author"), key="scn_author")
+    cols = st.columns(len(YEARS))
+    for col, y in zip(cols, YEARS):
+        col.number_input(tr("scn.budget_year", year=y), min_value=0.0, step=0.5, format="%.2f", key=f"scn_budget_{y}")
+    b1, b2 = st.columns(2)
+    b1.button(tr("scn.phase"), on_click=phase, disabled=not st.session_state["proposals"])
+    if b2.button(tr("scn.save"), type="primary"):
+        try:
+            saved = db.save(current())
+        except PlannerError as exc:
+            st.error(exc.message(L))
+        else:
+            st.session_state["scenario_base"] = saved
+            st.session_state["scn_flash"] = tr("scn.saved", name=saved.name, version=saved.version)
+            st.rerun()
+with right:
+    cur = current()
+    fig = figures(pkg, cur)
+    st.dataframe(pd.DataFrame(figure_rows(fig, L), columns=[tr("scn.figure"), tr("param.value")]),
+                 hide_index=True, width="stretch")
+    if cur.name.strip():
+        d1, d2, d3 = st.columns(3)
+        d1.download_button("PDF", data=lambda: brief_pdf(pkg, [cur], L), file_name="tom-tat.pdf", mime="application/pdf",
+                           key="pdf-current", on_click="ignore")
+        d2.download_button("XLSX", data=lambda: workbook(pkg, [cur], L), file_name="kich-ban.xlsx", key="xlsx-current",
+                           on_click="ignore")
+        d3.download_button("GPKG", data=lambda: to_gpkg(cur), file_name="kich-ban.gpkg", key="gpkg-current",
+                           on_click="ignore", help=tr("scn.export"))
+
+# --- saved scenarios ----------------------------------------------------------------------
+st.subheader(tr("scn.saved_list"))
+names = db.names()
+if not names:
+    st.caption(tr("scn.none"))
+else:
+    pick = st.selectbox(tr("scn.name"), names, key="scn_pick")
+    versions = db.versions(pick)
+    st.dataframe(pd.DataFrame([(v.version, v.saved_at, v.author, v.note) for v in versions],
+                              columns=["v", tr("param.created"), tr("scn.author"), ""]), hide_index=True, width="stretch")
+    o1, o2, o3 = st.columns(3)
+    o1.button(tr("scn.load"), on_click=lambda: open_scenario(db.load(pick)), key="scn_open")
+    old = o2.selectbox("v", [v.version for v in versions], key="scn_restore_v", label_visibility="collapsed")
+    if o3.button(tr("scn.restore", version=old), key="scn_restore"):
+        try:
+            restored = db.restore(pick, old, expected_version=versions[0].version, author=st.session_state["scn_author"])
+        except PlannerError as exc:
+            st.error(exc.message(L))
+        else:
+            st.session_state["scn_flash"] = tr("scn.restored", version=restored.version)
+            st.rerun()
+
+upload = st.file_uploader(tr("scn.import"), type=["gpkg"], key="scn_upload")
+if upload is not None and st.session_state.get("scn_uploaded") != upload.file_id:
+    st.session_state["scn_uploaded"] = upload.file_id
+    try:
+        incoming = from_gpkg(upload.getvalue())
+        saved = db.save(replace(incoming, version=0))
+    except PlannerError as exc:
+        st.error(exc.message(L))
+    else:
+        st.session_state["scn_flash"] = tr("scn.imported", name=saved.name)
+        st.rerun()
+
+# --- compare ------------------------------------------------------------------------------
+st.subheader(tr("scn.compare"))
+chosen = st.multiselect(tr("scn.pick"), names, max_selections=4, key="scn_compare")
+if len(chosen) >= 2:
+    scenarios = [db.load(n) for n in chosen]
+    table = comparison_table(pkg, scenarios, L)
+    differs = table.nunique(axis=1) > 1
+    st.dataframe(table.style.apply(lambda row: ["background-color: #fff3cd" if differs[row.name] else "" for _ in row], axis=1),
+                 width="stretch")
+    figs = [figures(pkg, s) for s in scenarios]
+    chart_data = pd.DataFrame({
+        "scenario": [s.name for s in scenarios for _ in YEARS],
+        "year": [str(y) for _ in scenarios for y in YEARS],
+        "cost": [f.cost_by_year.get(y, 0) / 1e9 for f in figs for y in YEARS],
+    })
+    st.altair_chart(alt.Chart(chart_data).mark_bar().encode(
+        x=alt.X("year:N", title=tr("col.year")), xOffset="scenario:N",
+        y=alt.Y("cost:Q", title=tr("opt.budget_ty")), color=alt.Color("scenario:N", title=tr("scn.name")),
+        tooltip=["scenario", "year", alt.Tooltip("cost:Q", format=".2f")]).properties(height=260), width="stretch")
+    st_folium(compare_map(pkg, scenarios, lang=L, assets_url=map_assets(), basemap=bool(st.session_state.get("basemap"))),
+              height=460, width=None, returned_objects=[], key=f"compare-map-{L}-{'|'.join(chosen)}")
+    c1, c2 = st.columns(2)
+    c1.download_button(f"PDF — {tr('scn.compare')}", data=lambda: brief_pdf(pkg, scenarios, L), file_name="so-sanh.pdf",
+                       mime="application/pdf", key="pdf-compare", on_click="ignore")
+    c2.download_button(f"XLSX — {tr('scn.compare')}", data=lambda: workbook(pkg, scenarios, L), file_name="so-sanh.xlsx",
+                       key="xlsx-compare", on_click="ignore")
