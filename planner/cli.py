@@ -60,6 +60,22 @@ def build_parser() -> argparse.ArgumentParser:
     si.add_argument("--time-limit-s", default="60", help="time limit of the exact solver")
     si.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
     si.add_argument("--out", required=True, help="output file: .csv, .xlsx or .geojson")
+    sc = sub.add_parser("scenario", help="saved scenarios: list, show, export, import, compare")
+    sc.add_argument("action", help="list, show, export, import or compare")
+    sc.add_argument("names", nargs="*", help="scenario name(s), or the file to import")
+    sc.add_argument("--workspace", default=None, help="workspace folder (default: $PLANNER_WORKSPACE or ./workspace)")
+    sc.add_argument("--data", default=None, help="data package folder (default: bundled demo)")
+    sc.add_argument("--out", default=None, help="file for export (.gpkg)")
+    sc.add_argument("--as", dest="as_name", default=None, help="name to import under")
+    sc.add_argument("--json", action="store_true", help="print JSON")
+    sc.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
+    rp = sub.add_parser("report", help="one-page PDF brief or Excel workbook for a scenario or a comparison")
+    rp.add_argument("--scenario", required=True, help="scenario name")
+    rp.add_argument("--compare", nargs="*", default=[], help="other scenarios to compare with (up to 3)")
+    rp.add_argument("--workspace", default=None, help="workspace folder (default: $PLANNER_WORKSPACE or ./workspace)")
+    rp.add_argument("--data", default=None, help="data package folder (default: bundled demo)")
+    rp.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
+    rp.add_argument("--out", required=True, help="output file: .pdf or .xlsx")
     d = sub.add_parser("demo", help="rebuild the Lai Châu demo data package")
     d.add_argument("--out", required=True, help="folder to write the package to")
     d.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
@@ -156,6 +172,89 @@ def _site(args) -> int:
     return 0
 
 
+def _store(args):
+    import os
+
+    from planner.io import REPO_ROOT
+    from planner.store import ScenarioStore
+
+    folder = args.workspace or os.environ.get("PLANNER_WORKSPACE") or REPO_ROOT / "workspace"
+    return ScenarioStore(Path(folder) / "scenarios.sqlite")
+
+
+def _scenario(args) -> int:
+    from dataclasses import replace
+
+    from planner.briefs import comparison_table, figure_rows
+    from planner.io import DEMO_DIR, read_package, write_bytes
+    from planner.scenario_file import from_gpkg, to_gpkg
+    from planner.scenarios import figures
+
+    store, lang = _store(args), args.lang
+    need = {"show": 1, "export": 1, "import": 1}.get(args.action)
+    if args.action not in ("list", "show", "export", "import", "compare"):
+        raise UsageError("err.usage", detail=f"scenario {args.action}: use list, show, export, import or compare")
+    if need and len(args.names) != need or args.action == "compare" and not 2 <= len(args.names) <= 4:
+        raise UsageError("err.usage", detail=f"scenario {args.action}: wrong number of names")
+    if args.action == "list":
+        for name in store.names():
+            v = store.versions(name)[0]
+            print(f"{name}\tv{v.version}\t{v.saved_at}\t{v.author}")
+        return 0
+    if args.action == "import":
+        src = Path(args.names[0])
+        if not src.is_file():
+            raise UsageError("err.no_file", path=str(src))
+        from planner.io import read_bytes
+
+        incoming = from_gpkg(read_bytes(src))
+        saved = store.save(replace(incoming, name=args.as_name or incoming.name, version=0))
+        print(t("scn.imported", lang, name=saved.name))
+        return 0
+    if args.action == "export":
+        out = Path(args.out or f"{args.names[0]}.gpkg")
+        if out.suffix.lower() != ".gpkg":
+            raise UsageError("err.export_ext", ext=out.suffix or "-", known=".gpkg")
+        write_bytes(out, to_gpkg(store.load(args.names[0])))
+        print(out)
+        return 0
+    package = read_package(args.data or DEMO_DIR)
+    scenarios = [store.load(n) for n in args.names]
+    if args.action == "show":
+        s = scenarios[0]
+        if args.json:
+            from dataclasses import asdict
+
+            print(json.dumps({"scenario": s.to_dict(), "figures": asdict(figures(package, s))}, ensure_ascii=False, indent=2, default=str))
+        else:
+            print(f"{s.name} (v{s.version}, {s.updated_at}, {s.author})")
+            for k, v in figure_rows(figures(package, s), lang):
+                print(f"- {k}: {v}")
+        return 0
+    table = comparison_table(package, scenarios, lang)
+    print(table.to_string())
+    return 0
+
+
+def _report(args) -> int:
+    from planner.briefs import brief_pdf, workbook
+    from planner.io import DEMO_DIR, read_package, write_bytes
+
+    out = Path(args.out)
+    ext = out.suffix.lower()
+    if ext not in (".pdf", ".xlsx"):
+        raise UsageError("err.export_ext", ext=out.suffix or "-", known=".pdf, .xlsx")
+    if len(args.compare) > 3:
+        raise UsageError("err.usage", detail="--compare takes at most 3 names")
+    store = _store(args)
+    scenarios = [store.load(n) for n in [args.scenario, *args.compare]]
+    package = read_package(args.data or DEMO_DIR)
+    data = brief_pdf(package, scenarios, args.lang) if ext == ".pdf" else workbook(package, scenarios, args.lang)
+    write_bytes(out, data)
+    print(out)
+    return 0
+
+
 def _demo(args) -> int:
     from planner.demo import write_demo
 
@@ -171,7 +270,8 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if getattr(args, "lang", DEFAULT_LANG) not in LANGS:
             raise UsageError("err.lang", value=args.lang)
-        return {"summary": _summary, "rank": _rank, "site": _site, "demo": _demo}[args.command](args)
+        return {"summary": _summary, "rank": _rank, "site": _site, "scenario": _scenario, "report": _report,
+                "demo": _demo}[args.command](args)
     except PlannerError as exc:
         print(exc.message(lang).replace("\n", " "), file=sys.stderr)
         return 2

@@ -303,6 +303,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "err.scenario_missing": ("Không có kịch bản “{name}”", "No scenario named “{name}”"),
     "err.scenario_version_missing": ("Kịch bản “{name}” không có phiên bản {version}", "Scenario “{name}” has no version {version}"),
+    "err.no_file": ("Không tìm thấy hoặc không đọc được tệp {path}", "File {path} not found or not readable"),
     "err.file_too_big": ("Tệp quá lớn (tối đa {limit} MB)", "The file is too big (at most {limit} MB)"),
     "err.not_gpkg": ("Tệp không phải GeoPackage đọc được: {detail}", "The file is not a readable GeoPackage: {detail}"),
     "err.store": ("Không đọc/ghi được cơ sở dữ liệu kịch bản {path}: {detail}", "Cannot read or write the scenario database {path}: {detail}"),

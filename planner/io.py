@@ -173,3 +173,14 @@ def read_gpkg_bytes(data: bytes, *, max_bytes: int = 50_000_000) -> dict:
             raise PlannerError("err.not_gpkg", detail=str(exc).splitlines()[0][:200]) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def read_bytes(path: str | Path, *, max_bytes: int = 200_000_000) -> bytes:
+    """A file's bytes, refusing files over `max_bytes`."""
+    path = Path(path)
+    try:
+        if path.stat().st_size > max_bytes:
+            raise PlannerError("err.file_too_big", limit=max_bytes // 1_000_000)
+        return path.read_bytes()
+    except OSError as exc:
+        raise PlannerError("err.no_file", path=str(path)) from exc
