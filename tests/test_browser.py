@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -31,10 +32,11 @@ def _free_port() -> int:
 def server():
     port = _free_port()
     log = open(ARTIFACTS.mkdir(exist_ok=True) or ARTIFACTS / "streamlit.log", "w")
+    workspace = Path(tempfile.mkdtemp(prefix="planner-ws-"))
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, PLANNER_WORKSPACE=str(workspace)),
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 90
@@ -51,6 +53,12 @@ def server():
     proc.terminate()
     proc.wait(timeout=20)
     log.close()
+    shutil.rmtree(workspace, ignore_errors=True)
+
+
+def _browser_args():
+    return ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture()
@@ -154,3 +162,44 @@ def test_sites_map_click_adds_a_proposal(server, page):
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / "sites-click.png"), full_page=True)
     assert page.external == [], page.external
+
+
+def test_two_sessions_cannot_overwrite_each_other(server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=_browser_args())
+        a = browser.new_context(viewport={"width": 1400, "height": 1400}).new_page()
+        b = browser.new_context(viewport={"width": 1400, "height": 1400}).new_page()
+        try:
+            a.goto(f"{server}/scenarios")
+            a.get_by_text("Kịch bản đang soạn").wait_for(timeout=90_000)
+            a.get_by_label("Tên kịch bản").first.fill("Chung")
+            a.get_by_label("Người soạn").fill("Chị Lan")
+            a.get_by_label("Người soạn").press("Enter")
+            a.wait_for_timeout(800)
+            a.get_by_role("button", name="Lưu kịch bản").click()
+            a.get_by_text("Đã lưu “Chung” phiên bản 1").wait_for(timeout=30_000)
+
+            b.goto(f"{server}/scenarios")
+            b.get_by_text("Kịch bản đã lưu").wait_for(timeout=90_000)
+            b.get_by_role("button", name="Mở", exact=True).click()
+            b.get_by_text("Đã mở “Chung” phiên bản 1").wait_for(timeout=30_000)
+            b.get_by_label("Người soạn").fill("Anh Minh")
+            b.get_by_label("Mô tả").fill("Bản của B")
+            b.get_by_label("Người soạn").click()
+            b.wait_for_timeout(800)
+            b.get_by_role("button", name="Lưu kịch bản").click()
+            b.get_by_text("Đã lưu “Chung” phiên bản 2").wait_for(timeout=30_000)
+
+            a.get_by_label("Mô tả").fill("Bản của A")
+            a.get_by_label("Người soạn").click()
+            a.wait_for_timeout(800)
+            a.get_by_role("button", name="Lưu kịch bản").click()
+            a.get_by_text("Anh Minh đã lưu phiên bản 2").wait_for(timeout=30_000)
+            a.screenshot(path=str(ARTIFACTS / "scenario-conflict.png"), full_page=True)
+            a.get_by_role("button", name="Mở", exact=True).click()  # B's work is there, not lost
+            a.get_by_text("Đã mở “Chung” phiên bản 2").wait_for(timeout=30_000)
+            assert a.get_by_label("Mô tả").input_value() == "Bản của B"
+        finally:
+            browser.close()
