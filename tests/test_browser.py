@@ -19,6 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("PLANNER_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+WORKSPACES: list[Path] = []
 LOCAL = ("http://127.0.0.1", "http://localhost", "data:", "blob:", "about:")
 
 
@@ -33,6 +34,7 @@ def server():
     port = _free_port()
     log = open(ARTIFACTS.mkdir(exist_ok=True) or ARTIFACTS / "streamlit.log", "w")
     workspace = Path(tempfile.mkdtemp(prefix="planner-ws-"))
+    WORKSPACES.append(workspace)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
@@ -165,7 +167,7 @@ def test_sites_map_click_adds_a_proposal(server, page):
 
 
 def test_two_sessions_cannot_overwrite_each_other(server, tmp_path):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=_browser_args())
@@ -187,19 +189,23 @@ def test_two_sessions_cannot_overwrite_each_other(server, tmp_path):
             b.get_by_text("Đã mở “Chung” phiên bản 1").wait_for(timeout=30_000)
             b.get_by_label("Người soạn").fill("Anh Minh")
             b.get_by_label("Mô tả").fill("Bản của B")
-            b.get_by_label("Người soạn").click()
-            b.wait_for_timeout(800)
+            b.get_by_label("Mô tả").press("Control+Enter")
+            b.wait_for_timeout(1500)
             b.get_by_role("button", name="Lưu kịch bản").click()
             b.get_by_text("Đã lưu “Chung” phiên bản 2").wait_for(timeout=30_000)
 
             a.get_by_label("Mô tả").fill("Bản của A")
-            a.get_by_label("Người soạn").click()
-            a.wait_for_timeout(800)
+            a.get_by_label("Mô tả").press("Control+Enter")
+            a.wait_for_timeout(1500)
             a.get_by_role("button", name="Lưu kịch bản").click()
             a.get_by_text("Anh Minh đã lưu phiên bản 2").wait_for(timeout=30_000)
             a.screenshot(path=str(ARTIFACTS / "scenario-conflict.png"), full_page=True)
             a.get_by_role("button", name="Mở", exact=True).click()  # B's work is there, not lost
             a.get_by_text("Đã mở “Chung” phiên bản 2").wait_for(timeout=30_000)
-            assert a.get_by_label("Mô tả").input_value() == "Bản của B"
+            from planner.store import ScenarioStore
+
+            saved = ScenarioStore(WORKSPACES[-1] / "scenarios.sqlite").load("Chung")
+            assert (saved.version, saved.description, saved.author) == (2, "Bản của B", "Anh Minh")
+            expect(a.get_by_label("Mô tả")).to_have_value("Bản của B", timeout=20_000)
         finally:
             browser.close()

@@ -115,7 +115,7 @@ else:
     pick = st.selectbox(tr("scn.name"), names, key="scn_pick")
     versions = db.versions(pick)
     st.dataframe(pd.DataFrame([(v.version, v.saved_at, v.author, v.note) for v in versions],
-                              columns=["v", tr("param.created"), tr("scn.author"), ""]), hide_index=True, width="stretch")
+                              columns=["v", tr("scn.saved_at"), tr("scn.author"), tr("scn.note")]), hide_index=True, width="stretch")
     o1, o2, o3 = st.columns(3)
     o1.button(tr("scn.load"), on_click=lambda: open_scenario(db.load(pick)), key="scn_open")
     old = o2.selectbox("v", [v.version for v in versions], key="scn_restore_v", label_visibility="collapsed")
