@@ -166,6 +166,29 @@ def test_sites_map_click_adds_a_proposal(server, page):
     assert page.external == [], page.external
 
 
+def _idle(pg) -> None:
+    pg.wait_for_timeout(300)
+    pg.locator("[data-testid='stStatusWidget']").first.wait_for(state="detached", timeout=30_000)
+    pg.wait_for_function("() => !document.querySelector('[data-stale=true]')", timeout=30_000)
+
+
+def _click(pg, name: str) -> None:
+    _idle(pg)
+    pg.get_by_role("button", name=name, exact=True).first.click()
+
+
+def _type(pg, label: str, text: str) -> None:
+    """Type into a Streamlit text input/area and wait until the app has taken the value (the
+    'press Enter to apply' hint disappears and the app is idle again)."""
+    box = pg.get_by_label(label).first
+    box.fill(text)
+    box.press("Control+Enter" if box.evaluate("e => e.tagName") == "TEXTAREA" else "Enter")
+    pg.wait_for_function("() => [...document.querySelectorAll('[data-testid=InputInstructions]')]"
+                         ".every(e => !e.innerText.trim())", timeout=20_000)
+    pg.wait_for_timeout(300)
+    pg.locator("[data-testid='stStatusWidget']").first.wait_for(state="detached", timeout=30_000)
+
+
 def test_two_sessions_cannot_overwrite_each_other(server, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
@@ -176,31 +199,25 @@ def test_two_sessions_cannot_overwrite_each_other(server, tmp_path):
         try:
             a.goto(f"{server}/scenarios")
             a.get_by_text("Kịch bản đang soạn").wait_for(timeout=90_000)
-            a.get_by_label("Tên kịch bản").first.fill("Chung")
-            a.get_by_label("Người soạn").fill("Chị Lan")
-            a.get_by_label("Người soạn").press("Enter")
-            a.wait_for_timeout(800)
-            a.get_by_role("button", name="Lưu kịch bản").click()
+            _type(a, "Tên kịch bản", "Chung")
+            _type(a, "Người soạn", "Chị Lan")
+            _click(a, "Lưu kịch bản")
             a.get_by_text("Đã lưu “Chung” phiên bản 1").wait_for(timeout=30_000)
 
             b.goto(f"{server}/scenarios")
             b.get_by_text("Kịch bản đã lưu").wait_for(timeout=90_000)
-            b.get_by_role("button", name="Mở", exact=True).click()
+            _click(b, "Mở")
             b.get_by_text("Đã mở “Chung” phiên bản 1").wait_for(timeout=30_000)
-            b.get_by_label("Người soạn").fill("Anh Minh")
-            b.get_by_label("Mô tả").fill("Bản của B")
-            b.get_by_label("Mô tả").press("Control+Enter")
-            b.wait_for_timeout(1500)
-            b.get_by_role("button", name="Lưu kịch bản").click()
+            _type(b, "Người soạn", "Anh Minh")
+            _type(b, "Mô tả", "Bản của B")
+            _click(b, "Lưu kịch bản")
             b.get_by_text("Đã lưu “Chung” phiên bản 2").wait_for(timeout=30_000)
 
-            a.get_by_label("Mô tả").fill("Bản của A")
-            a.get_by_label("Mô tả").press("Control+Enter")
-            a.wait_for_timeout(1500)
-            a.get_by_role("button", name="Lưu kịch bản").click()
+            _type(a, "Mô tả", "Bản của A")
+            _click(a, "Lưu kịch bản")
             a.get_by_text("Anh Minh đã lưu phiên bản 2").wait_for(timeout=30_000)
             a.screenshot(path=str(ARTIFACTS / "scenario-conflict.png"), full_page=True)
-            a.get_by_role("button", name="Mở", exact=True).click()  # B's work is there, not lost
+            _click(a, "Mở")  # B's work is there, not lost
             a.get_by_text("Đã mở “Chung” phiên bản 2").wait_for(timeout=30_000)
             from planner.store import ScenarioStore
 
