@@ -34,7 +34,7 @@ def within_radius(demand_xy: np.ndarray, facility_xy: np.ndarray, *, radius_m: f
     facility_xy = np.asarray(facility_xy, dtype=float).reshape(-1, 2)
     if len(facility_xy) == 0 or len(demand_xy) == 0:
         return np.zeros(len(demand_xy), dtype=bool)
-    dist, _ = cKDTree(facility_xy).query(demand_xy, k=1, distance_upper_bound=radius_m * (1 + 1e-9) + 1e-6)
+    dist, _ = cKDTree(facility_xy).query(demand_xy, k=1, distance_upper_bound=radius_m * (1 + 1e-9) + 1e-6, workers=-1)
     return dist <= radius_m
 
 
