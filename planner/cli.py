@@ -68,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--out", default=None, help="file for export (.gpkg)")
     sc.add_argument("--as", dest="as_name", default=None, help="name to import under")
     sc.add_argument("--json", action="store_true", help="print JSON")
+    sc.add_argument("--version", dest="version", default=None, help="show: an older version")
     sc.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
     rp = sub.add_parser("report", help="one-page PDF brief or Excel workbook for a scenario or a comparison")
     rp.add_argument("--scenario", required=True, help="scenario name")
@@ -219,7 +220,8 @@ def _scenario(args) -> int:
         print(out)
         return 0
     package = read_package(args.data or DEMO_DIR)
-    scenarios = [store.load(n) for n in args.names]
+    version = _number(args.version, "err.version", int) if args.version else None
+    scenarios = [store.load(n, version) for n in args.names]
     if args.action == "show":
         s = scenarios[0]
         if args.json:

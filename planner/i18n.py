@@ -271,6 +271,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "scn.none": ("Chưa có kịch bản nào được lưu.", "No scenario saved yet."),
     "scn.versions": ("Các phiên bản", "Versions"),
     "scn.saved_at": ("Lưu lúc", "Saved at"),
+    "err.version": ("Phiên bản phải là số nguyên, nhận được: {value}", "The version must be a whole number; got: {value}"),
+    "scn.view_version": ("Xem “{name}” phiên bản {version}", "View “{name}” version {version}"),
     "scn.note": ("Ghi chú", "Note"),
     "scn.restore": ("Khôi phục phiên bản {version}", "Restore version {version}"),
     "scn.restored": ("Đã khôi phục thành phiên bản {version}", "Restored as version {version}"),
@@ -479,6 +481,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "imp.cli_fix": ("Để áp dụng sửa lỗi, chạy lại với --fix {fix}", "To apply the fix, run again with --fix {fix}"),
     "imp.cli_written": ("Đã nhập và ghi gói dữ liệu vào {out}", "Data package imported and written to {out}"),
     "imp.cli_not_written": ("Chưa ghi gì: hãy sửa các lỗi trên", "Nothing written: fix the errors above"),
+    "imp.huge_number": ("{file}, cột '{column}': {values} quá lớn ở {n} dòng (dòng {rows})", "{file}, column '{column}': {values} is too large in {n} row(s) (rows {rows})"),
     # errors
     "err.rank_criterion": ("Tiêu chí không có: {names}. Các tiêu chí: {known}", "Unknown criterion: {names}. Criteria: {known}"),
     "err.rank_weight": ("Trọng số '{name}' phải là số không âm, nhận được: {value}", "Weight '{name}' must be a non-negative number; got: {value}"),

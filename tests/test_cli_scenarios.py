@@ -35,6 +35,17 @@ def test_list_show_compare(ws, capsys):
     assert "10/38 (26.3%)" in out and "9/38 (23.7%)" in out
 
 
+def test_show_an_older_version(ws, capsys):
+    from dataclasses import replace
+
+    store = ScenarioStore(ws / "ws" / "scenarios.sqlite")
+    store.save(replace(store.load("Biên giới trước"), proposals=()))
+    assert main(["scenario", "show", "Biên giới trước", "--version", "1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["figures"]["communes_with_point"] == 10
+    assert main(["scenario", "show", "Biên giới trước", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["figures"]["communes_with_point"] == 9
+
+
 def test_export_import_identical(ws, capsys):
     out = ws / "s.gpkg"
     assert main(["scenario", "export", "Biên giới trước", "--out", str(out)]) == 0

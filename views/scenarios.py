@@ -119,6 +119,11 @@ else:
     o1, o2, o3 = st.columns(3)
     o1.button(tr("scn.load"), on_click=lambda: open_scenario(db.load(pick)), key="scn_open")
     old = o2.selectbox("v", [v.version for v in versions], key="scn_restore_v", label_visibility="collapsed")
+    with st.expander(tr("scn.view_version", name=pick, version=old)):
+        shown = db.load(pick, old)
+        st.caption(f"{shown.description} — {shown.author}, {shown.updated_at}")
+        st.dataframe(pd.DataFrame(figure_rows(figures(pkg, shown), L), columns=[tr("scn.figure"), tr("param.value")]),
+                     hide_index=True, width="stretch")
     if o3.button(tr("scn.restore", version=old), key="scn_restore"):
         try:
             restored = db.restore(pick, old, expected_version=versions[0].version, author=st.session_state["scn_author"])
