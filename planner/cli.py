@@ -77,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--data", default=None, help="data package folder (default: bundled demo)")
     rp.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
     rp.add_argument("--out", required=True, help="output file: .pdf or .xlsx")
+    from planner.cli_import import add_parsers
+
+    add_parsers(sub, _Parser)
     d = sub.add_parser("demo", help="rebuild the Lai Châu demo data package")
     d.add_argument("--out", required=True, help="folder to write the package to")
     d.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
@@ -272,8 +275,10 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if getattr(args, "lang", DEFAULT_LANG) not in LANGS:
             raise UsageError("err.lang", value=args.lang)
-        return {"summary": _summary, "rank": _rank, "site": _site, "scenario": _scenario, "report": _report,
-                "demo": _demo}[args.command](args)
+        from planner.cli_import import HANDLERS
+
+        return ({"summary": _summary, "rank": _rank, "site": _site, "scenario": _scenario, "report": _report,
+                 "demo": _demo} | HANDLERS)[args.command](args)
     except PlannerError as exc:
         print(exc.message(lang).replace("\n", " "), file=sys.stderr)
         return 2

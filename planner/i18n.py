@@ -364,7 +364,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "imp.swapped_lonlat": ("{file}, cột {column}: kinh độ và vĩ độ có vẻ bị đảo ở {n} dòng (dòng {rows}); chọn sửa lỗi '{fix}' để đổi chỗ", "{file}, columns {column}: longitude and latitude look swapped in {n} row(s) (rows {rows}); choose fix '{fix}' to swap them"),
     "imp.repaired_polygon": ("{file}: đã sửa {n} vùng không hợp lệ (tự cắt…), dòng {rows}; hãy kiểm tra lại", "{file}: {n} invalid polygon(s) repaired (self-intersection…), rows {rows}; check them"),
     "imp.needs_gis": ("{file}: ranh giới cần tệp GIS có vùng (GeoJSON, GeoPackage, Shapefile nén .zip, KML/KMZ), không phải bảng", "{file}: boundaries need a GIS file with polygons (GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ), not a table"),
-    "imp.outside": ("{file}: {n} đối tượng nằm ngoài {where} (dòng {rows}); kiểm tra tọa độ và hệ tọa độ", "{file}: {n} feature(s) lie outside {where_en} (rows {rows}); check the coordinates and the coordinate system"),
+    "imp.outside": ("{file}: {n} đối tượng nằm ngoài {where} (dòng {rows}); kiểm tra tọa độ và hệ tọa độ", "{file}: {n} feature(s) lie outside {where} (rows {rows}); check the coordinates and the coordinate system"),
     "imp.where_communes": ("các xã của tỉnh", "the province's communes"),
     "imp.where_bbox": ("phạm vi tỉnh Lai Châu", "the extent of Lai Châu province"),
     "imp.unmatched_name": ("{file}, cột '{column}': không tìm thấy xã '{value}' ({n} dòng, dòng {rows}); gần giống: {candidates}", "{file}, column '{column}': no commune '{value}' ({n} row(s), rows {rows}); closest: {candidates}"),
@@ -373,7 +373,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "imp.commune_by_location": ("{file}: không có cột xã; xã được xác định theo vị trí điểm", "{file}: no commune column; each point's commune was taken from its location"),
     "imp.duplicate": ("{file}, cột '{column}': giá trị trùng {values} ở {n} dòng (dòng {rows}); mỗi giá trị phải là duy nhất", "{file}, column '{column}': duplicate values {values} in {n} row(s) (rows {rows}); each must be unique"),
     "imp.codes_from_names": ("{file}: không có cột mã; mã xã lấy theo tên chính thức (cột '{column}')", "{file}: no code column; commune codes taken from the official names (column '{column}')"),
-    "imp.filled_column": ("{file}: thiếu cột '{field}'; đã lấy {how}", "{file}: column '{field}' missing; taken {how_en}"),
+    "imp.filled_column": ("{file}: thiếu cột '{field}'; đã lấy {how}", "{file}: column '{field}' missing; taken {how}"),
     "imp.how.name": ("tên chính thức theo mã xã", "from the official names by code"),
     "imp.how.kind": ("loại đơn vị chính thức theo mã (hoặc tiền tố tên)", "from the official unit kinds by code (or the name prefix)"),
     "imp.how.area_km2": ("diện tích tính từ ranh giới", "as the area of the boundaries"),
@@ -621,6 +621,8 @@ def t(key: str, lang: str = DEFAULT_LANG, **params) -> str:
 
 def problem_text(problem: "Problem", lang: str = DEFAULT_LANG) -> str:
     params = dict(problem.params)
+    # a word already translated by the caller comes as `name` (Vietnamese) and `name_en`
+    params.update({k[:-3]: v for k, v in problem.params.items() if lang == "en" and k.endswith("_en")})
     for name in ("expected",):
         if name in params:
             params[name] = t(f"type.{params[name]}", lang)
