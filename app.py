@@ -26,6 +26,7 @@ pages = st.navigation([
     st.Page("views/priorities.py", title=tr("page.priorities")),
     st.Page("views/sites.py", title=tr("page.sites")),
     st.Page("views/scenarios.py", title=tr("page.scenarios")),
+    st.Page("views/data.py", title=tr("page.data")),
 ])
 
 try:

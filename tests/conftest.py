@@ -68,6 +68,12 @@ def tiny_layers() -> dict[str, gpd.GeoDataFrame]:
     }
 
 
+@pytest.fixture(autouse=True)
+def private_workspace(tmp_path, monkeypatch):
+    """Every test gets its own workspace: no test sees another's scenarios or imported data."""
+    monkeypatch.setenv("PLANNER_WORKSPACE", str(tmp_path / "workspace"))
+
+
 @pytest.fixture()
 def tiny_dir(tmp_path):
     return write_package(tiny_layers(), {"name": "tiny", "demo": False}, tmp_path / "tiny")

@@ -226,3 +226,32 @@ def test_two_sessions_cannot_overwrite_each_other(server, tmp_path):
             expect(a.get_by_label("Mô tả")).to_have_value("Bản của B", timeout=20_000)
         finally:
             browser.close()
+
+
+def test_import_villages_from_excel_style_csv(server, page, tmp_path, demo):
+    v = demo.villages
+    csv = tmp_path / "thon-ban.csv"
+    rows = ["Tên thôn,Mã xã,Dân số,Trẻ em,Kinh độ,Vĩ độ"]
+    rows += [f"{n},{c},{p},{k},{g.x:.6f},{g.y:.6f}" for n, c, p, k, g in
+             zip(v["name"], v["commune_code"], v["population"], v["children"] * 0 + v["children"], v.geometry)]
+    csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    page.goto(f"{server}/data")
+    page.get_by_text("Tải tệp lên").wait_for(timeout=90_000)
+    page.locator("[data-testid='stFileUploader']").nth(2).locator("input[type=file]").set_input_files(str(csv))
+    page.get_by_text("thon-ban.csv").first.wait_for(timeout=60_000)
+    _idle(page)
+    _type(page, "Tên bộ dữ liệu", "Thử nhập thôn bản")
+    _click(page, "Kiểm tra")
+    page.get_by_text("Báo cáo kiểm tra").wait_for(timeout=90_000)
+    _click(page, "Xác nhận và dùng dữ liệu này")
+    page.get_by_text("mọi trang đang dùng dữ liệu này").wait_for(timeout=90_000)
+    page.screenshot(path=str(ARTIFACTS / "data-imported.png"), full_page=True)
+    page.goto(server)
+    page.get_by_text("Bảng theo xã").wait_for(timeout=90_000)
+    body = page.locator("body").inner_text()
+    assert "Thử nhập thôn bản" in body and "18.764" in body  # same villages: same reach
+    page.goto(f"{server}/data")  # a new session keeps the imported package; one click returns to the demo
+    page.get_by_text("Thử nhập thôn bản").first.wait_for(timeout=90_000)
+    _click(page, "Quay lại dữ liệu minh họa")
+    page.get_by_text("Đang dùng dữ liệu minh họa").wait_for(timeout=60_000)
+    assert page.external == [], page.external

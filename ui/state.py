@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from planner.errors import PlannerError
 from planner.i18n import DEFAULT_LANG, t
 from planner.io import DEMO_DIR, publish_map_assets, read_package
 from planner.package import DataPackage
@@ -28,7 +29,32 @@ def radius_m() -> float:
 
 
 def data_dir() -> str:
-    return st.session_state.get("data_dir", str(DEMO_DIR))
+    """The session's data package: chosen in this session, else the one last confirmed on the Data
+    page (kept in the workspace so a reload or a new session keeps it), else the demo."""
+    if "data_dir" not in st.session_state:
+        st.session_state["data_dir"] = active_package()
+    return st.session_state["data_dir"]
+
+
+def active_package() -> str:
+    from planner.io import read_bytes
+
+    marker = workspace() / "active_package.txt"
+    try:
+        path = read_bytes(marker).decode("utf-8").strip() if marker.exists() else ""
+    except PlannerError:
+        path = ""
+    return path if path and Path(path).is_dir() else str(DEMO_DIR)
+
+
+def use_package(path: str) -> None:
+    """Make `path` the data package of this session and of new sessions."""
+    from planner.io import write_bytes
+
+    workspace().mkdir(parents=True, exist_ok=True)
+    write_bytes(workspace() / "active_package.txt", str(path).encode("utf-8"))
+    st.session_state["data_dir"] = str(path)
+    st.session_state["proposals"] = []
 
 
 @st.cache_resource(show_spinner=False)
@@ -84,6 +110,11 @@ def _store(path: str):
     return ScenarioStore(path)
 
 
+def workspace() -> Path:
+    """The workspace folder (PLANNER_WORKSPACE, default ./workspace): scenarios, imports, mappings."""
+    return Path(os.environ.get("PLANNER_WORKSPACE", DEFAULT_WORKSPACE))
+
+
 def store():
     """The scenario store in the workspace folder (PLANNER_WORKSPACE, default ./workspace)."""
-    return _store(str(Path(os.environ.get("PLANNER_WORKSPACE", DEFAULT_WORKSPACE)) / "scenarios.sqlite"))
+    return _store(str(workspace() / "scenarios.sqlite"))

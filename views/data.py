@@ -1,0 +1,124 @@
+"""Data: import a province's own files (preview, column mapping, coordinate system, a validation
+report), write them as a data package only on confirmation, or return to the demo."""
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from planner.coordinates import PRESETS
+from planner.errors import PlannerError
+from planner.import_io import load_mappings, save_mappings
+from planner.importing import (KINDS, ImportSource, export_lists_xlsx, inspect_upload, prepare_import, recall_mapping,
+                               remember_mapping, targets, template_xlsx, write_import)
+from planner.io import DEMO_DIR
+from planner.i18n import t
+from ui.state import data_dir, lang, package, tr, use_package, workspace
+
+L = lang()
+st.title(tr("data.heading"))
+pkg = package()
+st.caption(f"{tr('app.data_source')}: {pkg.display_name(L)} — {data_dir()}")
+
+if st.session_state.get("data_flash"):
+    st.success(st.session_state.pop("data_flash"))
+
+if data_dir() != str(DEMO_DIR) and st.button(tr("data.back_to_demo")):
+    use_package(str(DEMO_DIR))
+    st.session_state["data_flash"] = tr("data.using_demo")
+    st.rerun()
+
+with st.expander(tr("data.templates")):
+    cols = st.columns(4)
+    for k, kind in enumerate(KINDS):
+        cols[k % 4].download_button(tr(f"data.kind.{kind}"), data=lambda kd=kind: template_xlsx(kd, L),
+                                    file_name=f"mau-{kind}.xlsx", key=f"tpl-{kind}", on_click="ignore")
+    st.download_button(tr("data.export_lists"), data=lambda: export_lists_xlsx(pkg, L), file_name="danh-sach.xlsx",
+                       key="export-lists", on_click="ignore")
+
+st.subheader(tr("data.upload"))
+st.caption(tr("data.upload_help"))
+mapping_file = workspace() / "column_mappings.json"
+try:
+    remembered = load_mappings(mapping_file)
+except PlannerError:
+    remembered = {}
+
+crs_keys = ["auto", *PRESETS]
+sources: list[ImportSource] = []
+for kind in KINDS:
+    up = st.file_uploader(tr(f"data.kind.{kind}"), key=f"up-{kind}",
+                          type=["geojson", "json", "gpkg", "zip", "kml", "kmz", "csv", "txt", "tsv", "xlsx"])
+    if up is None:
+        continue
+    data = up.getvalue()
+    try:
+        info = inspect_upload(up.name, data, kind=kind)
+    except PlannerError as exc:
+        st.error(exc.message(L))
+        continue
+    with st.container(border=True):
+        st.markdown(f"**{up.name}** — {info.format}, {tr('data.rows', n=info.rows)}"
+                    + (f", {tr('data.encoding', enc=info.encoding)}" if info.encoding else ""))
+        if info.preview:
+            st.dataframe(pd.DataFrame(list(info.preview)), hide_index=True, width="stretch")
+        mapping = dict(recall_mapping(remembered, kind, info.columns) or info.mapping)
+        if info.columns:
+            st.caption(tr("data.mapping_help"))
+            options = ["", *targets(kind)]
+            grid = st.columns(4)
+            for j, col in enumerate(info.columns):
+                current = mapping.get(col, "")
+                mapping[col] = grid[j % 4].selectbox(col, options, index=options.index(current) if current in options else 0,
+                                                     key=f"map-{kind}-{col}", format_func=lambda o, lang=L: o or t("data.ignore", lang))
+            mapping = {c: v for c, v in mapping.items() if v}
+        crs_key = st.selectbox(tr("data.crs"), crs_keys, key=f"crs-{kind}",
+                               format_func=lambda k, lang=L: t("data.crs_auto", lang) if k == "auto" else f"{k} ({PRESETS[k]})")
+        if info.crs_guess:
+            st.warning(tr("data.crs_guess", crs=info.crs_guess))
+        fixes = tuple(st.session_state.get(f"fixes-{kind}", ()))
+        sources.append(ImportSource(kind, up.name, data, crs=None if crs_key == "auto" else crs_key,
+                                    mapping=mapping or None, fixes=fixes))
+
+if sources:
+    name = st.text_input(tr("data.package_name"), value=st.session_state.get("import_name", ""), key="import_name")
+    if st.button(tr("data.check"), type="primary"):
+        with st.spinner(tr("data.checking")):
+            try:
+                st.session_state["import_plan"] = prepare_import(sources, package=pkg, name=name or "Dữ liệu nhập",
+                                                                 as_of=date.today().isoformat())
+            except PlannerError as exc:
+                st.session_state.pop("import_plan", None)
+                st.error(exc.message(L))
+
+plan = st.session_state.get("import_plan")
+if plan is not None and sources:
+    st.subheader(tr("data.report"))
+    rows = [{tr("data.severity"): tr(f"data.sev.{p.severity}"), tr("data.file"): p.params.get("file", ""),
+             tr("data.row"): "" if p.row is None else p.row, tr("data.field"): p.column, tr("data.what"): p.message(L)}
+            for p in plan.problems]
+    if rows:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption(tr("data.counts", errors=len(plan.errors), warnings=len(plan.warnings)))
+    for file, fix in plan.fixes:
+        kind = next((s.kind for s in sources if s.name == file), None)
+        if kind and st.checkbox(tr("data.apply_fix", fix=tr(f"data.fix.{fix}"), file=file), key=f"fix-{kind}-{fix}"):
+            st.session_state[f"fixes-{kind}"] = tuple(sorted({*st.session_state.get(f"fixes-{kind}", ()), fix}))
+    if plan.ok:
+        if st.button(tr("data.confirm"), type="primary"):
+            target = workspace() / "packages" / date.today().strftime("%Y%m%d") / (plan.manifest.get("name") or "du-lieu")
+            try:
+                out = write_import(plan, target)
+                for s in sources:
+                    if s.mapping:
+                        remembered = remember_mapping(remembered, s.kind, list(s.mapping), s.mapping)
+                save_mappings(mapping_file, remembered)
+            except PlannerError as exc:
+                st.error(exc.message(L))
+            else:
+                use_package(str(out))
+                st.session_state.pop("import_plan", None)
+                st.session_state["data_flash"] = tr("data.imported", path=str(out))
+                st.rerun()
+    else:
+        st.error(tr("data.blocked"))
