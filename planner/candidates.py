@@ -10,7 +10,6 @@ A candidate counts for the commune in its `commune_code` (the counting rule of t
 from __future__ import annotations
 
 import math
-import numbers
 from fractions import Fraction
 
 import geopandas as gpd

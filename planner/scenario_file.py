@@ -2,7 +2,6 @@
 a table) and comes back without loss (the full scenario is kept as JSON in the parameters)."""
 from __future__ import annotations
 
-import geopandas as gpd
 import pandas as pd
 
 from planner.errors import UsageError

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from planner.io import DEMO_DIR, read_package, write_package
+from planner.io import DEMO_DIR, write_package
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 

@@ -4,7 +4,6 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from planner.io import read_package
 from planner.ranking import CRITERIA, explain, rank
 
 APP = Path(__file__).resolve().parent.parent / "app.py"

@@ -66,7 +66,6 @@ def test_figures_and_restore(workspace, demo):
     at.selectbox(key="scn_restore_v").set_value(1).run()
     click(at, "Khôi phục phiên bản 1")
     assert store.load("Một điểm").proposals == (p,) and store.load("Một điểm").version == 3
-    table = at.dataframe[0].value
     f = figures(demo, store.load("Một điểm"))
     assert f.communes_with_point == 10
 

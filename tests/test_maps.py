@@ -1,5 +1,4 @@
 """The map references only the app's own assets and carries every layer and a legend."""
-import json
 import re
 
 from planner.maps import overview_map

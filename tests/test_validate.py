@@ -1,6 +1,4 @@
 """Every user-facing data-package error: what it names, in both languages, all at once."""
-import json
-import shutil
 
 import pytest
 

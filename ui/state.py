@@ -118,3 +118,12 @@ def workspace() -> Path:
 def store():
     """The scenario store in the workspace folder (PLANNER_WORKSPACE, default ./workspace)."""
     return _store(str(workspace() / "scenarios.sqlite"))
+
+
+def page_header(title_key: str):
+    """Title and, for demo data, the demo notice; returns (language, data package)."""
+    st.title(tr(title_key))
+    pkg = package()
+    if pkg.is_demo:
+        st.info(tr("app.demo_note"), icon="ℹ️")
+    return lang(), pkg

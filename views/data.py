@@ -1,7 +1,6 @@
 """Data: import a province's own files (preview, column mapping, coordinate system, a validation
 report), write them as a data package only on confirmation, or return to the demo."""
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st

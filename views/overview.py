@@ -6,13 +6,9 @@ from planner.errors import PlannerError
 from planner.i18n import fmt_int, fmt_pct
 from planner.maps import overview_map
 from planner.targets import Indicator
-from ui.state import lang, map_assets, package, summary, tr
+from ui.state import page_header, map_assets, summary, tr
 
-L = lang()
-st.title(tr("app.title"))
-pkg = package()
-if pkg.is_demo:
-    st.info(tr("app.demo_note"), icon="ℹ️")
+L, pkg = page_header("app.title")
 try:
     s = summary()
 except PlannerError as exc:

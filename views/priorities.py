@@ -9,13 +9,9 @@ from planner.exports import render
 from planner.i18n import fmt_num, fmt_pct, t
 from planner.maps import priority_map
 from planner.ranking import CRITERIA, PRESETS, explain, target_path
-from ui.state import lang, map_assets, package, ranking, tr
+from ui.state import page_header, map_assets, ranking, tr
 
-L = lang()
-st.title(tr("page.priorities"))
-pkg = package()
-if pkg.is_demo:
-    st.info(tr("app.demo_note"), icon="ℹ️")
+L, pkg = page_header("page.priorities")
 
 PRESET_KEYS = list(PRESETS) + ["custom"]
 

@@ -9,18 +9,13 @@ from streamlit_folium import st_folium
 
 from planner.briefs import brief_pdf, comparison_table, figure_rows, workbook
 from planner.errors import PlannerError
-from planner.i18n import t
 from planner.maps import compare_map
 from planner.ranking import CRITERIA, PRESETS
 from planner.scenario_file import from_gpkg, to_gpkg
 from planner.scenarios import YEARS, Scenario, auto_phase, figures
-from ui.state import lang, map_assets, package, radius_m, store, tr
+from ui.state import page_header, map_assets, radius_m, store, tr
 
-L = lang()
-pkg = package()
-st.title(tr("scn.heading"))
-if pkg.is_demo:
-    st.info(tr("app.demo_note"), icon="ℹ️")
+L, pkg = page_header("scn.heading")
 try:
     db = store()
 except PlannerError as exc:

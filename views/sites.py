@@ -10,14 +10,10 @@ from planner.candidates import METHODS, SOURCES, candidates_from_package, site
 from planner.proposals import FUNDING, KINDS, SNAP_M, edit, effect, propose_at, proposals_frame
 from planner.site_plan import SITE_FORMATS, as_proposals, plan, sites_frame
 from planner.site_plan import render as render_sites
-from ui.state import lang, map_assets, package, radius_m, summary, tr
+from ui.state import page_header, map_assets, radius_m, summary, tr
 
-L = lang()
-pkg = package()
 radius = radius_m()
-st.title(tr("sites.heading"))
-if pkg.is_demo:
-    st.info(tr("app.demo_note"), icon="ℹ️")
+L, pkg = page_header("sites.heading")
 
 st.session_state.setdefault("proposals", [])
 st.session_state.setdefault("proposals_version", 0)
