@@ -255,3 +255,40 @@ def test_import_villages_from_excel_style_csv(server, page, tmp_path, demo):
     _click(page, "Quay lại dữ liệu minh họa")
     page.get_by_text("Đang dùng dữ liệu minh họa").wait_for(timeout=60_000)
     assert page.external == [], page.external
+
+
+def test_optimiser_then_compare_scenarios(server, page):
+    page.goto(f"{server}/sites")
+    page.get_by_text("Tối ưu hóa trong ngân sách").wait_for(timeout=90_000)
+    _click(page, "Chạy tối ưu hóa")
+    page.get_by_text("Các địa điểm được chọn").wait_for(timeout=120_000)
+    body = page.locator("body").inner_text()
+    assert "Phương án nhanh" in body or "optimal" in body
+    _click(page, "Dùng các điểm này làm đề xuất")
+    page.get_by_text("9/38 → ").first.wait_for(timeout=60_000)
+    assert "9/38 → 9/38" not in page.locator("body").inner_text()
+    # save the optimised plan and an empty one, then compare them
+    page.get_by_role("link", name="Kịch bản").click()
+    page.get_by_text("Kịch bản đang soạn").wait_for(timeout=90_000)
+    _type(page, "Tên kịch bản", "Tối ưu 20 tỷ")
+    _click(page, "Lưu kịch bản")
+    page.get_by_text("Đã lưu “Tối ưu 20 tỷ” phiên bản 1").wait_for(timeout=60_000)
+    from planner.scenarios import Scenario
+    from planner.store import ScenarioStore
+
+    ScenarioStore(WORKSPACES[-1] / "scenarios.sqlite").save(Scenario(name="Không đầu tư"))
+    page.reload()
+    page.get_by_text("So sánh kịch bản").wait_for(timeout=90_000)
+    _idle(page)
+    box = page.locator("[data-testid='stMultiSelect']").last
+    for name in ("Không đầu tư", "Tối ưu 20 tỷ"):
+        box.click()
+        page.get_by_role("option", name=name).click()
+        _idle(page)
+    page.keyboard.press("Escape")
+    _idle(page)
+    page.get_by_text("PDF — So sánh kịch bản").wait_for(timeout=60_000)
+    frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']").last
+    frame.locator("#planner-legend").get_by_text("Tối ưu 20 tỷ").wait_for(timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "compare.png"), full_page=True)
+    assert page.external == [], page.external
