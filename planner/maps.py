@@ -28,6 +28,11 @@ COLOURS = {
 }
 
 
+def _safe(values) -> list[str]:
+    """Names from a data package as inert text: tooltips and popups insert them as HTML."""
+    return [html.escape(str(v)) for v in values]
+
+
 def _offline(m: folium.Map, assets_url: str) -> folium.Map:
     """Point the map at the app's own Leaflet and drop every CDN asset folium would add."""
     m.default_js = [("leaflet", f"{assets_url}/leaflet.js")]
@@ -107,8 +112,8 @@ def overview_map(
     table = summary.communes
     yes, no = t("yes", lang), t("no", lang)
     props = {
-        "code": communes["code"].to_numpy(),
-        "name": communes["name"].to_numpy(),
+        "code": _safe(communes["code"]),
+        "name": _safe(communes["name"]),
         "population": [fmt_int(v, lang) for v in table["population"]],
         "children": [fmt_int(v, lang) for v in table["children"]],
         "points": table["points"].astype(int).to_numpy(),
@@ -133,7 +138,7 @@ def overview_map(
     villages = package.villages
     vc = villages["children"].to_numpy(dtype=float)
     _points_layer(
-        villages, {"name": villages["name"].to_numpy(), "children": [fmt_int(v, lang) for v in vc]},
+        villages, {"name": _safe(villages["name"]), "children": [fmt_int(v, lang) for v in vc]},
         name=t("map.villages", lang), colour_of=lambda i: COLOURS["village"],
         radius_px=lambda i: float(np.clip(np.sqrt(vc[i]) / 4.0, 1.5, 8.0)),
         tooltip_fields=["name", "children"], aliases=[t("col.name", lang), t("col.children", lang)],
@@ -143,7 +148,7 @@ def overview_map(
     ok = schools["has_standard_toilet"].to_numpy()
     _points_layer(
         schools,
-        {"name": schools["name"].to_numpy(), "level": [t(f"level.{v}", lang) for v in schools["level"]],
+        {"name": _safe(schools["name"]), "level": [t(f"level.{v}", lang) for v in schools["level"]],
          "toilet": [yes if v else no for v in ok]},
         name=t("map.schools", lang),
         colour_of=lambda i: COLOURS["toilet_ok"] if ok[i] else COLOURS["toilet_missing"],
@@ -162,7 +167,7 @@ def overview_map(
     reach_group.add_to(m)
     _points_layer(
         pts,
-        {"name": pts["name"].to_numpy(), "status": [t(f"status.{v}", lang) for v in status],
+        {"name": _safe(pts["name"]), "status": [t(f"status.{v}", lang) for v in status],
          "kind": [t(f"point_kind.{v}", lang) for v in pts["kind"]]},
         name=t("map.play_points", lang),
         colour_of=lambda i: COLOURS[status[i]],
@@ -197,7 +202,7 @@ def priority_map(package: DataPackage, table, *, lang: str = "vi", assets_url: s
     codes = communes["code"].to_numpy()
     scores = by_code["score"].reindex(codes).to_numpy(dtype=float)
     shapes = gpd.GeoDataFrame({
-        "name": communes["name"].to_numpy(),
+        "name": _safe(communes["name"]),
         "rank": by_code["rank"].reindex(codes).astype(int).to_numpy(),
         "score": [f"{s:.1f}".replace(".", ",") if lang == "vi" else f"{s:.1f}" for s in scores],
         "_fill": [score_colour(s) for s in scores],
@@ -255,7 +260,7 @@ def compare_map(package: DataPackage, scenarios, *, lang: str = "vi", assets_url
     """Communes and existing points, with one switchable layer of proposals per scenario."""
     communes = package.communes
     m = _base_map(communes, assets_url=assets_url, basemap=basemap)
-    folium.GeoJson(communes[["name", "geometry"]].to_json(drop_id=True), name=t("map.communes", lang),
+    folium.GeoJson(communes[["geometry"]].assign(name=_safe(communes["name"])).to_json(drop_id=True), name=t("map.communes", lang),
                    style_function=lambda f: {"fillColor": "#eceff1", "color": "#546e7a", "weight": 1, "fillOpacity": 0.5},
                    tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)).add_to(m)
     existing = package.play_points[package.play_points["status"] == "existing"]

@@ -27,3 +27,23 @@ def test_english_legend_and_escaping(demo):
     s = summarize(demo, radius_m=2000)
     html = overview_map(demo, s, lang="en").get_root().render()
     assert "Has a play/culture point" in html and "Legend" in html
+
+
+def test_names_are_shown_as_text_not_html(demo):
+    import dataclasses
+
+    bad = "<img src=x onerror=alert(1)>"
+    communes = demo.communes.copy()
+    communes.loc[0, "name"] = bad
+    villages = demo.villages.copy()
+    villages.loc[0, "name"] = bad
+    pkg = dataclasses.replace(demo, communes=communes, villages=villages)
+    s = summarize(pkg, radius_m=2000)
+    out = overview_map(pkg, s).get_root().render()
+    assert bad not in out and "lt;img src=x onerror=alert(1)" in out  # escaped (JSON writes & as \\u0026)
+    from planner.maps import compare_map, priority_map
+    from planner.ranking import rank
+    from planner.scenarios import Scenario
+
+    assert bad not in priority_map(pkg, rank(pkg, radius_m=2000).table).get_root().render()
+    assert bad not in compare_map(pkg, [Scenario(name=bad)]).get_root().render()
