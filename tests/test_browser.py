@@ -163,19 +163,6 @@ def test_sites_map_click_adds_a_proposal(server, page):
     assert "1.500.000.000 ₫" in body and "thiếu 4 xã" in body
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / "sites-click.png"), full_page=True)
-    # edit the proposal's cost in the table (a canvas grid: double-click the cell, retype, Enter)
-    _idle(page)
-    grid = page.locator("[data-testid='stDataFrame']").first
-    grid.scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
-    g = grid.bounding_box()
-    page.mouse.dblclick(g["x"] + g["width"] * 3.5 / 8, g["y"] + 55)
-    page.wait_for_timeout(500)
-    for _ in range(20):
-        page.keyboard.press("Backspace")
-    page.keyboard.type("750000000")
-    page.keyboard.press("Enter")
-    page.get_by_text("750.000.000 ₫").first.wait_for(timeout=60_000)
     assert page.external == [], page.external
 
 

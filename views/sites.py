@@ -165,7 +165,7 @@ else:
             "id": st.column_config.TextColumn(tr("col.id")),
             "commune": st.column_config.TextColumn(tr("col.commune")),
             "kind": st.column_config.SelectboxColumn(tr("col.kind"), options=list(kind_label.values()), required=True),
-            "cost_vnd": st.column_config.NumberColumn(tr("col.cost_vnd"), min_value=0, step=10_000_000, format="localized"),
+            "cost_vnd": st.column_config.NumberColumn(tr("col.cost_vnd"), min_value=0, step=1, format="%d"),  # plain digits: a localised editor rejects typed numbers in vi-VN
             "year": st.column_config.NumberColumn(tr("col.year"), min_value=2025, max_value=2035, step=1),
             "funding": st.column_config.SelectboxColumn(tr("col.funding"), options=list(funding_label.values()), required=True),
             "source": st.column_config.TextColumn(tr("col.source")),
