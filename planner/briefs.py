@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planner.exports import localise, safe_text
+from planner.exports import localise, params_frame, ranking_frame, safe_text, xlsx_workbook
 from planner.i18n import fmt_int, fmt_num, fmt_pct, t
 from planner.package import DataPackage
 from planner.proposals import proposals_frame
@@ -55,12 +55,15 @@ def figure_rows(fig: Figures, lang: str) -> list[tuple[str, str]]:
     return rows
 
 
-def comparison_table(package: DataPackage, scenarios: list[Scenario], lang: str) -> pd.DataFrame:
-    """Figures side by side: one row per figure, one column per scenario."""
+def comparison_table(package: DataPackage, scenarios: list[Scenario], lang: str,
+                     figs: list[Figures] | None = None) -> pd.DataFrame:
+    """Figures side by side: one row per figure, one column per scenario (pass `figs` when the
+    scenarios' figures are already computed)."""
     cols = {}
     labels = None
-    for s in scenarios:
-        rows = figure_rows(figures(package, s), lang)
+    figs = figs or [figures(package, s) for s in scenarios]
+    for s, fig in zip(scenarios, figs):
+        rows = figure_rows(fig, lang)
         labels = labels or [r[0] for r in rows]
         cols[s.name] = [dict(rows).get(label, "") for label in labels]
     return pd.DataFrame(cols, index=pd.Index(labels or [], name=t("scn.figure", lang)))
@@ -142,10 +145,7 @@ def brief_pdf(package: DataPackage, scenarios: list[Scenario], lang: str, *, now
                              ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1),
                              ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
     story += [Spacer(1, 2 * mm), tbl, Spacer(1, 2 * mm)]
-    s0 = scenarios[0]
-    r = rank(package, preset=s0.preset or "balanced", radius_m=s0.radius_m) if not s0.weights else \
-        rank(package, weights=s0.weights, radius_m=s0.radius_m)
-    top = r.table.head(5)
+    top = scenario_ranking(package, scenarios[0]).table.head(5)
     story.append(Paragraph(f"<b>{t('rank.table', lang)}</b>: " + "; ".join(
         f"{int(row.rank)}. {row.name} ({fmt_num(row.score, lang)})" for row in top.itertuples()), body))
     if package.is_demo:
@@ -157,10 +157,15 @@ def brief_pdf(package: DataPackage, scenarios: list[Scenario], lang: str, *, now
     return buf.getvalue()
 
 
+def scenario_ranking(package: DataPackage, scenario: Scenario):
+    """The commune ranking with the scenario's preset or custom weights and radius."""
+    if scenario.weights:
+        return rank(package, weights=scenario.weights, radius_m=scenario.radius_m)
+    return rank(package, preset=scenario.preset or "balanced", radius_m=scenario.radius_m)
+
+
 def workbook(package: DataPackage, scenarios: list[Scenario], lang: str) -> bytes:
     """Summary (figures side by side), proposals, priorities and parameters, in one .xlsx."""
-    import xlsxwriter
-
     summary = comparison_table(package, scenarios, lang).reset_index()
     props = []
     names = dict(zip(package.communes["code"], package.communes["name"]))
@@ -170,11 +175,6 @@ def workbook(package: DataPackage, scenarios: list[Scenario], lang: str) -> byte
                           t("col.code", lang): p.commune_code, t("col.kind", lang): t(f"point_kind.{p.kind}", lang),
                           t("col.year", lang): p.year, t("col.funding", lang): t(f"funding.{p.funding}", lang),
                           t("col.cost_vnd", lang): p.cost_vnd, t("col.lon", lang): p.lon, t("col.lat", lang): p.lat})
-    s0 = scenarios[0]
-    from planner.exports import ranking_frame
-
-    r = rank(package, preset=s0.preset or "balanced", radius_m=s0.radius_m) if not s0.weights else \
-        rank(package, weights=s0.weights, radius_m=s0.radius_m)
     params = []
     for s in scenarios:
         params += [(f"{s.name}: {t('scn.description', lang)}", s.description), (f"{s.name}: {t('scn.author', lang)}", s.author),
@@ -183,24 +183,7 @@ def workbook(package: DataPackage, scenarios: list[Scenario], lang: str) -> byte
         params += [(f"{s.name}: {t('scn.budget_year', lang, year=y)}", fmt_vnd(s.budget_by_year.get(y, 0), lang)) for y in YEARS]
     params += [(t("param.data", lang), package.display_name(lang)), (t("param.demo", lang), t("yes" if package.is_demo else "no", lang))]
     params = [(safe_text(k), safe_text(v)) for k, v in params]
-    buf = _bytes_io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-    head = wb.add_format({"bold": True, "bg_color": "#E8F0E8", "text_wrap": True, "border": 1})
-    money = wb.add_format({"num_format": "#,##0"})
-    sheets = [(t("scn.figure", lang), localise(summary)), (t("sites.proposals", lang), localise(pd.DataFrame(props))),
-              (t("rank.table", lang), ranking_frame(r, lang)),
-              (t("param.sheet", lang), pd.DataFrame(params, columns=[t("param.name", lang), t("param.value", lang)]))]
-    for title, frame in sheets:
-        ws = wb.add_worksheet(title[:31])
-        ws.freeze_panes(1, 1)
-        for j, col in enumerate(frame.columns):
-            ws.write_string(0, j, str(col), head)
-            for i, v in enumerate(frame[col].tolist(), start=1):
-                if isinstance(v, (int, float)) and not isinstance(v, bool):
-                    ws.write_number(i, j, float(v), money if float(v).is_integer() else None)
-                else:
-                    ws.write_string(i, j, str(v))
-            width = max([len(str(col))] + [len(str(v)) for v in frame[col].tolist()[:100]])
-            ws.set_column(j, j, min(max(10, width + 2), 45))
-    wb.close()
-    return buf.getvalue()
+    return xlsx_workbook([(t("scn.figure", lang), localise(summary), 1),
+                          (t("sites.proposals", lang), localise(pd.DataFrame(props)), 1),
+                          (t("rank.table", lang), ranking_frame(scenario_ranking(package, scenarios[0]), lang), 3),
+                          (t("param.sheet", lang), params_frame(params, lang), 1)])

@@ -86,9 +86,10 @@ def csv_bytes(frame: pd.DataFrame, params: list[tuple[str, str]]) -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
-def xlsx_bytes(frame: pd.DataFrame, params: list[tuple[str, str]], *, sheet: str, lang: str, freeze_cols: int = 3) -> bytes:
-    """A workbook for an office: the table (frozen header, widths, number formats, filter) and a
-    parameters sheet."""
+def xlsx_workbook(sheets: list[tuple[str, pd.DataFrame, int]]) -> bytes:
+    """A workbook for an office, one sheet per (name, table, frozen columns): bold wrapped header
+    row frozen, column widths from the content, whole numbers as #,##0, other numbers as 0.00,
+    a filter on every table. Text is never read as a formula or a link."""
     import xlsxwriter
 
     buf = _bytes_io.BytesIO()
@@ -96,33 +97,35 @@ def xlsx_bytes(frame: pd.DataFrame, params: list[tuple[str, str]], *, sheet: str
     head = wb.add_format({"bold": True, "bg_color": "#E8F0E8", "text_wrap": True, "valign": "top", "border": 1})
     num2 = wb.add_format({"num_format": "0.00"})
     intf = wb.add_format({"num_format": "#,##0"})
-    ws = wb.add_worksheet(sheet[:31])
-    ws.freeze_panes(1, freeze_cols)
-    for j, col in enumerate(frame.columns):
-        ws.write_string(0, j, col, head)
-        values = frame[col].tolist()
-        numeric = pd.api.types.is_numeric_dtype(frame[col]) and frame[col].dtype != bool
-        integral = numeric and all(float(v).is_integer() for v in values)
-        fmt = intf if integral else (num2 if numeric else None)
-        for i, v in enumerate(values, start=1):
-            if numeric:
-                ws.write_number(i, j, float(v), fmt)
-            else:
-                ws.write_string(i, j, str(v))
-        width = max([len(str(col)) * 0.8] + [len(str(v)) for v in values[:200]])
-        ws.set_column(j, j, min(max(8, width + 2), 40))
-    ws.set_row(0, 45)
-    ws.autofilter(0, 0, max(1, len(frame)), len(frame.columns) - 1)
-    ps = wb.add_worksheet(t("param.sheet", lang)[:31])
-    ps.write_string(0, 0, t("param.name", lang), head)
-    ps.write_string(0, 1, t("param.value", lang), head)
-    for i, (k, v) in enumerate(params, start=1):
-        ps.write_string(i, 0, k)
-        ps.write_string(i, 1, v)
-    ps.set_column(0, 0, 42)
-    ps.set_column(1, 1, 48)
+    for name, frame, freeze_cols in sheets:
+        ws = wb.add_worksheet(name[:31])
+        ws.freeze_panes(1, freeze_cols)
+        for j, col in enumerate(frame.columns):
+            ws.write_string(0, j, str(col), head)
+            values = frame[col].tolist()
+            numeric = pd.api.types.is_numeric_dtype(frame[col]) and frame[col].dtype != bool
+            integral = numeric and all(float(v).is_integer() for v in values)
+            fmt = intf if integral else (num2 if numeric else None)
+            for i, v in enumerate(values, start=1):
+                if numeric:
+                    ws.write_number(i, j, float(v), fmt)
+                else:
+                    ws.write_string(i, j, str(v))
+            width = max([len(str(col)) * 0.8] + [len(str(v)) for v in values[:200]])
+            ws.set_column(j, j, min(max(8, width + 2), 48))
+        ws.set_row(0, 45)
+        ws.autofilter(0, 0, max(1, len(frame)), max(0, len(frame.columns) - 1))
     wb.close()
     return buf.getvalue()
+
+
+def params_frame(params: list[tuple[str, str]], lang: str) -> pd.DataFrame:
+    return pd.DataFrame(params, columns=[t("param.name", lang), t("param.value", lang)])
+
+
+def xlsx_bytes(frame: pd.DataFrame, params: list[tuple[str, str]], *, sheet: str, lang: str, freeze_cols: int = 3) -> bytes:
+    """The table and a parameters sheet, as one workbook."""
+    return xlsx_workbook([(sheet, frame, freeze_cols), (t("param.sheet", lang), params_frame(params, lang), 1)])
 
 
 def geojson_bytes(layer: gpd.GeoDataFrame, params: list[tuple[str, str]]) -> bytes:

@@ -33,7 +33,7 @@ from scipy.spatial import cKDTree
 
 from planner.errors import UsageError
 
-_BANNER_SHOWN = threading.Lock()
+_BANNER_LOCK = threading.Lock()
 _banner_done = False
 
 
@@ -42,7 +42,7 @@ def _new_highs() -> highspy.Highs:
     the first instance of a process is made, before any option can stop it; that would corrupt
     CLI output, so the first construction runs with fd 1 pointed at /dev/null."""
     global _banner_done
-    with _BANNER_SHOWN:
+    with _BANNER_LOCK:
         if not _banner_done:
             sys.stdout.flush()
             saved = os.dup(1)

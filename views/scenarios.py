@@ -145,11 +145,11 @@ st.subheader(tr("scn.compare"))
 chosen = st.multiselect(tr("scn.pick"), names, max_selections=4, key="scn_compare")
 if len(chosen) >= 2:
     scenarios = [db.load(n) for n in chosen]
-    table = comparison_table(pkg, scenarios, L)
+    figs = [figures(pkg, s) for s in scenarios]
+    table = comparison_table(pkg, scenarios, L, figs)
     differs = table.nunique(axis=1) > 1
     st.dataframe(table.style.apply(lambda row: ["background-color: #fff3cd" if differs[row.name] else "" for _ in row], axis=1),
                  width="stretch")
-    figs = [figures(pkg, s) for s in scenarios]
     chart_data = pd.DataFrame({
         "scenario": [s.name for s in scenarios for _ in YEARS],
         "year": [str(y) for _ in scenarios for y in YEARS],

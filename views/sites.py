@@ -6,7 +6,7 @@ from streamlit_folium import st_folium
 from planner.errors import PlannerError
 from planner.i18n import fmt_int, fmt_pct, t
 from planner.maps import overview_map, proposals_layer
-from planner.candidates import METHODS, SOURCES, candidates_from_package, site
+from planner.candidates import METHODS, SOURCES, candidates_from_package, problem_from_package
 from planner.proposals import FUNDING, KINDS, SNAP_M, edit, effect, propose_at, proposals_frame
 from planner.site_plan import SITE_FORMATS, as_proposals, plan, sites_frame
 from planner.site_plan import render as render_sites
@@ -76,11 +76,11 @@ if run:
     try:
         with st.status(tr("opt.running"), expanded=True) as status:
             cands = candidates_from_package(pkg, sources=tuple(sources), default_cost_vnd=int(default_cost))
-            fast = site(pkg, cands, radius_m=radius, budget_vnd=int(budget), method="greedy",
-                        max_new=int(max_new) or None, target_year=year)
+            problem = problem_from_package(pkg, cands, radius_m=radius, budget_vnd=int(budget),
+                                           max_new=int(max_new) or None, target_year=year)
+            fast = problem.solve_greedy()
             st.write(tr("opt.greedy_done", children=fmt_int(fast.children_newly_reached, L), cost=fmt_int(fast.total_cost_vnd, L)))
-            best = fast if method == "greedy" else site(pkg, cands, radius_m=radius, budget_vnd=int(budget), method="exact",
-                                                       max_new=int(max_new) or None, target_year=year, time_limit_s=60)
+            best = fast if method == "greedy" else problem.solve_exact(time_limit_s=60)
             status.update(label=tr("opt.done"), state="complete", expanded=False)
     except PlannerError as exc:
         st.error(exc.message(L))
