@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from scipy.spatial import cKDTree
 
 from planner.crs import metric_crs_for
@@ -56,38 +57,60 @@ def metric_crs_of(gdf: gpd.GeoDataFrame) -> str:
     return metric_crs_for(*gdf.to_crs(4326).total_bounds)
 
 
+def _xy(gdf: gpd.GeoDataFrame, crs: str) -> np.ndarray:
+    return shapely.get_coordinates(gdf.geometry.to_crs(crs).to_numpy())
+
+
+def nearest_m(villages: gpd.GeoDataFrame, points: gpd.GeoDataFrame, *, metric_crs: str | None = None) -> np.ndarray:
+    """Straight-line distance from each village to its nearest point, in metres (inf when there is
+    no point). Computed once, it answers "who is within r" for every radius r without a new search."""
+    crs = metric_crs or metric_crs_of(villages)
+    if len(points) == 0:
+        return np.full(len(villages), np.inf)
+    dist, _ = cKDTree(_xy(points, crs)).query(_xy(villages, crs), k=1, workers=-1)
+    return dist
+
+
 def reach(
     villages: gpd.GeoDataFrame,
-    points: gpd.GeoDataFrame,
+    points: gpd.GeoDataFrame | None = None,
     *,
     radius_m: float,
     commune_codes: pd.Index | None = None,
     metric_crs: str | None = None,
+    distance_m: np.ndarray | None = None,
 ) -> Reach:
-    """Reach of `points` over `villages` (columns commune_code, children, population)."""
+    """Reach of `points` over `villages` (columns commune_code, children, population). With
+    `distance_m` (from `nearest_m`, aligned to `villages`) the points are not searched again."""
     radius_m = check_radius(radius_m)
     crs = metric_crs or metric_crs_of(villages)
-    v = villages.geometry.to_crs(crs)
-    p = points.geometry.to_crs(crs)
-    inside = within_radius(np.column_stack([v.x, v.y]), np.column_stack([p.x, p.y]), radius_m=radius_m)
-    frame = pd.DataFrame({
-        "commune_code": villages["commune_code"].to_numpy(),
-        "children": villages["children"].to_numpy(dtype=np.int64),
-        "population": villages["population"].to_numpy(dtype=np.int64),
-    })
-    frame["children_within"] = np.where(inside, frame["children"], 0)
-    frame["population_within"] = np.where(inside, frame["population"], 0)
-    by = frame.groupby("commune_code")[["children", "children_within", "population", "population_within"]].sum()
-    if commune_codes is not None:
-        by = by.reindex(commune_codes, fill_value=0)
-    by.index.name = "code"
+    if distance_m is not None:
+        inside = np.asarray(distance_m) <= radius_m
+    else:
+        inside = within_radius(_xy(villages, crs), _xy(points, crs), radius_m=radius_m)
+    children = villages["children"].to_numpy(dtype=np.int64)
+    people = villages["population"].to_numpy(dtype=np.int64)
+    which, found = pd.factorize(villages["commune_code"])
+    codes = pd.Index(found.sort_values() if commune_codes is None else commune_codes, name="code")
+    pos = codes.get_indexer(found)[which] if len(found) else np.empty(0, dtype=np.intp)
+    slot = np.where(pos >= 0, pos, len(codes))  # villages of unlisted communes go to a last slot, dropped
+
+    def per_commune(values: np.ndarray) -> np.ndarray:
+        return np.bincount(slot, weights=values, minlength=len(codes) + 1)[:-1].astype(np.int64)
+
+    by = pd.DataFrame({
+        "children": per_commune(children),
+        "children_within": per_commune(np.where(inside, children, 0)),
+        "population": per_commune(people),
+        "population_within": per_commune(np.where(inside, people, 0)),
+    }, index=codes)
     return Reach(
         radius_m=radius_m,
         metric_crs=crs,
-        children_total=int(frame["children"].sum()),
-        children_within=int(frame["children_within"].sum()),
-        people_total=int(frame["population"].sum()),
-        people_within=int(frame["population_within"].sum()),
+        children_total=int(children.sum()),
+        children_within=int(children[inside].sum()),
+        people_total=int(people.sum()),
+        people_within=int(people[inside].sum()),
         village_within=inside,
         by_commune=by,
     )

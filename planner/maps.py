@@ -96,44 +96,25 @@ def _legend(lang: str, extra: tuple = ()) -> str:
     return _legend_html(t("map.legend", lang), rows)
 
 
-def overview_map(
+COMMUNES_PANE = "communes"  # below the point layers, so village and school tooltips stay reachable
+
+
+def overview_base(
     package: DataPackage,
-    summary: Summary,
     *,
     lang: str = "vi",
     assets_url: str = LOCAL_ASSETS_URL,
     basemap: bool = False,
     with_proposals: bool = False,
+    candidates: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
-    """Communes shaded by whether they have a point, with points, schools, villages and reach.
-    `with_proposals` adds legend rows for proposed points and candidate sites."""
-    communes = package.communes
-    m = _base_map(communes, assets_url=assets_url, basemap=basemap)
-    table = summary.communes
+    """The part of the Overview map that does not change with the radius: villages, schools, play
+    points, the layer control and the legend. The app renders it once per package and language;
+    `reach_layers` carries the rest. `with_proposals` adds legend rows for proposed and candidate
+    sites; `candidates` (id, cost_vnd) draws the candidate sites."""
+    m = _base_map(package.communes, assets_url=assets_url, basemap=basemap)
+    folium.map.CustomPane(COMMUNES_PANE, z_index=350, pointer_events=True).add_to(m)
     yes, no = t("yes", lang), t("no", lang)
-    props = {
-        "code": _safe(communes["code"]),
-        "name": _safe(communes["name"]),
-        "population": [fmt_int(v, lang) for v in table["population"]],
-        "children": [fmt_int(v, lang) for v in table["children"]],
-        "points": table["points"].astype(int).to_numpy(),
-        "children_within": [fmt_int(v, lang) for v in table["children_within"]],
-        "reach_share": [fmt_pct(v, lang) for v in table["reach_share"]],
-        "schools_toilet": [f"{a}/{b}" for a, b in zip(table["schools_toilet"], table["schools"])],
-        "child_friendly": [yes if v else no for v in table["child_friendly"]],
-        "_fill": [COLOURS["has_point"] if v else COLOURS["no_point"] for v in table["has_point"]],
-    }
-    shapes = gpd.GeoDataFrame(props, geometry=communes.geometry.to_numpy(), crs=communes.crs)
-    fields = ["name", "code", "population", "children", "points", "children_within", "reach_share", "schools_toilet", "child_friendly"]
-    aliases = [t(f"col.{f}", lang) for f in ("name", "code", "population", "children", "points", "children_within", "reach_share", "schools_toilet", "child_friendly")]
-    folium.GeoJson(
-        shapes.to_json(drop_id=True),
-        name=t("map.communes", lang),
-        style_function=lambda f: {"fillColor": f["properties"]["_fill"], "color": "#37474f", "weight": 1, "fillOpacity": 0.45},
-        highlight_function=lambda f: {"weight": 3, "fillOpacity": 0.6},
-        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
-        popup=folium.GeoJsonPopup(fields=fields, aliases=aliases),
-    ).add_to(m)
 
     villages = package.villages
     vc = villages["children"].to_numpy(dtype=float)
@@ -159,12 +140,6 @@ def overview_map(
 
     pts = package.play_points
     status = pts["status"].to_numpy()
-    reach_group = folium.FeatureGroup(name=t("map.reach", lang))
-    for geom, st in zip(pts.geometry, status):
-        if st == "existing":
-            folium.Circle([geom.y, geom.x], radius=summary.radius_m, color=COLOURS["reach"], weight=1,
-                          fill=True, fill_opacity=0.08, interactive=False).add_to(reach_group)
-    reach_group.add_to(m)
     _points_layer(
         pts,
         {"name": _safe(pts["name"]), "status": [t(f"status.{v}", lang) for v in status],
@@ -175,10 +150,76 @@ def overview_map(
         tooltip_fields=["name", "kind", "status"],
         aliases=[t("col.name", lang), t("col.kind", lang), t("col.status", lang)],
     ).add_to(m)
+    if candidates is not None and len(candidates):
+        label = t("sites.candidates", lang)
+        _points_layer(
+            candidates, {"name": _safe(f"{label} {c}" for c in candidates["id"]),
+                         "cost": [f"{fmt_int(v, lang)} ₫" for v in candidates["cost_vnd"]]},
+            name=label, colour_of=lambda i: CANDIDATE_COLOUR, radius_px=lambda i: 5.0,
+            tooltip_fields=["name", "cost"], aliases=[t("col.name", lang), t("col.cost_vnd", lang)],
+        ).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     extra = ((PROPOSAL_COLOUR, "circle", t("sites.proposed", lang)), (CHOSEN_COLOUR, "circle", t("opt.chosen", lang)),
              (CANDIDATE_COLOUR, "circle", t("sites.candidates", lang))) if with_proposals else ()
     m.get_root().html.add_child(folium.Element(_legend(lang, extra)))
+    return m
+
+
+def reach_layers(package: DataPackage, summary: Summary, *, lang: str = "vi") -> list[folium.FeatureGroup]:
+    """What the radius changes: communes shaded by whether they have a point, with their figures
+    at `summary`'s radius in the popup, and the reach circle of every existing point."""
+    communes = package.communes
+    table = summary.communes
+    yes, no = t("yes", lang), t("no", lang)
+    props = {
+        "code": _safe(communes["code"]),
+        "name": _safe(communes["name"]),
+        "population": [fmt_int(v, lang) for v in table["population"]],
+        "children": [fmt_int(v, lang) for v in table["children"]],
+        "points": table["points"].astype(int).to_numpy(),
+        "children_within": [fmt_int(v, lang) for v in table["children_within"]],
+        "reach_share": [fmt_pct(v, lang) for v in table["reach_share"]],
+        "schools_toilet": [f"{a}/{b}" for a, b in zip(table["schools_toilet"], table["schools"])],
+        "child_friendly": [yes if v else no for v in table["child_friendly"]],
+        "_fill": [COLOURS["has_point"] if v else COLOURS["no_point"] for v in table["has_point"]],
+    }
+    shapes = gpd.GeoDataFrame(props, geometry=communes.geometry.to_numpy(), crs=communes.crs)
+    fields = ["name", "code", "population", "children", "points", "children_within", "reach_share", "schools_toilet", "child_friendly"]
+    shaded = folium.FeatureGroup(name=t("map.communes", lang))
+    folium.GeoJson(
+        shapes.to_json(drop_id=True),
+        style_function=lambda f: {"fillColor": f["properties"]["_fill"], "color": "#37474f", "weight": 1, "fillOpacity": 0.45},
+        highlight_function=lambda f: {"weight": 3, "fillOpacity": 0.6},
+        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+        popup=folium.GeoJsonPopup(fields=fields, aliases=[t(f"col.{f}", lang) for f in fields]),
+        pane=COMMUNES_PANE,
+    ).add_to(shaded)
+
+    pts = package.play_points
+    circles = folium.FeatureGroup(name=t("map.reach", lang))
+    for geom, status in zip(pts.geometry, pts["status"]):
+        if status == "existing":
+            folium.Circle([geom.y, geom.x], radius=summary.radius_m, color=COLOURS["reach"], weight=1,
+                          fill=True, fill_opacity=0.08, interactive=False).add_to(circles)
+    return [shaded, circles]
+
+
+def overview_map(
+    package: DataPackage,
+    summary: Summary,
+    *,
+    lang: str = "vi",
+    assets_url: str = LOCAL_ASSETS_URL,
+    basemap: bool = False,
+    with_proposals: bool = False,
+) -> folium.Map:
+    """The whole Overview map in one piece (for files and tests; the app sends base and layers apart)."""
+    m = overview_base(package, lang=lang, assets_url=assets_url, basemap=basemap, with_proposals=with_proposals)
+    control = next(c for c in m._children.values() if isinstance(c, folium.LayerControl))
+    del m._children[control.get_name()]
+    for group in reach_layers(package, summary, lang=lang):
+        group.add_to(m)
+    control.add_to(m)
     return m
 
 
@@ -221,21 +262,15 @@ def priority_map(package: DataPackage, table, *, lang: str = "vi", assets_url: s
 
 
 def proposals_layer(proposals: gpd.GeoDataFrame, *, radius_m: float, lang: str = "vi",
-                    candidates: gpd.GeoDataFrame | None = None,
                     new_communes: gpd.GeoDataFrame | None = None,
                     chosen: gpd.GeoDataFrame | None = None) -> folium.FeatureGroup:
-    """Proposed points with their catchment circles (and candidate sites, and the communes that
-    would newly have a point), as one group the app can swap without redrawing the base map."""
+    """Proposed points with their catchment circles (and the optimiser's choice, and the communes
+    that would newly have a point), as one group the app can swap without redrawing the base map."""
     fg = folium.FeatureGroup(name=t("sites.proposals", lang))
     if new_communes is not None and len(new_communes):
         folium.GeoJson(new_communes[["geometry"]].to_json(drop_id=True), interactive=False,
                        style_function=lambda f: {"fillColor": COLOURS["has_point"], "color": COLOURS["has_point"],
                                                  "weight": 3, "fillOpacity": 0.35}).add_to(fg)
-    if candidates is not None:
-        for geom, cid, cost in zip(candidates.geometry, candidates["id"], candidates["cost_vnd"]):
-            folium.CircleMarker([geom.y, geom.x], radius=5, color=CANDIDATE_COLOUR, weight=2, fill=True, fill_color="#ffffff",
-                                fill_opacity=0.9, tooltip=html.escape(f"{t('sites.candidates', lang)} {cid}: {fmt_int(cost, lang)} ₫")
-                                ).add_to(fg)
     if chosen is not None:
         for geom, cid, cost in zip(chosen.geometry, chosen["id"], chosen["cost_vnd"]):
             folium.Circle([geom.y, geom.x], radius=radius_m, color=CHOSEN_COLOUR, weight=1, fill=True,

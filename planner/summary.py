@@ -4,9 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
-from planner.coverage import Reach, metric_crs_of, reach
+from planner.coverage import Reach, metric_crs_of, nearest_m, reach
 from planner.package import DataPackage
 from planner.targets import Indicator, indicator
 
@@ -67,8 +68,16 @@ def existing_points(package: DataPackage) -> gpd.GeoDataFrame:
     return pts[pts["status"] == "existing"]
 
 
-def summarize(package: DataPackage, *, radius_m: float = DEFAULT_RADIUS_M, extra_points: gpd.GeoDataFrame | None = None) -> Summary:
-    """Every Overview figure. `extra_points` (proposed sites) count as existing when given."""
+def existing_distance_m(package: DataPackage) -> np.ndarray:
+    """Each village's distance to the nearest existing point, in metres (for `summarize`)."""
+    return nearest_m(package.villages, existing_points(package), metric_crs=metric_crs_of(package.communes))
+
+
+def summarize(package: DataPackage, *, radius_m: float = DEFAULT_RADIUS_M, extra_points: gpd.GeoDataFrame | None = None,
+              distance_m: np.ndarray | None = None) -> Summary:
+    """Every Overview figure. `extra_points` (proposed sites) count as existing when given.
+    `distance_m`: each village's distance to the nearest existing point (`existing_distance_m`),
+    when the caller keeps it to answer every radius without searching again."""
     communes = package.communes
     codes = pd.Index(communes["code"], name="code")
     pts = existing_points(package)
@@ -78,7 +87,10 @@ def summarize(package: DataPackage, *, radius_m: float = DEFAULT_RADIUS_M, extra
     n_points = pts.groupby("commune_code").size().reindex(codes, fill_value=0)
     schools = package.schools
     main = schools[~schools["is_satellite"]]
-    r = reach(package.villages, pts, radius_m=radius_m, commune_codes=codes, metric_crs=metric_crs_of(communes))
+    if extra_points is not None and len(extra_points):
+        distance_m = None
+    r = reach(package.villages, pts, radius_m=radius_m, commune_codes=codes, metric_crs=metric_crs_of(communes),
+              distance_m=distance_m)
     school_n = schools.groupby("commune_code").size().reindex(codes, fill_value=0)
     school_ok = schools[schools["has_standard_toilet"]].groupby("commune_code").size().reindex(codes, fill_value=0)
     table = pd.DataFrame({

@@ -107,9 +107,47 @@ def test_overview_offline(server, page):
     body = page.locator("body").inner_text()
     assert "Xã có điểm văn hóa, vui chơi cho trẻ em" in body and "Mục tiêu 2030: 35,0%" in body
     assert "thiếu 5 xã" in body and "Dữ liệu minh họa" in body
+    overlays = frame.locator(".leaflet-control-layers-overlays label")
+    overlays.nth(4).wait_for(state="attached", timeout=30_000)  # the cached base's three layers and the two reach layers
+    assert [overlays.nth(i).text_content().strip() for i in range(overlays.count())] == [
+        "Thôn, bản (trẻ em)", "Trường, điểm trường", "Điểm vui chơi, văn hóa", "Xã, phường", "Vùng trong bán kính"]
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / "overview-vi.png"))
     assert page.external == [], page.external
+
+
+def test_radius_change_swaps_the_reach_layers_in_place(server, page):
+    page.goto(server)
+    page.get_by_text("Bảng theo xã").wait_for(timeout=90_000)
+    frame = _map(page)
+    frame.locator("path.leaflet-interactive").nth(37).wait_for(timeout=60_000)
+    radius = "() => window.plannerOverlays[1].getLayers()[0].getRadius()"
+    assert frame.locator("body").evaluate(radius) == 2000
+    frame.locator("body").evaluate("() => { window.sameMap = window.map_div; }")
+    box = page.get_by_role("spinbutton", name="Bán kính tiếp cận (m)")
+    box.fill("5000")
+    box.press("Enter")
+    page.get_by_text("Trẻ em trong bán kính 5.000 m").first.wait_for(timeout=60_000)
+    frame.locator("body").evaluate(f"() => new Promise((ok, no) => {{ const t0 = Date.now(); (function w() {{"
+                                   f" if (({radius})() === 5000) ok(); else if (Date.now() - t0 > 30000) no('radius');"
+                                   f" else setTimeout(w, 100); }})(); }})")
+    assert frame.locator("body").evaluate("() => window.sameMap === window.map_div")  # not redrawn
+    assert frame.locator(".leaflet-control-layers-overlays label").count() == 5
+    assert page.external == [], page.external
+
+
+def test_unreachable_basemap_tiles_leave_the_layers(server, page):
+    page.goto(server)
+    page.get_by_text("Bảng theo xã").wait_for(timeout=90_000)
+    page.get_by_text("Hiện bản đồ nền (cần Internet)").click()
+    frame = _map(page)
+    frame.locator("img.leaflet-tile").first.wait_for(state="attached", timeout=60_000)
+    frame.locator("path.leaflet-interactive").nth(37).wait_for(timeout=60_000)
+    assert frame.locator("path.leaflet-interactive").count() >= 38
+    assert frame.locator("#planner-legend").inner_text().startswith("Chú giải")
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "overview-tiles-unreachable.png"))
+    assert page.external and all("tile.openstreetmap.org" in u for u in page.external), page.external
 
 
 def test_switch_to_english(server, page):

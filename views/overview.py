@@ -1,12 +1,12 @@
 """Overview: progress on the facility targets, the map and the commune table."""
 import streamlit as st
-from streamlit_folium import st_folium
 
 from planner.errors import PlannerError
 from planner.i18n import fmt_int, fmt_pct
-from planner.maps import overview_map
+from planner.maps import overview_base, reach_layers
 from planner.targets import Indicator
-from ui.state import page_header, map_assets, summary, tr
+from ui.mapview import show_map
+from ui.state import data_dir, map_assets, page_header, summary, tr
 
 L, pkg = page_header("app.title")
 try:
@@ -49,8 +49,10 @@ if s.legacy_total:
                   share=fmt_pct(s.legacy_with_point / s.legacy_total, L)))
 
 st.subheader(tr("overview.map"))
-m = overview_map(pkg, s, lang=L, assets_url=map_assets(), basemap=bool(st.session_state.get("basemap")))
-st_folium(m, height=560, width=None, returned_objects=[], key=f"overview-map-{L}")
+basemap = bool(st.session_state.get("basemap"))
+show_map(("overview", data_dir(), L, basemap),
+         lambda: overview_base(pkg, lang=L, assets_url=map_assets(), basemap=basemap),
+         layers=reach_layers(pkg, s, lang=L), widget_key=f"overview-map-{L}")
 
 st.subheader(tr("overview.table"))
 table = s.communes.reset_index()

@@ -2,14 +2,14 @@
 import altair as alt
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from planner.errors import PlannerError
 from planner.exports import render
 from planner.i18n import fmt_num, fmt_pct, t
 from planner.maps import priority_map
 from planner.ranking import CRITERIA, PRESETS, explain, target_path
-from ui.state import page_header, map_assets, ranking, tr
+from ui.mapview import show_map
+from ui.state import data_dir, map_assets, page_header, ranking, tr
 
 L, pkg = page_header("page.priorities")
 
@@ -89,8 +89,11 @@ with right:
     st.altair_chart(chart, width="stretch")
 
 st.subheader(tr("rank.map"))
-st_folium(priority_map(pkg, r.table, lang=L, assets_url=map_assets(), basemap=bool(st.session_state.get("basemap"))),
-          height=480, width=None, returned_objects=[], key=f"priority-map-{L}")
+basemap = bool(st.session_state.get("basemap"))
+shown = tuple(zip(r.table["code"], r.table["rank"], r.table["score"].round(6)))
+show_map(("priority", data_dir(), L, basemap, shown),
+         lambda: priority_map(pkg, r.table, lang=L, assets_url=map_assets(), basemap=basemap),
+         height=480, widget_key=f"priority-map-{L}")
 
 st.subheader(tr("rank.path"))
 st.caption(tr("rank.path_help"))

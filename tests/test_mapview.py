@@ -1,0 +1,63 @@
+"""The cached map rendering sends the component what st_folium would, and renders a base once."""
+import re
+from unittest import mock
+
+import pytest
+import streamlit_folium as sf
+
+from planner.maps import overview_base, proposals_layer, reach_layers
+from planner.proposals import proposals_frame
+from planner.summary import summarize
+from ui import mapview
+
+
+@pytest.fixture()
+def recorded():
+    calls = []
+    with mock.patch.object(sf, "_component_func", lambda **kw: calls.append(kw) or kw.get("default")):
+        yield calls
+
+
+def test_same_arguments_as_st_folium(demo, recorded):
+    s = summarize(demo, radius_m=2000)
+    sf.st_folium(overview_base(demo, assets_url="/a"), feature_group_to_add=reach_layers(demo, s), height=560,
+                 width=None, returned_objects=None, key="k")
+    ours = mapview.render_base(overview_base(demo, assets_url="/a"), widget_key="k")
+    theirs = recorded[0]
+    for name in ("header", "html", "id", "css_links", "js_links"):
+        assert ours.args[name] == theirs[name], name
+    published = re.search(r"\nwindow\.plannerControl = layer_control_div_\d+;", ours.args["script"])[0]
+    assert ours.args["script"].replace(published, "", 1) == theirs["script"]
+    assert ours.args["default"]["bounds"] == theirs["default"]["bounds"]
+    layers = mapview.render_layers(reach_layers(demo, s))
+    assert layers.startswith(theirs["feature_group"])  # plus joining the base's layer control
+    assert layers.count("c.addOverlay") == 1 and '"X\\u00e3, ph\\u01b0\\u1eddng"' in layers
+    assert ours.args["js_links"] == ["/a/leaflet.js"] and ours.args["css_links"] == ["/a/leaflet.css"]
+
+
+def test_base_rendered_once_per_key_layers_every_time(demo, recorded):
+    builds = []
+
+    def build():
+        builds.append(1)
+        return overview_base(demo, assets_url="/a")
+
+    mapview._cached_base.clear()
+    for radius in (2000, 5000, 2000):
+        s = summarize(demo, radius_m=radius)
+        mapview.show_map(("t", radius > 0), build, layers=reach_layers(demo, s), widget_key="m")
+    assert len(builds) == 1
+    keys = {c["key"] for c in recorded}
+    assert len(keys) == 1  # same component instance: the browser swaps layers, keeps the map
+    assert [c["feature_group"].count("radius\": 5000") for c in recorded] == [0, 17, 0]
+    mapview.show_map(("t", "other"), build, widget_key="m")
+    assert len(builds) == 2 and recorded[-1]["feature_group"] is None
+
+
+def test_proposals_layer_joins_the_control(demo):
+    from planner.proposals import propose_at
+
+    p = propose_at(demo, 103.36, 22.7547, existing=())
+    js = mapview.render_layers([proposals_layer(proposals_frame([p]), radius_m=2000)])
+    assert "feature_group_feature_group_0" in js and "c.addOverlay" in js
+    assert mapview.render_layers([]) is None
