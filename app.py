@@ -3,6 +3,7 @@ import streamlit as st
 
 from planner.errors import PlannerError
 from planner.i18n import LANGS
+from ui.auth import sidebar as auth_sidebar
 from ui.state import lang, map_assets, package, tr
 
 st.set_page_config(page_title=tr("app.title"), layout="wide")  # no page_icon: it would be fetched from a CDN
@@ -20,6 +21,7 @@ with st.sidebar:
         help=tr("app.radius_help"),
     )
     st.toggle(tr("app.basemap"), key="basemap", value=False)
+    auth_sidebar()  # sign-in / sign-out; nothing when sign-in is off (docs/deployment.md)
 
 pages = st.navigation([
     st.Page("views/overview.py", title=tr("page.overview"), default=True),

@@ -80,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     from planner.cli_import import add_parsers
 
     add_parsers(sub, _Parser)
+    from planner.cli_accounts import add_parsers as add_account_parsers
+
+    add_account_parsers(sub)
     d = sub.add_parser("demo", help="rebuild the Lai Châu demo data package")
     d.add_argument("--out", required=True, help="folder to write the package to")
     d.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
@@ -275,10 +278,11 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if getattr(args, "lang", DEFAULT_LANG) not in LANGS:
             raise UsageError("err.lang", value=args.lang)
+        from planner.cli_accounts import HANDLERS as ACCOUNT_HANDLERS
         from planner.cli_import import HANDLERS
 
         return ({"summary": _summary, "rank": _rank, "site": _site, "scenario": _scenario, "report": _report,
-                 "demo": _demo} | HANDLERS)[args.command](args)
+                 "demo": _demo} | HANDLERS | ACCOUNT_HANDLERS)[args.command](args)
     except PlannerError as exc:
         print(exc.message(lang).replace("\n", " "), file=sys.stderr)
         return 2

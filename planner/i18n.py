@@ -23,6 +23,84 @@ TEXT: dict[str, tuple[str, str]] = {
         "Children living within this straight-line distance of a point count as reached.",
     ),
     "app.data_source": ("Nguồn dữ liệu", "Data source"),
+    # sign-in and who may change what (ui/auth.py, planner/accounts.py, planner/cli_accounts.py)
+    "auth.heading": ("Đăng nhập để sửa", "Sign in to edit"),
+    "auth.name": ("Tên tài khoản", "Account name"),
+    "auth.password": ("Mật khẩu", "Password"),
+    "auth.sign_in": ("Đăng nhập", "Sign in"),
+    "auth.sign_in_provider": ("Đăng nhập bằng {provider}", "Sign in with {provider}"),
+    "auth.provider_default": ("tài khoản cơ quan", "your organisation's account"),
+    "auth.sign_out": ("Đăng xuất", "Sign out"),
+    "auth.signed_in": ("Đã đăng nhập: {name}", "Signed in as {name}"),
+    "auth.failed": ("Sai tên tài khoản hoặc mật khẩu", "Wrong account name or password"),
+    "auth.wait": (
+        "Đăng nhập sai nhiều lần; hãy thử lại sau {s} giây",
+        "Too many failed sign-ins; try again in {s} seconds",
+    ),
+    "auth.locked": (
+        "Chỉ người đã đăng nhập mới được lưu, xóa, khôi phục kịch bản và nhập dữ liệu. "
+        "Bạn vẫn xem và tải xuống được mọi thứ. Đăng nhập ở thanh bên.",
+        "Only signed-in users may save, delete or restore scenarios and import data. "
+        "You can still view and download everything. Sign in in the sidebar.",
+    ),
+    "auth.locked_config": (
+        "Chức năng sửa đang khóa vì cấu hình đăng nhập có lỗi (xem thanh bên); hãy báo quản trị viên.",
+        "Editing is locked because the sign-in setup has an error (see the sidebar); tell the administrator.",
+    ),
+    "auth.secrets_broken": (
+        "Không đọc được .streamlit/secrets.toml (xem nhật ký máy chủ); chức năng sửa đang khóa.",
+        "Cannot read .streamlit/secrets.toml (see the server log); editing is locked.",
+    ),
+    "auth.refused": (
+        "Thao tác bị từ chối vì bạn chưa đăng nhập (hoặc tài khoản đã bị thu hồi); không có gì bị thay đổi.",
+        "Refused: you are not signed in (or your account was revoked); nothing was changed.",
+    ),
+    "err.account_name": (
+        "Tên tài khoản “{name}” không hợp lệ: cần 1–{most} ký tự gồm chữ, số, dấu cách và . _ @ -",
+        "Invalid account name “{name}”: use 1–{most} letters, digits, spaces or . _ @ -",
+    ),
+    "err.password_short": ("Mật khẩu phải có ít nhất {least} ký tự", "The password needs at least {least} characters"),
+    "err.password_mismatch": ("Hai lần nhập mật khẩu không khớp", "The two passwords do not match"),
+    "err.account_unknown": ("Không có tài khoản “{name}”", "No account named “{name}”"),
+    "err.accounts_missing": (
+        "Không tìm thấy tệp tài khoản {path}; mọi chức năng sửa bị khóa cho đến khi có tệp "
+        "(tạo bằng: python -m planner accounts add TÊN)",
+        "Accounts file {path} not found; editing stays locked until it exists "
+        "(create it with: python -m planner accounts add NAME)",
+    ),
+    "err.accounts_toml": (
+        "Tệp tài khoản {path} không đọc được (TOML): {detail}",
+        "The accounts file {path} cannot be read as TOML: {detail}",
+    ),
+    "err.accounts_shape": (
+        "Tệp tài khoản {path} chỉ được chứa các bảng [users.\"tên\"], mỗi bảng một dòng password_hash",
+        "The accounts file {path} may only hold [users.\"name\"] tables, each with one password_hash",
+    ),
+    "err.accounts_entry": (
+        "Tệp tài khoản {path}: tài khoản “{name}” có tên hoặc mã băm mật khẩu không hợp lệ; "
+        "đặt lại bằng: python -m planner accounts add TÊN",
+        "Accounts file {path}: account “{name}” has an invalid name or password hash; "
+        "set it again with: python -m planner accounts add NAME",
+    ),
+    "cli.password_prompt": ("Mật khẩu: ", "Password: "),
+    "cli.password_again": ("Nhập lại mật khẩu: ", "Password again: "),
+    "cli.account_added": ("Đã thêm tài khoản “{name}” vào {path}", "Account “{name}” added to {path}"),
+    "cli.account_changed": ("Đã đổi mật khẩu của “{name}” trong {path}", "Password of “{name}” changed in {path}"),
+    "cli.account_removed": ("Đã xóa tài khoản “{name}” khỏi {path}", "Account “{name}” removed from {path}"),
+    "cli.accounts_none_left": (
+        "Không còn tài khoản nào: không ai sửa được; xóa tệp {path} để tắt đăng nhập",
+        "No account left: nobody can edit; delete {path} to turn sign-in off",
+    ),
+    "scn.delete": ("Xóa kịch bản", "Delete scenario"),
+    "scn.delete_confirm": (
+        "Xóa “{name}” (phiên bản mới nhất {version})? Kịch bản sẽ không còn trong danh sách; "
+        "các phiên bản vẫn được giữ trong cơ sở dữ liệu.",
+        "Delete “{name}” (latest version {version})? It leaves the list; "
+        "its versions stay in the database.",
+    ),
+    "scn.delete_yes": ("Có, xóa", "Yes, delete"),
+    "scn.delete_cancel": ("Hủy", "Cancel"),
+    "scn.deleted": ("Đã xóa “{name}”", "Deleted “{name}”"),
     "app.demo_note": (
         "Dữ liệu minh họa: tên, mã, tâm và diện tích đơn vị hành chính là chính thức; ranh giới gần đúng; "
         "dân số, trẻ em, cơ sở và thuộc tính xã là giả định. Không dùng cho quyết định thật.",

@@ -81,3 +81,26 @@ def test_compare(workspace, demo):
     assert not at.exception
     labels = [b.label for b in at.get("download_button")]
     assert "PDF — So sánh kịch bản" in labels and "XLSX — So sánh kịch bản" in labels
+
+
+def test_delete_asks_first_and_refuses_a_stale_delete(workspace):
+    from planner.scenarios import Scenario
+
+    store = ScenarioStore(workspace / "scenarios.sqlite")
+    store.save(Scenario(name="A"))
+    store.save(Scenario(name="B"))
+    at = open_page()
+    at.selectbox(key="scn_pick").set_value("A").run()
+    click(at, "Xóa kịch bản")
+    assert any("Xóa “A” (phiên bản mới nhất 1)?" in w.value for w in at.warning)
+    click(at, "Hủy")
+    assert store.names() == ["A", "B"] and not any("Xóa “A”" in w.value for w in at.warning)
+    click(at, "Xóa kịch bản")
+    store.save(Scenario(name="A", version=1, description="saved by someone else meanwhile"))
+    click(at, "Có, xóa")
+    assert len(at.error) == 1 and "phiên bản 2" in at.error[0].value
+    assert store.names() == ["A", "B"]
+    click(at, "Xóa kịch bản")
+    click(at, "Có, xóa")
+    assert store.names() == ["B"] and any("Đã xóa “A”" in s.value for s in at.success)
+    assert store.load("A", 2).description == "saved by someone else meanwhile"  # versions are kept

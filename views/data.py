@@ -12,6 +12,7 @@ from planner.importing import (KINDS, ImportSource, export_lists_xlsx, inspect_u
                                remember_mapping, targets, template_xlsx, write_import)
 from planner.io import DEMO_DIR
 from planner.i18n import t
+from ui.auth import allow, can_edit, locked_note
 from ui.state import data_dir, lang, package, tr, use_package, workspace
 
 L = lang()
@@ -21,8 +22,10 @@ st.caption(f"{tr('app.data_source')}: {pkg.display_name(L)} — {data_dir()}")
 
 if st.session_state.get("data_flash"):
     st.success(st.session_state.pop("data_flash"))
+editable = can_edit()
+locked_note()
 
-if data_dir() != str(DEMO_DIR) and st.button(tr("data.back_to_demo")):
+if data_dir() != str(DEMO_DIR) and st.button(tr("data.back_to_demo"), disabled=not editable) and allow("activate demo data"):
     use_package(str(DEMO_DIR))
     st.session_state["data_flash"] = tr("data.using_demo")
     st.rerun()
@@ -104,7 +107,7 @@ if plan is not None and sources:
         if kind and st.checkbox(tr("data.apply_fix", fix=tr(f"data.fix.{fix}"), file=file), key=f"fix-{kind}-{fix}"):
             st.session_state[f"fixes-{kind}"] = tuple(sorted({*st.session_state.get(f"fixes-{kind}", ()), fix}))
     if plan.ok:
-        if st.button(tr("data.confirm"), type="primary"):
+        if st.button(tr("data.confirm"), type="primary", disabled=not editable) and allow("import data package"):
             target = workspace() / "packages" / date.today().strftime("%Y%m%d") / (plan.manifest.get("name") or "du-lieu")
             try:
                 out = write_import(plan, target)

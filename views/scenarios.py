@@ -13,6 +13,7 @@ from planner.maps import compare_map
 from planner.ranking import CRITERIA, PRESETS
 from planner.scenario_file import from_gpkg, to_gpkg
 from planner.scenarios import YEARS, Scenario, auto_phase, figures
+from ui.auth import allow, can_edit, locked_note, user_name
 from ui.state import page_header, map_assets, radius_m, store, tr
 
 L, pkg = page_header("scn.heading")
@@ -28,6 +29,9 @@ for key, value in (("scn_name", base.name), ("scn_description", base.description
     st.session_state.setdefault(key, value)
 for y in YEARS:
     st.session_state.setdefault(f"scn_budget_{y}", base.budget_by_year.get(y, 0) / 1e9)
+editable = can_edit()
+if not st.session_state["scn_author"] and user_name():
+    st.session_state["scn_author"] = user_name()  # the signed-in user, unless typed otherwise
 
 
 def current() -> Scenario:
@@ -68,6 +72,7 @@ if "scn_flash" in st.session_state:
 
 # --- the scenario being edited -------------------------------------------------------------
 st.subheader(tr("scn.current"))
+locked_note()
 left, right = st.columns([1, 1], gap="large")
 with left:
     st.text_input(tr("scn.name"), key="scn_name")
@@ -78,7 +83,7 @@ with left:
         col.number_input(tr("scn.budget_year", year=y), min_value=0.0, step=0.5, format="%.2f", key=f"scn_budget_{y}")
     b1, b2 = st.columns(2)
     b1.button(tr("scn.phase"), on_click=phase, disabled=not st.session_state["proposals"])
-    if b2.button(tr("scn.save"), type="primary"):
+    if b2.button(tr("scn.save"), type="primary", disabled=not editable) and allow("save scenario"):
         try:
             saved = db.save(current())
         except PlannerError as exc:
@@ -111,7 +116,7 @@ else:
     versions = db.versions(pick)
     st.dataframe(pd.DataFrame([(v.version, v.saved_at, v.author, v.note) for v in versions],
                               columns=["v", tr("scn.saved_at"), tr("scn.author"), tr("scn.note")]), hide_index=True, width="stretch")
-    o1, o2, o3 = st.columns(3)
+    o1, o2, o3, o4 = st.columns(4)
     o1.button(tr("scn.load"), on_click=lambda: open_scenario(db.load(pick)), key="scn_open")
     old = o2.selectbox("v", [v.version for v in versions], key="scn_restore_v", label_visibility="collapsed")
     with st.expander(tr("scn.view_version", name=pick, version=old)):
@@ -119,7 +124,27 @@ else:
         st.caption(f"{shown.description} — {shown.author}, {shown.updated_at}")
         st.dataframe(pd.DataFrame(figure_rows(figures(pkg, shown), L), columns=[tr("scn.figure"), tr("param.value")]),
                      hide_index=True, width="stretch")
-    if o3.button(tr("scn.restore", version=old), key="scn_restore"):
+    if o4.button(tr("scn.delete"), key="scn_delete", disabled=not editable):
+        st.session_state["scn_delete_pending"] = (pick, versions[0].version)
+    pending = st.session_state.get("scn_delete_pending")
+    if pending and pending[0] == pick:
+        st.warning(tr("scn.delete_confirm", name=pick, version=pending[1]))
+        y1, y2 = st.columns(2)
+        if y2.button(tr("scn.delete_cancel"), key="scn_delete_no"):
+            st.session_state.pop("scn_delete_pending", None)
+            st.rerun()
+        if y1.button(tr("scn.delete_yes"), key="scn_delete_yes", type="primary", disabled=not editable) and allow("delete scenario"):
+            st.session_state.pop("scn_delete_pending", None)
+            try:
+                db.delete(pick, expected_version=pending[1])  # refused if someone saved since
+            except PlannerError as exc:
+                st.error(exc.message(L))
+            else:
+                if base.name == pick:
+                    st.session_state["scenario_base"] = replace(base, version=0)
+                st.session_state["scn_flash"] = tr("scn.deleted", name=pick)
+                st.rerun()
+    if o3.button(tr("scn.restore", version=old), key="scn_restore", disabled=not editable) and allow("restore scenario"):
         try:
             restored = db.restore(pick, old, expected_version=versions[0].version, author=st.session_state["scn_author"])
         except PlannerError as exc:
@@ -128,8 +153,8 @@ else:
             st.session_state["scn_flash"] = tr("scn.restored", version=restored.version)
             st.rerun()
 
-upload = st.file_uploader(tr("scn.import"), type=["gpkg"], key="scn_upload")
-if upload is not None and st.session_state.get("scn_uploaded") != upload.file_id:
+upload = st.file_uploader(tr("scn.import"), type=["gpkg"], key="scn_upload", disabled=not editable)
+if upload is not None and st.session_state.get("scn_uploaded") != upload.file_id and allow("import scenario"):
     st.session_state["scn_uploaded"] = upload.file_id
     try:
         incoming = from_gpkg(upload.getvalue())
