@@ -4,7 +4,8 @@ import streamlit as st
 from planner.errors import PlannerError
 from planner.i18n import LANGS
 from ui.auth import sidebar as auth_sidebar
-from ui.state import lang, map_assets, package, tr
+from ui.logs import show_failure, show_pending_fault
+from ui.state import data_dir, lang, log_package_problem, map_assets, package, tr
 
 st.set_page_config(page_title=tr("app.title"), layout="wide")  # no page_icon: it would be fetched from a CDN
 
@@ -31,16 +32,31 @@ pages = st.navigation([
     st.Page("views/data.py", title=tr("page.data")),
 ])
 
+pkg = None
 try:
     map_assets()
     pkg = package()
-except PlannerError as exc:
-    st.error(f"**{tr('app.error_title')}**: {exc.message(lang())}")
-    st.stop()
+except Exception as exc:  # noqa: BLE001 - a broken or missing data package: say what and what to do
+    if isinstance(exc, PlannerError):
+        log_package_problem(data_dir(), exc.key, exc.message("en"))
+        st.error(f"**{tr('app.error_title')}**: {exc.message(lang())}")
+    else:
+        show_failure(exc, f"reading data package {data_dir()}")
+    if pages.url_path != "data":  # the Data page still works, to go back to the demo or import again
+        st.info(tr("fault.package_help"))
+        st.page_link("views/data.py", label=tr("page.data"))
+        st.stop()
 
 with st.sidebar:
-    st.caption(f"{tr('app.data_source')}: {pkg.display_name(lang())}")
-    if pkg.is_demo:
-        st.warning(tr("app.demo_note"))
+    if pkg is not None:
+        st.caption(f"{tr('app.data_source')}: {pkg.display_name(lang())}")
+        if pkg.is_demo:
+            st.warning(tr("app.demo_note"))
+    if st.session_state.get("package_fallback"):
+        st.warning(tr("fault.package_fallback", path=st.session_state["package_fallback"]))
 
-pages.run()
+show_pending_fault()
+try:
+    pages.run()
+except Exception as exc:  # noqa: BLE001 - the last line of defence: a short message and a reference, the details in the log
+    show_failure(exc, f"page {pages.url_path or 'overview'}")

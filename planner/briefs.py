@@ -8,6 +8,7 @@ from __future__ import annotations
 import io as _bytes_io
 from datetime import datetime, timezone
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pandas as pd
 
@@ -93,7 +94,7 @@ def map_png(package: DataPackage, scenarios: list[Scenario], *, width_in: float 
         props = proposals_frame(s.proposals)
         if len(props):
             props.to_crs(32648).plot(ax=ax, marker=markers[k], color=colours[k], markersize=22, edgecolor="white",
-                                     linewidth=0.5, zorder=4, label=s.name)
+                                     linewidth=0.5, zorder=4, label=plain_label(s.name))
     if any(len(s.proposals) for s in scenarios):
         ax.legend(loc="lower left", fontsize=7, frameon=True)
     ax.set_axis_off()
@@ -102,6 +103,13 @@ def map_png(package: DataPackage, scenarios: list[Scenario], *, width_in: float 
     fig.savefig(buf, format="png")
     plt.close(fig)
     return buf.getvalue()
+
+
+def plain_label(text: str) -> str:
+    """Text for matplotlib as typed: '$' would start mathematics (and bad mathematics fails the
+    drawing), a leading '_' would hide the legend entry."""
+    text = text.replace("$", r"\$")
+    return "\u200b" + text if text.startswith("_") else text
 
 
 def _font() -> tuple[str, str]:
@@ -130,13 +138,20 @@ def brief_pdf(package: DataPackage, scenarios: list[Scenario], lang: str, *, now
     body = ParagraphStyle("body", fontName=regular, fontSize=7.5, leading=9.5)
     small = ParagraphStyle("small", fontName=regular, fontSize=6.5, leading=8, textColor=colors.HexColor("#555555"))
     names = " / ".join(s.name for s in scenarios)
+    # Paragraph reads its text as markup: every text from users or data is escaped (& < >)
     story = [Paragraph(t("app.title", lang), h1),
-             Paragraph(f"{t('scn.compare', lang) if len(scenarios) > 1 else t('scn.current', lang)}: <b>{names}</b> — "
-                       f"{now.strftime('%Y-%m-%d')}", body), Spacer(1, 2 * mm)]
+             Paragraph(f"{t('scn.compare', lang) if len(scenarios) > 1 else t('scn.current', lang)}: <b>{escape(names)}</b> — "
+                       f"{now.strftime('%Y-%m-%d')}", body)]
+    if len(scenarios) == 1 and (scenarios[0].description.strip() or scenarios[0].author.strip()):
+        s0 = scenarios[0]
+        about = " — ".join(x for x in (s0.description.strip()[:300], s0.author.strip()) if x)
+        story.append(Paragraph(escape(about), small))
+    story.append(Spacer(1, 2 * mm))
     story.append(Image(_bytes_io.BytesIO(map_png(package, scenarios)), width=180 * mm, height=99 * mm))
     table = comparison_table(package, scenarios, lang)
-    data = [[Paragraph(t("scn.figure", lang), body)] + [Paragraph(f"<b>{c}</b>", body) for c in table.columns]]
-    data += [[Paragraph(str(i), body)] + [Paragraph(str(v), body) for v in row] for i, row in zip(table.index, table.to_numpy())]
+    data = [[Paragraph(t("scn.figure", lang), body)] + [Paragraph(f"<b>{escape(str(c))}</b>", body) for c in table.columns]]
+    data += [[Paragraph(escape(str(i)), body)] + [Paragraph(escape(str(v)), body) for v in row]
+             for i, row in zip(table.index, table.to_numpy())]
     width = 180 * mm
     first = 62 * mm
     tbl = Table(data, colWidths=[first] + [(width - first) / max(1, len(table.columns))] * len(table.columns))
@@ -147,9 +162,9 @@ def brief_pdf(package: DataPackage, scenarios: list[Scenario], lang: str, *, now
     story += [Spacer(1, 2 * mm), tbl, Spacer(1, 2 * mm)]
     top = scenario_ranking(package, scenarios[0]).table.head(5)
     story.append(Paragraph(f"<b>{t('rank.table', lang)}</b>: " + "; ".join(
-        f"{int(row.rank)}. {row.name} ({fmt_num(row.score, lang)})" for row in top.itertuples()), body))
+        f"{int(row.rank)}. {escape(str(row.name))} ({fmt_num(row.score, lang)})" for row in top.itertuples()), body))
     if package.is_demo:
-        story += [Spacer(1, 1.5 * mm), Paragraph(t("app.demo_note", lang), small)]
+        story += [Spacer(1, 1.5 * mm), Paragraph(escape(t("app.demo_note", lang)), small)]
     buf = _bytes_io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=12 * mm,
                             bottomMargin=10 * mm, title=f"{t('app.title', lang)} — {names}", author="planner")

@@ -101,7 +101,7 @@ def xlsx_workbook(sheets: list[tuple[str, pd.DataFrame, int]]) -> bytes:
         ws = wb.add_worksheet(name[:31])
         ws.freeze_panes(1, freeze_cols)
         for j, col in enumerate(frame.columns):
-            ws.write_string(0, j, str(col), head)
+            ws.write_string(0, j, safe_text(str(col)), head)
             values = frame[col].tolist()
             numeric = pd.api.types.is_numeric_dtype(frame[col]) and frame[col].dtype != bool
             integral = numeric and all(float(v).is_integer() for v in values)
@@ -110,7 +110,7 @@ def xlsx_workbook(sheets: list[tuple[str, pd.DataFrame, int]]) -> bytes:
                 if numeric:
                     ws.write_number(i, j, float(v), fmt)
                 else:
-                    ws.write_string(i, j, str(v))
+                    ws.write_string(i, j, safe_text(str(v)))
             width = max([len(str(col)) * 0.8] + [len(str(v)) for v in values[:200]])
             ws.set_column(j, j, min(max(8, width + 2), 48))
         ws.set_row(0, 45)

@@ -107,6 +107,73 @@ TEXT: dict[str, tuple[str, str]] = {
         "Demo data: unit names, codes, centres and areas are official; boundaries are approximate; "
         "population, children, facilities and commune attributes are illustrative. Not for real decisions.",
     ),
+    # faults and untrusted input (ui/logs.py, planner/io.py, planner/store.py, planner/scenarios.py)
+    "fault.unexpected": (
+        "Đã xảy ra lỗi ngoài dự kiến; lỗi đã được ghi vào nhật ký máy chủ với mã {ref}. "
+        "Hãy tải lại trang; nếu lỗi lặp lại, báo mã này cho quản trị viên.",
+        "Something went wrong; the error was logged on the server with reference {ref}. "
+        "Reload the page; if it happens again, give this reference to your administrator.",
+    ),
+    "fault.package_help": (
+        "Mở trang Dữ liệu để nhập lại dữ liệu của tỉnh hoặc quay lại dữ liệu minh họa.",
+        "Open the Data page to import the province's data again or go back to the demo data.",
+    ),
+    "fault.package_fallback": (
+        "Gói dữ liệu đã chọn trước đây ({path}) không còn (đã bị xóa hoặc di chuyển); đang dùng dữ liệu minh họa. "
+        "Mở trang Dữ liệu để nhập lại.",
+        "The data package chosen earlier ({path}) is gone (deleted or moved); using the demo data. "
+        "Open the Data page to import it again.",
+    ),
+    "err.disk_full": (
+        "Ổ đĩa của máy chủ đã đầy: chưa lưu được gì vào {path}, bản trước vẫn nguyên vẹn. "
+        "Hãy giải phóng dung lượng (hoặc báo quản trị viên) rồi thử lại.",
+        "The server's disk is full: nothing was saved to {path} and the previous version is intact. "
+        "Free some space (or tell the administrator), then try again.",
+    ),
+    "err.gpkg_not_sqlite": (
+        "{file}: không phải tệp GeoPackage (.gpkg là một cơ sở dữ liệu SQLite)",
+        "{file}: not a GeoPackage (a .gpkg file is an SQLite database)",
+    ),
+    "err.gpkg_sql": (
+        "{file}: GeoPackage bị từ chối vì chứa mã SQL chạy khi đọc (view hoặc cột tính toán: {names}). "
+        "Hãy xuất lại lớp dữ liệu thành bảng thường (QGIS: Xuất > Lưu đối tượng thành…).",
+        "{file}: GeoPackage refused: it holds SQL that runs when it is read (views or computed columns: {names}). "
+        "Export the layer again as a plain table (QGIS: Export > Save Features As…).",
+    ),
+    "err.scenario_value": (
+        "Tệp kịch bản có giá trị không hợp lệ: {field} = {value} (cho phép: {allowed})",
+        "The scenario file has an invalid value: {field} = {value} (allowed: {allowed})",
+    ),
+    "err.imp_no_geometry": (
+        "{file}: lớp '{layer}' không có hình học (là bảng thường); hãy dùng lớp có điểm hoặc vùng",
+        "{file}: layer '{layer}' has no geometry (it is a plain table); use a layer with points or polygons",
+    ),
+    "prob.coords_range": (
+        "{file}: tọa độ không hợp lệ (không phải số hữu hạn, hoặc ngoài kinh độ -180…180, vĩ độ -90…90) "
+        "ở {n} dòng (ví dụ dòng {rows}); hãy kiểm tra hệ tọa độ",
+        "{file}: invalid coordinates (not finite, or outside longitude -180…180, latitude -90…90) "
+        "in {n} row(s) (e.g. rows {rows}); check the coordinate system",
+    ),
+    "opt.time_limit_gap": (
+        "Trình giải dừng ở giới hạn thời gian {limit} giây: đây là phương án tốt nhất tìm được, "
+        "có thể kém phương án tối ưu tới {gap}.",
+        "The solver stopped at its time limit of {limit} s: this is the best answer found, "
+        "at most {gap} short of the optimum.",
+    ),
+    "opt.time_limit_nogap": (
+        "Trình giải dừng ở giới hạn thời gian {limit} giây: đây là phương án tốt nhất tìm được "
+        "(chưa biết còn cách phương án tối ưu bao xa).",
+        "The solver stopped at its time limit of {limit} s: this is the best answer found "
+        "(how far it is from the optimum is not known).",
+    ),
+    "opt.stopped": (
+        "Trình giải dừng trước khi chứng minh được tối ưu (trạng thái: {status}): đây là phương án tốt nhất tìm được.",
+        "The solver stopped before proving the optimum (status: {status}): this is the best answer found.",
+    ),
+    "opt.no_solution": (
+        "Trình giải không tìm được phương án trong {limit} giây (trạng thái: {status}); đang hiện phương án nhanh.",
+        "The solver found no answer within {limit} s (status: {status}); showing the fast answer instead.",
+    ),
     "app.basemap": ("Hiện bản đồ nền (cần Internet)", "Show basemap tiles (needs internet)"),
     "app.error_title": ("Không thể tiếp tục", "Cannot continue"),
     "page.overview": ("Tổng quan", "Overview"),

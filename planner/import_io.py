@@ -213,6 +213,8 @@ def _cell(value):
         return None
     if isinstance(value, str):
         value = value.strip()
+        if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@"):
+            value = value[1:]  # our own exports neutralise formula-looking text this way (exports.safe_text)
         return value or None
     if hasattr(value, "isoformat") and not isinstance(value, (int, float)):
         return value.isoformat()[:10]
@@ -366,20 +368,24 @@ def _read_layer(path: Path, name: str, *, layer: str | None, latin1: bool, prefe
 
     notes = []
     try:
-        layers = tuple(str(row[0]) for row in pyogrio.list_layers(path))
+        listed = [(str(row[0]), row[1]) for row in pyogrio.list_layers(path)]
+        layers = tuple(n for n, _ in listed)
         if not layers:
             raise UploadError("err.imp_no_rows", file=name)
         if layer is None:
             from planner.names import fold
 
             wanted = {fold(p) for p in prefer}
-            layer = next((l for l in layers if fold(l) in wanted), layers[0])
+            spatial = [n for n, geom in listed if geom]  # a GeoPackage may hold plain tables too
+            layer = next((l for l in layers if fold(l) in wanted), (spatial or layers)[0])
             if len(layers) > 1:
                 notes.append(("imp.many_layers", dict(file=name, layer=layer, layers=", ".join(layers))))
         elif layer not in layers:
             raise UploadError("err.imp_no_sheet", file=name, sheet=layer, known=", ".join(layers))
         frame = pyogrio.read_dataframe(path, layer=layer, encoding="latin1" if latin1 else None,
                                        on_invalid="ignore", force_2d=True)
+        if not isinstance(frame, gpd.GeoDataFrame):
+            raise UploadError("err.imp_no_geometry", file=name, layer=layer)
     except UploadError:
         raise
     except Exception as exc:  # GDAL raises many types for a broken file
@@ -446,6 +452,13 @@ def read_gis_bytes(name: str, data: bytes, *, encoding: str | None = None, layer
         else:
             path = root / f"upload.{fmt}"
             path.write_bytes(data)
+        if fmt == "gpkg":
+            from planner.io import check_gpkg
+
+            try:
+                check_gpkg(path, name)
+            except PlannerError as exc:
+                raise UploadError(exc.key, **({"file": name} | exc.params)) from None
         frame, layers, notes = _read_layer(path, name, layer=layer, latin1=fmt == "shapefile", prefer=prefer)
         detected = encodings.Detected(encodings.UTF8, 1.0)
         if fmt == "shapefile":

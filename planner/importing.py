@@ -27,6 +27,7 @@ from planner import coordinates as co
 from planner.contracts import BOOL, FLOAT, INT, LAYER_BY_NAME, LAYERS, TEXT, Column
 from planner.errors import DataPackageError, PlannerError, Problem, UsageError
 from planner.i18n import t
+from planner.exports import safe_text
 from planner.import_io import (PREVIEW_ROWS, RawLayer, RawTable, UploadError, check_size, file_format,
                                read_csv_bytes, read_gis_bytes, read_xlsx_bytes)
 from planner.names import NameIndex, fold, index_for, normalize_code, official_index
@@ -1252,7 +1253,7 @@ def _write_sheet(wb, ws, kind: str, lang: str, rows: list[list] | None = None) -
             elif isinstance(value, (int, float, np.integer, np.floating)):
                 ws.write_number(i, j, float(value) if isinstance(value, (float, np.floating)) else int(value))
             else:
-                ws.write_string(i, j, str(value))
+                ws.write_string(i, j, safe_text(str(value)))  # the importer takes the ' off again
 
 
 def _help_sheet(wb, kinds: Sequence[str], lang: str) -> None:

@@ -1,14 +1,18 @@
 """The only module that opens files: data packages in and out, map assets for the app."""
 from __future__ import annotations
 
+import errno
 import json
+import logging
 import os
 import shutil
+import sqlite3
 import tempfile
 from pathlib import Path
 
 import geopandas as gpd
 import pyogrio
+from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 
 from planner.contracts import LAYERS, MANIFEST
 from planner.errors import DataPackageError, PlannerError, Problem
@@ -17,6 +21,44 @@ from planner.validate import check_package
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = REPO_ROOT / "data"
+FULL_ERRNOS = (errno.ENOSPC, errno.EDQUOT)
+LOW_SPACE_BYTES = 1 << 20  # below this, a write that failed without saying why is taken as a full disk
+SQLITE_HEADER = b"SQLite format 3\x00"
+WRITE_ERRORS = (OSError, DataSourceError, DataLayerError, FieldError, GeometryError)  # GDAL never says "disk full"
+
+log = logging.getLogger("planner.io")
+
+
+def disk_full(exc: BaseException, where: str | Path) -> bool:
+    """Whether a failed write was for want of space: ENOSPC or EDQUOT, or (GDAL and SQLite do not
+    always say why) less than LOW_SPACE_BYTES left on the file system of `where`."""
+    if isinstance(exc, OSError) and exc.errno in FULL_ERRNOS:
+        return True
+    folder = Path(where)
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        return shutil.disk_usage(folder).free < LOW_SPACE_BYTES
+    except OSError:
+        return False
+
+
+def write_error(path: str | Path, exc: BaseException, op: str) -> PlannerError:
+    """The error to show for a failed write (a full disk says so), logged with what was written."""
+    full = disk_full(exc, Path(path).parent)
+    log.error("%s %s failed%s: %s: %s", op, path, " (disk full)" if full else "", type(exc).__name__, exc)
+    if full:
+        return PlannerError("err.disk_full", path=str(path))
+    detail = getattr(exc, "strerror", None) or (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+    return PlannerError("err.out_exists", path=str(path), detail=detail)
+
+
+def folder_name(name: str, default: str = "du-lieu") -> str:
+    """A package name as one safe folder name: ASCII letters, digits and dashes, at most 60
+    ("Dữ liệu Sìn Hồ / 2025" -> "du-lieu-sin-ho-2025"); never a path, never '..'."""
+    from planner.names import fold
+
+    return "-".join(fold(name or "").split())[:60].strip("-") or default
 
 
 def _present(folder: Path) -> str:
@@ -48,8 +90,11 @@ def read_package(folder: str | Path = DEMO_DIR) -> DataPackage:
     if manifest_path.is_file():
         try:
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             problems.append(Problem("prob.unreadable", dict(file=MANIFEST, detail=str(exc)[:200])))
+        if not isinstance(manifest, dict):
+            problems.append(Problem("prob.unreadable", dict(file=MANIFEST, detail="not a JSON object {...}")))
+            manifest = {}
     if not problems:
         problems.extend(check_package(frames))
     errors = tuple(p for p in problems if p.severity == "error")
@@ -73,14 +118,15 @@ def write_package(layers: dict[str, gpd.GeoDataFrame], manifest: dict, out: str 
     """Write layers as GeoJSON (EPSG:4326, 6 decimals) plus the manifest.
 
     Everything goes to a temporary folder beside `out` first and is moved into place only when
-    complete, so an interrupted write never leaves a half-written package.
+    complete; if a move fails, the files already moved are put back as they were. So a failed
+    write (a full disk) leaves the previous package intact and no temporary files behind.
     """
     out = Path(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".planner-", dir=out.parent))
     except OSError as exc:
-        raise PlannerError("err.out_exists", path=str(out), detail=exc.strerror or str(exc)) from exc
+        raise write_error(out, exc, "write data package") from exc
     try:
         for layer in LAYERS:
             gdf = layers.get(layer.name)
@@ -93,16 +139,44 @@ def write_package(layers: dict[str, gpd.GeoDataFrame], manifest: dict, out: str 
                 layer_options={"COORDINATE_PRECISION": "6", "WRITE_NAME": "NO", "RFC7946": "YES"},
             )
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        for sub in ("boundaries", "facilities"):
-            (out / sub).mkdir(parents=True, exist_ok=True)
-        for path in sorted(tmp.rglob("*")):
-            if path.is_file():
-                os.replace(path, out / path.relative_to(tmp))
-    except OSError as exc:
-        raise PlannerError("err.out_exists", path=str(out), detail=exc.strerror or str(exc)) from exc
+        _move_all(tmp, out)
+    except WRITE_ERRORS as exc:
+        raise write_error(out, exc, "write data package") from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out
+
+
+def _move_all(src: Path, out: Path) -> None:
+    """Move every file of `src` into `out` (same file system), all or none."""
+    created = not out.exists()
+    backups = Path(tempfile.mkdtemp(prefix=".planner-old-", dir=out.parent))
+    moved: list[tuple[Path, Path | None]] = []  # (target, what it replaced, set aside in `backups`)
+    try:
+        for path in sorted(p for p in src.rglob("*") if p.is_file()):
+            rel = path.relative_to(src)
+            target, backup = out / rel, None
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.exists():
+                backup = backups / rel
+                backup.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(target, backup)
+            moved.append((target, backup))
+            os.replace(path, target)
+    except BaseException:
+        for target, backup in reversed(moved):
+            try:
+                if backup is None:
+                    target.unlink(missing_ok=True)
+                else:
+                    os.replace(backup, target)
+            except OSError:
+                log.exception("could not put back %s after a failed write", target)
+        if created:
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(backups, ignore_errors=True)
 
 
 def publish_map_assets(static_dir: str | Path) -> Path:
@@ -139,7 +213,7 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
         os.replace(tmp, path)
         tmp = None
     except OSError as exc:
-        raise PlannerError("err.out_exists", path=str(path), detail=exc.strerror or str(exc)) from exc
+        raise write_error(path, exc, "write file") from exc
     finally:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
@@ -158,14 +232,50 @@ def gpkg_bytes(layers: dict) -> bytes:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def read_gpkg_bytes(data: bytes, *, max_bytes: int = 50_000_000) -> dict:
-    """Every layer of a GeoPackage given as bytes: {layer name: (Geo)DataFrame}."""
+def check_gpkg(path: str | Path, name: str) -> None:
+    """Refuse a file that is not an SQLite database, or one holding SQL that runs when it is read
+    (views, computed columns): such SQL can keep the server busy without end."""
+    path = Path(path)
+    with open(path, "rb") as fh:
+        if fh.read(16) != SQLITE_HEADER:
+            raise PlannerError("err.gpkg_not_sqlite", file=name)
+    steps = [0]
+
+    def too_long() -> int:
+        steps[0] += 1
+        return steps[0] > 10_000  # x 1000 SQLite instructions: far more than a real schema needs
+
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        db.set_progress_handler(too_long, 1000)
+        rows = db.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'view')").fetchall()
+        running = [n for kind, n, _ in rows if kind == "view"]
+        plain = [n for kind, n, sql in rows if kind == "table" and not str(sql).upper().startswith("CREATE VIRTUAL")]
+        running += [n for n in plain if _computed_columns(db, n)]
+    except sqlite3.DatabaseError as exc:
+        raise PlannerError("err.not_gpkg", detail=str(exc)[:200]) from None
+    finally:
+        db.close()
+    if running:
+        log.warning("GeoPackage %s refused: SQL views or computed columns %s", name, running[:10])
+        raise PlannerError("err.gpkg_sql", file=name, names=", ".join(running[:5]))
+
+
+def _computed_columns(db: sqlite3.Connection, table: str) -> bool:
+    quoted = table.replace('"', '""')
+    return any(col[6] in (2, 3) for col in db.execute(f'PRAGMA table_xinfo("{quoted}")'))  # 2, 3: generated
+
+
+def read_gpkg_bytes(data: bytes, *, max_bytes: int = 50_000_000, name: str = "GeoPackage") -> dict:
+    """Every layer of a GeoPackage given as bytes: {layer name: (Geo)DataFrame}. Refused: over
+    `max_bytes`, not an SQLite file, SQL that would run on reading (see `check_gpkg`)."""
     if len(data) > max_bytes:
         raise PlannerError("err.file_too_big", limit=max_bytes // 1_000_000)
     tmp = Path(tempfile.mkdtemp(prefix=".planner-gpkg-"))
     try:
         path = tmp / "in.gpkg"
         path.write_bytes(data)
+        check_gpkg(path, name)
         try:
             names = [str(n) for n, _ in pyogrio.list_layers(path)]
             return {n: pyogrio.read_dataframe(path, layer=n) for n in names}

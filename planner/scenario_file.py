@@ -24,8 +24,13 @@ def to_gpkg(scenario: Scenario) -> bytes:
     return gpkg_bytes(layers)
 
 
-def from_gpkg(data: bytes) -> Scenario:
-    layers = read_gpkg_bytes(data)
+MAX_SCENARIO_MB = 50  # a scenario file is small: proposals and parameters
+
+
+def from_gpkg(data: bytes, *, name: str = "GeoPackage") -> Scenario:
+    """The scenario in a GeoPackage made by `to_gpkg` (untrusted: size, format, SQL and values are
+    checked; every refusal is a PlannerError saying what is wrong)."""
+    layers = read_gpkg_bytes(data, max_bytes=MAX_SCENARIO_MB * 1_000_000, name=name)
     params = layers.get("parameters")
     if params is None or "key" not in params or "value" not in params:
         raise UsageError("err.scenario_malformed", detail="no 'parameters' table")

@@ -7,6 +7,7 @@ data package, so they always match the Overview for the same parameters.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 
@@ -14,12 +15,18 @@ import pandas as pd
 
 from planner.errors import UsageError
 from planner.package import DataPackage
-from planner.proposals import Proposal, effect
+from planner.proposals import KINDS, Proposal, effect
 from planner.targets import indicator
 
 YEARS = (2026, 2027, 2028, 2029, 2030)
 FUNDING = ("state", "non_state")  # ngân sách nhà nước / xã hội hóa
 FORMAT_VERSION = 1
+# what a scenario may hold (a scenario file is untrusted input)
+MAX_PROPOSALS = 5_000
+MAX_VND = 10**15  # a million billion đồng
+YEAR_RANGE = (2000, 2100)
+TEXT_LIMITS = {"description": 5_000, "author": 120, "id": 40, "commune_code": 20, "candidate_id": 40, "preset": 40}
+SOURCES = ("map", "candidate", "optimiser")
 
 
 @dataclass(frozen=True)
@@ -48,27 +55,89 @@ class Scenario:
         return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
 
 
+def _proposal(p: dict) -> Proposal:
+    if not isinstance(p, dict):
+        raise TypeError(f"a proposal must be an object, not {type(p).__name__}")
+    q = Proposal(**p)
+    return replace(q, id=str(q.id), lon=float(q.lon), lat=float(q.lat), commune_code=str(q.commune_code),
+                   kind=str(q.kind), cost_vnd=int(q.cost_vnd), year=int(q.year), source=str(q.source),
+                   candidate_id=str(q.candidate_id), funding=str(q.funding))
+
+
 def from_dict(d: dict) -> Scenario:
-    """A scenario from its dict form (as stored or exported); raises UsageError when malformed."""
+    """A scenario from its dict form (as stored or exported); raises UsageError when malformed or
+    when a value is out of range (see `check_values`)."""
     try:
-        props = tuple(Proposal(**p) for p in d.get("proposals", []))
+        if not isinstance(d, dict):
+            raise TypeError(f"a scenario must be a JSON object, not {type(d).__name__}")
+        raw_props = d.get("proposals", [])
+        if not isinstance(raw_props, list):
+            raise TypeError("'proposals' must be a list")
+        if len(raw_props) > MAX_PROPOSALS:
+            raise UsageError("err.scenario_value", field="proposals", value=len(raw_props), allowed=f"≤ {MAX_PROPOSALS}")
+        props = tuple(_proposal(p) for p in raw_props)
         budget = {int(k): int(v) for k, v in (d.get("budget_by_year") or {}).items()}
-        return Scenario(
+        weights = {str(k): float(v) for k, v in (d.get("weights") or {}).items()}
+        preset = d.get("preset")
+        scenario = Scenario(
             name=str(d["name"]), description=str(d.get("description", "")), author=str(d.get("author", "")),
-            radius_m=float(d.get("radius_m", 2000.0)), preset=d.get("preset"), weights=dict(d.get("weights") or {}),
+            radius_m=float(d.get("radius_m", 2000.0)), preset=None if preset is None else str(preset), weights=weights,
             default_cost_vnd=int(d.get("default_cost_vnd", 1_500_000_000)),
             budget_by_year={y: budget.get(y, 0) for y in YEARS} | budget, proposals=props,
             created_at=str(d.get("created_at", "")), updated_at=str(d.get("updated_at", "")), version=int(d.get("version", 0)),
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except UsageError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise UsageError("err.scenario_malformed", detail=str(exc)[:200]) from None
+    return check_values(scenario)
+
+
+def _bad(field_name: str, value, allowed: str) -> UsageError:
+    return UsageError("err.scenario_value", field=field_name, value=repr(value)[:60], allowed=allowed)
+
+
+def check_values(s: Scenario) -> Scenario:
+    """`s` when every value is in range (finite numbers, known kinds, bounded text); else UsageError
+    naming the field, the value and what is allowed."""
+    from planner.ranking import PRESETS
+
+    def number(name: str, v, lo: float, hi: float) -> None:
+        if not (isinstance(v, (int, float)) and math.isfinite(v) and lo <= v <= hi):
+            raise _bad(name, v, " … ".join(f"{x:,.0f}" if abs(x) >= 1e6 else f"{x:g}" for x in (lo, hi)))
+
+    for name in ("description", "author"):
+        if len(getattr(s, name)) > TEXT_LIMITS[name]:
+            raise _bad(name, getattr(s, name), f"≤ {TEXT_LIMITS[name]} characters")
+    number("radius_m", s.radius_m, 1, 100_000)
+    number("default_cost_vnd", s.default_cost_vnd, 0, MAX_VND)
+    if s.preset is not None and s.preset not in PRESETS:
+        raise _bad("preset", s.preset, ", ".join(PRESETS))
+    for k, v in s.weights.items():
+        number(f"weights.{k[:40]}", v, 0, 1_000)
+    for y, v in s.budget_by_year.items():
+        number("budget_by_year (year)", y, *YEAR_RANGE)
+        number(f"budget_by_year.{y}", v, 0, MAX_VND)
+    for p in s.proposals:
+        where = f"proposals[{p.id[:40]}]"
+        for name in ("id", "commune_code", "candidate_id"):
+            if len(getattr(p, name)) > TEXT_LIMITS[name]:
+                raise _bad(f"{where}.{name}", getattr(p, name), f"≤ {TEXT_LIMITS[name]} characters")
+        number(f"{where}.lon", p.lon, -180, 180)
+        number(f"{where}.lat", p.lat, -90, 90)
+        number(f"{where}.cost_vnd", p.cost_vnd, 0, MAX_VND)
+        number(f"{where}.year", p.year, *YEAR_RANGE)
+        for name, known in (("kind", KINDS), ("funding", FUNDING), ("source", SOURCES)):
+            if getattr(p, name) not in known:
+                raise _bad(f"{where}.{name}", getattr(p, name), ", ".join(known))
+    return s
 
 
 def from_json(text: str) -> Scenario:
     try:
         return from_dict(json.loads(text))
-    except json.JSONDecodeError as exc:
-        raise UsageError("err.scenario_malformed", detail=str(exc)[:200]) from None
+    except (json.JSONDecodeError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
+        raise UsageError("err.scenario_malformed", detail=str(exc)[:200] or type(exc).__name__) from None
 
 
 def check_name(name: str) -> str:

@@ -1,6 +1,7 @@
 """What the optimiser chose, as a table planners can read, export, or take on as proposals."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -11,13 +12,15 @@ import pandas as pd
 from planner.coverage import metric_crs_of, within_radius
 from planner.errors import UsageError
 from planner.exports import csv_bytes, geojson_bytes, localise, safe_text, xlsx_bytes
-from planner.i18n import fmt_int, t
+from planner.i18n import fmt_int, fmt_pct, t
 from planner.package import DataPackage
 from planner.proposals import Proposal
 from planner.siting import SitingResult
 from planner.summary import existing_points
 
 SITE_FORMATS = (".csv", ".xlsx", ".geojson")
+EXACT_TIME_LIMIT_S = 60.0  # how long the Sites page lets HiGHS look for the optimum
+log = logging.getLogger("planner.site_plan")
 
 
 @dataclass(frozen=True)
@@ -123,3 +126,29 @@ def render(site_plan: SitePlan, package: DataPackage, lang: str, ext: str) -> by
 def summary_lines(site_plan: SitePlan, package: DataPackage, lang: str) -> list[str]:
     """What `planner site` prints."""
     return [f"{k}: {v}" for k, v in parameters(site_plan, package, lang)[:12]]
+
+
+def settle(fast: SitingResult, exact: SitingResult, *, time_limit_s: float) -> tuple[SitingResult, tuple[str, dict] | None]:
+    """The answer to show after the fast and the exact runs, and a note (i18n key, values) unless
+    the exact answer is a proven optimum: the best found within the time limit with its gap, or,
+    when the solver found no answer (it starts from the fast one, so anything it found is at least
+    as good), the fast answer."""
+    if exact.status == "optimal":
+        return exact, None
+    if exact.objective < fast.objective:
+        log.warning("exact siting found no answer (status %s, limit %g s); showing the greedy answer", exact.status, time_limit_s)
+        return fast, ("opt.no_solution", {"limit": f"{time_limit_s:g}", "status": exact.status})
+    if exact.status == "time_limit":
+        if exact.gap is None:
+            return exact, ("opt.time_limit_nogap", {"limit": f"{time_limit_s:g}"})
+        return exact, ("opt.time_limit_gap", {"limit": f"{time_limit_s:g}", "gap": exact.gap})
+    return exact, ("opt.stopped", {"status": exact.status})
+
+
+def note_text(note: tuple[str, dict], lang: str) -> str:
+    """A `settle` note in the user's language."""
+    key, values = note
+    values = dict(values)
+    if "gap" in values:
+        values["gap"] = fmt_pct(values["gap"], lang, digits=2)
+    return t(key, lang, **values)

@@ -18,6 +18,7 @@ the GeoDataFrame adapter is `planner.candidates`.
 from __future__ import annotations
 
 import heapq
+import logging
 import math
 import os
 import sys
@@ -33,6 +34,7 @@ from scipy.spatial import cKDTree
 
 from planner.errors import UsageError
 
+log = logging.getLogger("planner.siting")
 _BANNER_LOCK = threading.Lock()
 _banner_done = False
 
@@ -346,10 +348,16 @@ class SitingProblem:
         status = h.getModelStatus()
         name = _STATUS.get(status) or h.modelStatusToString(status).lower().replace(" ", "_")
         info = h.getInfo()
-        if info.primal_solution_status != 2:  # no feasible solution
+        found = info.primal_solution_status == 2
+        gap = float(info.mip_gap) if found and math.isfinite(info.mip_gap) else None
+        if name != "optimal":
+            log.warning("HiGHS stopped with status %s after %.2f s (time limit %g s): %s, gap %s; %d sites, "
+                        "%d village groups, budget %s VND, max_new %s, target gap %d", name, time.perf_counter() - t0,
+                        limit, "a solution" if found else "no solution", "unknown" if gap is None else f"{gap:.4%}",
+                        m, n, self.budget_vnd, self.max_new, self.gap)
+        if not found:
             return self._result("exact", [], name, None, t0)
         x = np.asarray(h.getSolution().col_value[:m])
-        gap = float(info.mip_gap) if math.isfinite(info.mip_gap) else None
         return self._result("exact", np.flatnonzero(x > 0.5), name, gap, t0)
 
     def _scaled_budget(self) -> tuple[np.ndarray, float]:

@@ -4,9 +4,12 @@
   process killed mid-save leaves the previous version intact and the database readable.
 - Safe with several sessions: a save names the version it started from; if someone saved a newer
   version meanwhile, the save is refused with ScenarioConflict, never silently overwritten.
+- A full disk or a database locked by another writer is refused with its own message (nothing
+  saved, previous versions intact) and logged with the database, the operation and SQLite's error.
 """
 from __future__ import annotations
 
+import logging
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass, replace
@@ -14,6 +17,9 @@ from pathlib import Path
 
 from planner.errors import PlannerError
 from planner.scenarios import Scenario, check_name, from_json, now_iso
+
+LOCK_TIMEOUT_S = 5.0  # how long a save waits for another writer before it is refused
+log = logging.getLogger("planner.store")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS scenario (
@@ -51,15 +57,15 @@ class VersionInfo:
 
 
 class ScenarioStore:
-    def __init__(self, path: str | Path, *, timeout_s: float = 5.0):
+    def __init__(self, path: str | Path, *, timeout_s: float | None = None):
         self.path = Path(path)
-        self.timeout_s = timeout_s
+        self.timeout_s = LOCK_TIMEOUT_S if timeout_s is None else timeout_s
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with closing(self._connect()) as db:
                 db.executescript(SCHEMA)
         except (OSError, sqlite3.Error) as exc:
-            raise StoreError("err.store", path=str(self.path), detail=str(exc)) from exc
+            raise self._error(exc, "open") from exc
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=self.timeout_s, isolation_level=None)
@@ -67,19 +73,31 @@ class ScenarioStore:
         db.execute("PRAGMA foreign_keys=ON")
         return db
 
-    def _run(self, fn):
+    def _error(self, exc: BaseException, op: str) -> StoreError:
+        """The StoreError for a failed operation, logged: locked, full disk, or anything else."""
+        from planner.io import disk_full  # lazily: io pulls in the GIS stack
+
+        code = getattr(exc, "sqlite_errorname", "") or type(exc).__name__
+        where = f"scenario store {self.path}: {op} failed: {code}: {exc}"
+        if code in ("SQLITE_BUSY", "SQLITE_LOCKED") or "locked" in str(exc) or "busy" in str(exc):
+            log.warning("%s (another writer holds the database)", where)
+            return StoreError("err.store_locked", path=str(self.path), detail=str(exc))
+        if code == "SQLITE_FULL" or "full" in str(exc) or disk_full(exc, self.path.parent):
+            log.error("%s (disk full; nothing saved)", where)
+            return StoreError("err.disk_full", path=str(self.path))
+        log.error("%s", where, exc_info=exc)
+        return StoreError("err.store", path=str(self.path), detail=str(exc))
+
+    def _run(self, fn, op: str):
         try:
             with closing(self._connect()) as db:
                 return fn(db)
-        except sqlite3.OperationalError as exc:
-            key = "err.store_locked" if "locked" in str(exc) or "busy" in str(exc) else "err.store"
-            raise StoreError(key, path=str(self.path), detail=str(exc)) from exc
-        except sqlite3.DatabaseError as exc:
-            raise StoreError("err.store", path=str(self.path), detail=str(exc)) from exc
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise self._error(exc, op) from exc
 
     def names(self) -> list[str]:
         return self._run(lambda db: [r[0] for r in db.execute(
-            "SELECT name FROM scenario WHERE deleted = 0 ORDER BY name COLLATE NOCASE")])
+            "SELECT name FROM scenario WHERE deleted = 0 ORDER BY name COLLATE NOCASE")], "list scenarios")
 
     def save(self, scenario: Scenario, *, note: str = "") -> Scenario:
         """Save as a new version. `scenario.version` must be the version it was loaded at (0 for a
@@ -107,10 +125,11 @@ class ScenarioStore:
                 db.execute("COMMIT")
                 return saved
             except BaseException:
-                db.execute("ROLLBACK")
+                if db.in_transaction:  # SQLite may already have rolled back (a full disk does)
+                    db.execute("ROLLBACK")
                 raise
 
-        return self._run(tx)
+        return self._run(tx, f"save {name!r}")
 
     def load(self, name: str, version: int | None = None) -> Scenario:
         def q(db):
@@ -123,11 +142,12 @@ class ScenarioStore:
                 raise PlannerError("err.scenario_version_missing", name=name, version=v)
             return from_json(got[0])
 
-        return self._run(q)
+        return self._run(q, f"load {name!r}")
 
     def versions(self, name: str) -> list[VersionInfo]:
         return self._run(lambda db: [VersionInfo(*r) for r in db.execute(
-            "SELECT version, saved_at, author, note FROM version WHERE name = ? ORDER BY version DESC", (name,))])
+            "SELECT version, saved_at, author, note FROM version WHERE name = ? ORDER BY version DESC", (name,))],
+            f"list versions of {name!r}")
 
     def restore(self, name: str, version: int, *, expected_version: int, author: str = "") -> Scenario:
         """Make an old version current again, as a new version (history is never rewritten)."""
@@ -150,4 +170,4 @@ class ScenarioStore:
             db.execute("UPDATE scenario SET deleted = 1 WHERE name = ?", (name,))
             db.execute("COMMIT")
 
-        self._run(tx)
+        self._run(tx, f"delete {name!r}")

@@ -82,13 +82,21 @@ def check_layer(layer: Layer, gdf: gpd.GeoDataFrame) -> list[Problem]:
             dup = filled[filled.duplicated()]
             if not dup.empty:
                 out.append(p("prob.duplicate", col.name, values=_values(dup)))
-    if gdf.crs is None or gdf.crs.to_epsg() != 4326:
+    wgs84 = gdf.crs is not None and gdf.crs.to_epsg() == 4326
+    if not wgs84:
         out.append(p("prob.crs", found=str(gdf.crs.to_string() if gdf.crs else None)))
     geom = gdf.geometry
     wrong = (geom.isna() | geom.is_empty | ~geom.geom_type.isin(GEOM_TYPES[layer.geometry])).to_numpy()
     if wrong.any():
         out.append(p("prob.geometry", expected=layer.geometry, n=int(wrong.sum()), rows=_rows(wrong)))
-    elif layer.geometry == "polygon":
+        return out
+    b = geom.bounds.to_numpy(dtype=float)  # minx, miny, maxx, maxy
+    with np.errstate(invalid="ignore"):
+        far = ~np.isfinite(b).all(axis=1) | (b[:, 0] < -180) | (b[:, 2] > 180) | (b[:, 1] < -90) | (b[:, 3] > 90)
+    if wgs84 and far.any():
+        out.append(p("prob.coords_range", n=int(far.sum()), rows=_rows(far)))
+        return out
+    if layer.geometry == "polygon":
         invalid = ~geom.is_valid.to_numpy()
         if invalid.any():
             out.append(p("prob.invalid_polygon", n=int(invalid.sum()), rows=_rows(invalid)))

@@ -162,5 +162,5 @@ def test_existing_file_survives_a_failed_write(tmp_path, monkeypatch):
     monkeypatch.setattr(pio.os, "replace", boom)
     with pytest.raises(Exception) as err:
         pio.write_bytes(out, b"new")
-    assert "No space left on device" in str(err.value)
+    assert err.value.key == "err.disk_full" and "disk is full: nothing was saved" in str(err.value)
     assert out.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["keep.csv"]

@@ -88,7 +88,7 @@ def test_json_and_gpkg_round_trip(plan, tmp_path):
 def test_bad_files_are_explained():
     with pytest.raises(PlannerError) as err:
         from_gpkg(b"not a geopackage")
-    assert err.value.key == "err.not_gpkg"
+    assert err.value.key == "err.gpkg_not_sqlite"  # checked before GDAL opens it (tests/test_untrusted.py)
     with pytest.raises(UsageError) as err:
         from_json('{"description": "no name"}')
     assert "malformed" in err.value.message("en")

@@ -1,16 +1,22 @@
 """Session settings, cached data and error handling shared by every page."""
 from __future__ import annotations
 
+import functools
+import logging
 import os
 from pathlib import Path
 
 import streamlit as st
 
-from planner.errors import PlannerError
+from planner.errors import DataPackageError, PlannerError
 from planner.i18n import DEFAULT_LANG, t
 from planner.io import DEMO_DIR, publish_map_assets, read_package
 from planner.package import DataPackage
 from planner.summary import DEFAULT_RADIUS_M, Summary, summarize
+from ui.logs import setup_logging
+
+setup_logging()  # once per process: imports are not rerun
+log = logging.getLogger("planner.app")
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 DEFAULT_WORKSPACE = Path(__file__).resolve().parent.parent / "workspace"
@@ -44,6 +50,9 @@ def active_package() -> str:
         path = read_bytes(marker).decode("utf-8").strip() if marker.exists() else ""
     except PlannerError:
         path = ""
+    if path and not Path(path).is_dir():
+        log.warning("active data package %s (named in %s) is gone; this session uses the demo", path, marker)
+        st.session_state["package_fallback"] = path
     return path if path and Path(path).is_dir() else str(DEMO_DIR)
 
 
@@ -55,6 +64,7 @@ def use_package(path: str) -> None:
     write_bytes(workspace() / "active_package.txt", str(path).encode("utf-8"))
     st.session_state["data_dir"] = str(path)
     st.session_state["proposals"] = []
+    st.session_state.pop("package_fallback", None)
 
 
 @st.cache_resource(show_spinner=False)
@@ -76,7 +86,18 @@ def _summary(path: str, radius: float) -> Summary:
 
 
 def package() -> DataPackage:
-    return _package(data_dir())
+    """The session's data package; DataPackageError when it is broken or its folder has gone
+    (a copy cached before the folder went is not used: the user must see it has gone)."""
+    path = data_dir()
+    if not Path(path).is_dir():
+        raise DataPackageError("err.no_folder", path=path)
+    return _package(path)
+
+
+@functools.lru_cache(maxsize=256)
+def log_package_problem(path: str, key: str, text: str) -> None:
+    """Log a broken data package once per process, path and problem (pages ask on every rerun)."""
+    log.error("data package %s cannot be used (read data package): DataPackageError %s: %s", path, key, text)
 
 
 def summary() -> Summary:

@@ -10,15 +10,18 @@ from planner.errors import PlannerError
 from planner.import_io import load_mappings, save_mappings
 from planner.importing import (KINDS, ImportSource, export_lists_xlsx, inspect_upload, prepare_import, recall_mapping,
                                remember_mapping, targets, template_xlsx, write_import)
-from planner.io import DEMO_DIR
+from planner.io import DEMO_DIR, folder_name
 from planner.i18n import t
 from ui.auth import allow, can_edit, locked_note
 from ui.state import data_dir, lang, package, tr, use_package, workspace
 
 L = lang()
 st.title(tr("data.heading"))
-pkg = package()
-st.caption(f"{tr('app.data_source')}: {pkg.display_name(L)} — {data_dir()}")
+try:
+    pkg = package()
+except Exception:  # noqa: BLE001 - app.py has said what is wrong; importing and going back to the demo still work
+    pkg = None
+st.caption(f"{tr('app.data_source')}: {pkg.display_name(L) if pkg is not None else '—'} — {data_dir()}")
 
 if st.session_state.get("data_flash"):
     st.success(st.session_state.pop("data_flash"))
@@ -35,8 +38,9 @@ with st.expander(tr("data.templates")):
     for k, kind in enumerate(KINDS):
         cols[k % 4].download_button(tr(f"data.kind.{kind}"), data=lambda kd=kind: template_xlsx(kd, L),
                                     file_name=f"mau-{kind}.xlsx", key=f"tpl-{kind}", on_click="ignore")
-    st.download_button(tr("data.export_lists"), data=lambda: export_lists_xlsx(pkg, L), file_name="danh-sach.xlsx",
-                       key="export-lists", on_click="ignore")
+    if pkg is not None:
+        st.download_button(tr("data.export_lists"), data=lambda: export_lists_xlsx(pkg, L), file_name="danh-sach.xlsx",
+                           key="export-lists", on_click="ignore")
 
 st.subheader(tr("data.upload"))
 st.caption(tr("data.upload_help"))
@@ -83,7 +87,8 @@ for kind in KINDS:
                                     mapping=mapping or None, fixes=fixes))
 
 if sources:
-    name = st.text_input(tr("data.package_name"), value=st.session_state.get("import_name", ""), key="import_name")
+    name = st.text_input(tr("data.package_name"), value=st.session_state.get("import_name", ""), key="import_name",
+                         max_chars=120)
     if st.button(tr("data.check"), type="primary"):
         with st.spinner(tr("data.checking")):
             try:
@@ -108,7 +113,7 @@ if plan is not None and sources:
             st.session_state[f"fixes-{kind}"] = tuple(sorted({*st.session_state.get(f"fixes-{kind}", ()), fix}))
     if plan.ok:
         if st.button(tr("data.confirm"), type="primary", disabled=not editable) and allow("import data package"):
-            target = workspace() / "packages" / date.today().strftime("%Y%m%d") / (plan.manifest.get("name") or "du-lieu")
+            target = workspace() / "packages" / date.today().strftime("%Y%m%d") / folder_name(plan.manifest.get("name", ""))
             try:
                 out = write_import(plan, target)
                 for s in sources:

@@ -11,9 +11,10 @@ from planner.briefs import brief_pdf, comparison_table, figure_rows, workbook
 from planner.errors import PlannerError
 from planner.maps import compare_map
 from planner.ranking import CRITERIA, PRESETS
-from planner.scenario_file import from_gpkg, to_gpkg
+from planner.scenario_file import MAX_SCENARIO_MB, from_gpkg, to_gpkg
 from planner.scenarios import YEARS, Scenario, auto_phase, figures
 from ui.auth import allow, can_edit, locked_note, user_name
+from ui.logs import guarded
 from ui.state import page_header, map_assets, radius_m, store, tr
 
 L, pkg = page_header("scn.heading")
@@ -75,9 +76,9 @@ st.subheader(tr("scn.current"))
 locked_note()
 left, right = st.columns([1, 1], gap="large")
 with left:
-    st.text_input(tr("scn.name"), key="scn_name")
-    st.text_area(tr("scn.description"), key="scn_description", height=80)
-    st.text_input(tr("scn.author"), key="scn_author")
+    st.text_input(tr("scn.name"), key="scn_name", max_chars=120)
+    st.text_area(tr("scn.description"), key="scn_description", height=80, max_chars=5_000)
+    st.text_input(tr("scn.author"), key="scn_author", max_chars=120)
     cols = st.columns(len(YEARS))
     for col, y in zip(cols, YEARS):
         col.number_input(tr("scn.budget_year", year=y), min_value=0.0, step=0.5, format="%.2f", key=f"scn_budget_{y}")
@@ -117,7 +118,7 @@ else:
     st.dataframe(pd.DataFrame([(v.version, v.saved_at, v.author, v.note) for v in versions],
                               columns=["v", tr("scn.saved_at"), tr("scn.author"), tr("scn.note")]), hide_index=True, width="stretch")
     o1, o2, o3, o4 = st.columns(4)
-    o1.button(tr("scn.load"), on_click=lambda: open_scenario(db.load(pick)), key="scn_open")
+    o1.button(tr("scn.load"), on_click=guarded(lambda: open_scenario(db.load(pick)), "open scenario"), key="scn_open")
     old = o2.selectbox("v", [v.version for v in versions], key="scn_restore_v", label_visibility="collapsed")
     with st.expander(tr("scn.view_version", name=pick, version=old)):
         shown = db.load(pick, old)
@@ -153,11 +154,12 @@ else:
             st.session_state["scn_flash"] = tr("scn.restored", version=restored.version)
             st.rerun()
 
-upload = st.file_uploader(tr("scn.import"), type=["gpkg"], key="scn_upload", disabled=not editable)
+upload = st.file_uploader(tr("scn.import"), type=["gpkg"], key="scn_upload", disabled=not editable,
+                          max_upload_size=MAX_SCENARIO_MB)
 if upload is not None and st.session_state.get("scn_uploaded") != upload.file_id and allow("import scenario"):
     st.session_state["scn_uploaded"] = upload.file_id
     try:
-        incoming = from_gpkg(upload.getvalue())
+        incoming = from_gpkg(upload.getvalue(), name=upload.name)
         saved = db.save(replace(incoming, version=0))
     except PlannerError as exc:
         st.error(exc.message(L))

@@ -8,7 +8,7 @@ from planner.i18n import fmt_int, fmt_pct, t
 from planner.maps import overview_map, proposals_layer
 from planner.candidates import METHODS, SOURCES, candidates_from_package, problem_from_package
 from planner.proposals import FUNDING, KINDS, SNAP_M, edit, effect, propose_at, proposals_frame
-from planner.site_plan import SITE_FORMATS, as_proposals, plan, sites_frame
+from planner.site_plan import EXACT_TIME_LIMIT_S, SITE_FORMATS, as_proposals, note_text, plan, settle, sites_frame
 from planner.site_plan import render as render_sites
 from ui.state import page_header, map_assets, radius_m, summary, tr
 
@@ -80,7 +80,8 @@ if run:
                                            max_new=int(max_new) or None, target_year=year)
             fast = problem.solve_greedy()
             st.write(tr("opt.greedy_done", children=fmt_int(fast.children_newly_reached, L), cost=fmt_int(fast.total_cost_vnd, L)))
-            best = fast if method == "greedy" else problem.solve_exact(time_limit_s=60)
+            best, note = (fast, None) if method == "greedy" else settle(
+                fast, problem.solve_exact(time_limit_s=EXACT_TIME_LIMIT_S), time_limit_s=EXACT_TIME_LIMIT_S)
             status.update(label=tr("opt.done"), state="complete", expanded=False)
     except PlannerError as exc:
         st.error(exc.message(L))
@@ -88,6 +89,7 @@ if run:
         st.session_state["site_plan"] = plan(pkg, cands, best, radius_m=radius, budget_vnd=int(budget), target_year=year,
                                              max_new=int(max_new) or None, sources=tuple(sources))
         st.session_state["site_plan_fast"] = fast
+        st.session_state["site_plan_note"] = note
         st.rerun()
 
 sp = st.session_state.get("site_plan")
@@ -100,6 +102,8 @@ if sp is not None:
     m2.metric(tr("opt.communes"), r.communes_newly_with_point)
     m3.metric(tr("opt.total_cost"), f"{fmt_int(r.total_cost_vnd, L)} ₫")
     m4.metric(tr("opt.status"), r.status, help=f"{tr('opt.gap')}: {'—' if r.gap is None else f'{r.gap:.4%}'}; {tr('opt.seconds')}: {r.seconds:.2f}")
+    if st.session_state.get("site_plan_note"):
+        st.warning(note_text(st.session_state["site_plan_note"], L))
     fast = st.session_state.get("site_plan_fast")
     if fast is not None and r.method == "exact":
         diff = r.children_newly_reached - fast.children_newly_reached
