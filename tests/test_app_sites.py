@@ -43,6 +43,7 @@ def test_proposal_changes_figures_at_once(page, demo):
 
 
 def test_optimiser_then_use_as_proposals(page, demo):
+    from planner.briefs import fmt_vnd_short
     from planner.candidates import SOURCES, candidates_from_package, site
 
     page.number_input(key="opt_budget").set_value(5.0)
@@ -54,7 +55,9 @@ def test_optimiser_then_use_as_proposals(page, demo):
     exact = site(demo, cands, radius_m=2000, budget_vnd=5_000_000_000, method="exact", target_year=2030)
     values = [m.value for m in page.metric]
     assert fmt_int(exact.children_newly_reached) in values
-    assert f"{fmt_int(exact.total_cost_vnd)} ₫" in values
+    cost = next(m for m in page.metric if m.label == "Tổng kinh phí" and m.value != "0 ₫")  # not the proposals' total
+    assert cost.value == fmt_vnd_short(exact.total_cost_vnd, "vi") and cost.value.endswith(" tỷ đồng")
+    assert cost.help == f"{fmt_int(exact.total_cost_vnd)} ₫"  # the exact figure on hover
     use = next(b for b in page.button if b.label == "Dùng các điểm này làm đề xuất")
     use.click().run()
     assert not page.exception

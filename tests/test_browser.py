@@ -222,7 +222,7 @@ def _type(pg, label: str, text: str) -> None:
     box.fill(text)
     box.press("Control+Enter" if box.evaluate("e => e.tagName") == "TEXTAREA" else "Enter")
     pg.wait_for_function("() => [...document.querySelectorAll('[data-testid=InputInstructions]')]"
-                         ".every(e => !e.innerText.trim())", timeout=20_000)
+                         ".every(e => !/Enter/.test(e.innerText))", timeout=20_000)  # a length counter may stay
     pg.wait_for_timeout(300)
     pg.locator("[data-testid='stStatusWidget']").first.wait_for(state="detached", timeout=30_000)
 

@@ -14,6 +14,7 @@ def test_production_settings():
     assert CONFIG["server"]["enableCORS"] is True  # XSRF alone does not stop cross-origin WebSockets
     assert CONFIG["browser"]["gatherUsageStats"] is False
     assert CONFIG["server"]["headless"] is True
+    assert CONFIG["server"]["fileWatcherType"] == "none"  # no module reloads under live sessions
 
 
 def test_upload_limit_matches_the_importer():

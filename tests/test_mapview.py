@@ -29,27 +29,36 @@ def test_same_arguments_as_st_folium(demo, recorded):
     published = re.search(r"\nwindow\.plannerControl = layer_control_div_\d+;", ours.args["script"])[0]
     assert ours.args["script"].replace(published, "", 1) == theirs["script"]
     assert ours.args["default"]["bounds"] == theirs["default"]["bounds"]
-    layers = mapview.render_layers(reach_layers(demo, s))
-    assert layers.startswith(theirs["feature_group"])  # plus joining the base's layer control
-    assert layers.count("c.addOverlay") == 1 and '"X\\u00e3, ph\\u01b0\\u1eddng"' in layers
+    layers, entries = mapview.render_layers(reach_layers(demo, s))
+    assert layers == theirs["feature_group"]
+    assert entries == [("feature_group_feature_group_0", "Xã, phường"), ("feature_group_feature_group_1", "Vùng trong bán kính")]
+    joined = mapview.join_control(entries)
+    assert joined.count("c.addOverlay") == 1 and '"X\\u00e3, ph\\u01b0\\u1eddng"' in joined
     assert ours.args["js_links"] == ["/a/leaflet.js"] and ours.args["css_links"] == ["/a/leaflet.css"]
 
 
-def test_base_rendered_once_per_key_layers_every_time(demo, recorded):
-    builds = []
+def test_base_and_layers_rendered_once_per_key(demo, recorded):
+    builds, makes = [], []
 
     def build():
         builds.append(1)
         return overview_base(demo, assets_url="/a")
 
+    def layers(radius):
+        def make():
+            makes.append(radius)
+            return reach_layers(demo, summarize(demo, radius_m=radius))
+        return [(("reach", radius), make), (None, lambda: [proposals_layer(proposals_frame([]), radius_m=radius)])]
+
     mapview._cached_base.clear()
+    mapview._cached_layers.clear()
     for radius in (2000, 5000, 2000):
-        s = summarize(demo, radius_m=radius)
-        mapview.show_map(("t", radius > 0), build, layers=reach_layers(demo, s), widget_key="m")
-    assert len(builds) == 1
-    keys = {c["key"] for c in recorded}
-    assert len(keys) == 1  # same component instance: the browser swaps layers, keeps the map
-    assert [c["feature_group"].count("radius\": 5000") for c in recorded] == [0, 17, 0]
+        mapview.show_map(("t",), build, layers=layers(radius), widget_key="m")
+    assert builds == [1] and makes == [2000, 5000]  # the 2,000 m layers came from the cache
+    assert len({c["key"] for c in recorded}) == 1  # same component instance: the browser swaps layers, keeps the map
+    assert [c["feature_group"].count('"radius": 5000') for c in recorded] == [0, 17, 0]
+    assert [c["feature_group"].count("feature_group_feature_group_2") > 0 for c in recorded] == [True] * 3
+    assert recorded[0]["feature_group"] == recorded[2]["feature_group"]
     mapview.show_map(("t", "other"), build, widget_key="m")
     assert len(builds) == 2 and recorded[-1]["feature_group"] is None
 
@@ -58,6 +67,27 @@ def test_proposals_layer_joins_the_control(demo):
     from planner.proposals import propose_at
 
     p = propose_at(demo, 103.36, 22.7547, existing=())
-    js = mapview.render_layers([proposals_layer(proposals_frame([p]), radius_m=2000)])
-    assert "feature_group_feature_group_0" in js and "c.addOverlay" in js
-    assert mapview.render_layers([]) is None
+    js, entries = mapview.render_layers([proposals_layer(proposals_frame([p]), radius_m=2000)], first=2)
+    assert "feature_group_feature_group_2" in js and entries == [("feature_group_feature_group_2", "Các điểm đề xuất")]
+
+
+def test_leaflet_url_follows_the_base_path():
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import streamlit as st
+
+        from ui.state import map_assets
+
+        st.write(map_assets())
+
+    at = AppTest.from_function(script).run()
+    assert at.markdown[0].value == "/app/static/leaflet"
+    from streamlit import config
+
+    config.set_option("server.baseUrlPath", "/quyhoach/")
+    try:
+        at = AppTest.from_function(script).run()
+        assert at.markdown[0].value == "/quyhoach/app/static/leaflet"
+    finally:
+        config.set_option("server.baseUrlPath", "")

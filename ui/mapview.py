@@ -59,18 +59,19 @@ def _walk(element):
         yield from _walk(child)
 
 
-def render_layers(groups: Sequence[folium.FeatureGroup]) -> str | None:
-    """JavaScript adding `groups` to the map and to its layer control (replacing the previous ones)."""
-    if not groups:
-        return None
+def render_layers(groups: Sequence[folium.FeatureGroup], *, first: int = 0) -> tuple[str, list[tuple[str, str]]]:
+    """JavaScript adding `groups` to the map, numbered from `first`, and each group's (variable, label)."""
     host = folium.Map(tiles=None)
-    out = "".join(sf._get_feature_group_string(g, map=host, idx=i) for i, g in enumerate(groups))
-    entries = ",".join(f"[{g.get_name()},{json.dumps(html.escape(g.layer_name))}]" for g in groups)
-    return out + (
-        "\n(function(){var c=window.plannerControl; if(!c){return;}"
-        "(window.plannerOverlays||[]).forEach(function(l){c.removeLayer(l);});"
-        f"window.plannerOverlays=[{entries}].map(function(p){{c.addOverlay(p[0],p[1]);return p[0];}});}})();\n"
-    )
+    js = "".join(sf._get_feature_group_string(g, map=host, idx=first + i) for i, g in enumerate(groups))
+    return js, [(g.get_name(), g.layer_name) for g in groups]
+
+
+def join_control(entries: Sequence[tuple[str, str]]) -> str:
+    """JavaScript putting the groups in the base map's layer control, replacing the previous ones."""
+    pairs = ",".join(f"[{name},{json.dumps(html.escape(label))}]" for name, label in entries)
+    return ("\n(function(){var c=window.plannerControl; if(!c){return;}"
+            "(window.plannerOverlays||[]).forEach(function(l){c.removeLayer(l);});"
+            f"window.plannerOverlays=[{pairs}].map(function(p){{c.addOverlay(p[0],p[1]);return p[0];}});}})();\n")
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -78,11 +79,25 @@ def _cached_base(key: tuple, widget_key: str, _build: Callable[[], folium.Map]) 
     return render_base(_build(), widget_key=widget_key)
 
 
-def show_map(key: tuple, build: Callable[[], folium.Map], *, widget_key: str, layers: Sequence[folium.FeatureGroup] = (),
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _cached_layers(key: tuple, first: int, _make: Callable[[], Sequence[folium.FeatureGroup]]):
+    return render_layers(_make(), first=first)
+
+
+Layers = tuple[tuple | None, Callable[[], Sequence[folium.FeatureGroup]]]
+
+
+def show_map(key: tuple, build: Callable[[], folium.Map], *, widget_key: str, layers: Sequence[Layers] = (),
              height: int = 560, returned_objects: Sequence[str] = ()) -> dict:
     """Show the map `build()` makes, rendering it only the first time `key` is seen in this server
-    process, with `layers` on top; returns what the map reports back (see `returned_objects`)."""
+    process, with feature groups on top: `layers` are (key, make) pairs, and `make()`'s groups are
+    rendered once per key (every time when the key is None). Returns what the map reports back."""
     base = _cached_base(key, widget_key, build)
+    scripts, entries = [], []
+    for layer_key, make in layers:
+        js, names = render_layers(make(), first=len(entries)) if layer_key is None else _cached_layers(layer_key, len(entries), make)
+        scripts.append(js)
+        entries.extend(names)
     defaults = {k: v for k, v in base.args["default"].items() if k in returned_objects}
 
     def on_change():
@@ -91,6 +106,6 @@ def show_map(key: tuple, build: Callable[[], folium.Map], *, widget_key: str, la
     return sf._component_func(
         **{k: v for k, v in base.args.items() if k != "default"},
         key=base.hash_key, height=height, width=None, returned_objects=list(returned_objects), default=defaults,
-        zoom=None, center=None, feature_group=render_layers(layers), return_on_hover=False, layer_control=None,
-        pixelated=False, on_change=on_change, wrap_longitude=False,
+        zoom=None, center=None, feature_group="".join(scripts) + join_control(entries) if entries else None,
+        return_on_hover=False, layer_control=None, pixelated=False, on_change=on_change, wrap_longitude=False,
     )

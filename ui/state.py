@@ -68,10 +68,16 @@ def use_package(path: str) -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def map_assets() -> str:
-    """Publish Leaflet into ./static once per server process."""
+def _published() -> None:
     publish_map_assets(STATIC_DIR)
-    return "/app/static/leaflet"
+
+
+def map_assets() -> str:
+    """Publish Leaflet into ./static once per server process; its URL, under `server.baseUrlPath`
+    when the app is served from a sub-path behind a proxy."""
+    _published()
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/app/static/leaflet" if base else "/app/static/leaflet"
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -80,9 +86,16 @@ def _package(path: str) -> DataPackage:
     return read_package(path)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _distances(path: str):
+    from planner.summary import existing_distance_m
+
+    return existing_distance_m(_package(path))
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _summary(path: str, radius: float) -> Summary:
-    return summarize(_package(path), radius_m=radius)
+    return summarize(_package(path), radius_m=radius, distance_m=_distances(path))
 
 
 def package() -> DataPackage:

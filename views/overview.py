@@ -52,7 +52,8 @@ st.subheader(tr("overview.map"))
 basemap = bool(st.session_state.get("basemap"))
 show_map(("overview", data_dir(), L, basemap),
          lambda: overview_base(pkg, lang=L, assets_url=map_assets(), basemap=basemap),
-         layers=reach_layers(pkg, s, lang=L), widget_key=f"overview-map-{L}")
+         layers=[(("reach", data_dir(), s.radius_m, L), lambda: reach_layers(pkg, s, lang=L))],
+         widget_key=f"overview-map-{L}")
 
 st.subheader(tr("overview.table"))
 table = s.communes.reset_index()

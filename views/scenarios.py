@@ -5,7 +5,6 @@ from dataclasses import replace
 import altair as alt
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from planner.briefs import brief_pdf, comparison_table, figure_rows, workbook
 from planner.errors import PlannerError
@@ -15,7 +14,8 @@ from planner.scenario_file import MAX_SCENARIO_MB, from_gpkg, to_gpkg
 from planner.scenarios import YEARS, Scenario, auto_phase, figures
 from ui.auth import allow, can_edit, locked_note, user_name
 from ui.logs import guarded
-from ui.state import page_header, map_assets, radius_m, store, tr
+from ui.mapview import show_map
+from ui.state import data_dir, map_assets, page_header, radius_m, store, tr
 
 L, pkg = page_header("scn.heading")
 try:
@@ -186,8 +186,10 @@ if len(chosen) >= 2:
         x=alt.X("year:N", title=tr("col.year")), xOffset="scenario:N",
         y=alt.Y("cost:Q", title=tr("opt.budget_ty")), color=alt.Color("scenario:N", title=tr("scn.name")),
         tooltip=["scenario", "year", alt.Tooltip("cost:Q", format=".2f")]).properties(height=260), width="stretch")
-    st_folium(compare_map(pkg, scenarios, lang=L, assets_url=map_assets(), basemap=bool(st.session_state.get("basemap"))),
-              height=460, width=None, returned_objects=[], key=f"compare-map-{L}-{'|'.join(chosen)}")
+    basemap = bool(st.session_state.get("basemap"))
+    show_map(("compare", data_dir(), L, basemap, repr([(s.name, s.version, s.proposals) for s in scenarios])),
+             lambda: compare_map(pkg, scenarios, lang=L, assets_url=map_assets(), basemap=basemap),
+             height=460, widget_key=f"compare-map-{L}-{'|'.join(chosen)}")
     c1, c2 = st.columns(2)
     c1.download_button(f"PDF — {tr('scn.compare')}", data=lambda: brief_pdf(pkg, scenarios, L), file_name="so-sanh.pdf",
                        mime="application/pdf", key="pdf-compare", on_click="ignore")

@@ -1,16 +1,17 @@
 """Sites: propose new points by clicking the map, edit them, and see the effect at once."""
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
+from planner.briefs import fmt_vnd_short
 from planner.errors import PlannerError
 from planner.i18n import fmt_int, fmt_pct, t
-from planner.maps import overview_map, proposals_layer
+from planner.maps import overview_base, proposals_layer, reach_layers
 from planner.candidates import METHODS, SOURCES, candidates_from_package, problem_from_package
 from planner.proposals import FUNDING, KINDS, SNAP_M, edit, effect, propose_at, proposals_frame
 from planner.site_plan import EXACT_TIME_LIMIT_S, SITE_FORMATS, as_proposals, note_text, plan, settle, sites_frame
 from planner.site_plan import render as render_sites
-from ui.state import page_header, map_assets, radius_m, summary, tr
+from ui.mapview import show_map
+from ui.state import data_dir, map_assets, page_header, radius_m, summary, tr
 
 radius = radius_m()
 L, pkg = page_header("sites.heading")
@@ -100,7 +101,7 @@ if sp is not None:
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(tr("opt.children"), fmt_int(r.children_newly_reached, L))
     m2.metric(tr("opt.communes"), r.communes_newly_with_point)
-    m3.metric(tr("opt.total_cost"), f"{fmt_int(r.total_cost_vnd, L)} ₫")
+    m3.metric(tr("opt.total_cost"), fmt_vnd_short(r.total_cost_vnd, L), help=f"{fmt_int(r.total_cost_vnd, L)} ₫")
     m4.metric(tr("opt.status"), r.status, help=f"{tr('opt.gap')}: {'—' if r.gap is None else f'{r.gap:.4%}'}; {tr('opt.seconds')}: {r.seconds:.2f}")
     if st.session_state.get("site_plan_note"):
         st.warning(note_text(st.session_state["site_plan_note"], L))
@@ -124,14 +125,17 @@ if sp is not None:
                                 file_name=f"dia-diem{ext}", key=f"site-dl{ext}", on_click="ignore")
 
 st.caption(tr("sites.click_help", snap=fmt_int(SNAP_M, L)))
-base = overview_map(pkg, before, lang=L, assets_url=map_assets(), basemap=bool(st.session_state.get("basemap")),
-                    with_proposals=True)
+basemap = bool(st.session_state.get("basemap"))
 newly = after.communes.index[after.communes["has_point"] & ~before.communes["has_point"]]
-layer = proposals_layer(proposals_frame(proposals), radius_m=radius, lang=L, candidates=candidates,
+layer = proposals_layer(proposals_frame(proposals), radius_m=radius, lang=L,
                         new_communes=pkg.communes[pkg.communes["code"].isin(newly)],
                         chosen=None if st.session_state.get("site_plan") is None else st.session_state["site_plan"].sites)
-out = st_folium(base, feature_group_to_add=layer, height=560, width=None, returned_objects=["last_clicked"],
-                key=f"sites-map-{L}")
+out = show_map(("sites", data_dir(), L, basemap),
+               lambda: overview_base(pkg, lang=L, assets_url=map_assets(), basemap=basemap, with_proposals=True,
+                                    candidates=candidates),
+               layers=[(("reach", data_dir(), before.radius_m, L), lambda: reach_layers(pkg, before, lang=L)),
+                       (None, lambda: [layer])], returned_objects=["last_clicked"],
+               widget_key=f"sites-map-{L}")
 click = (out or {}).get("last_clicked")
 if click and click != st.session_state.get("last_click_done"):
     st.session_state["last_click_done"] = click
