@@ -44,6 +44,13 @@ class ScenarioConflict(PlannerError):
     """Someone saved a newer version since this one was loaded."""
 
 
+def _conflict(db: sqlite3.Connection, name: str, *, mine: int, theirs: int) -> ScenarioConflict:
+    """The refusal of a stale change, saying who saved the current version and when."""
+    last = db.execute("SELECT author, saved_at FROM version WHERE name = ? AND version = ?", (name, theirs)).fetchone()
+    return ScenarioConflict("err.scenario_conflict", name=name, mine=mine, theirs=theirs,
+                            who=(last[0] if last else "") or "?", when=last[1] if last else "?")
+
+
 class StoreError(PlannerError):
     """The database cannot be read or written (locked, full disk, damaged)."""
 
@@ -110,9 +117,7 @@ class ScenarioStore:
                 row = db.execute("SELECT current_version, created_at, deleted FROM scenario WHERE name = ?", (name,)).fetchone()
                 current = 0 if row is None or row[2] else row[0]
                 if scenario.version != current:
-                    last = db.execute("SELECT author, saved_at FROM version WHERE name = ? AND version = ?", (name, current)).fetchone()
-                    raise ScenarioConflict("err.scenario_conflict", name=name, mine=scenario.version, theirs=current,
-                                           who=(last[0] if last else "") or "?", when=last[1] if last else "?")
+                    raise _conflict(db, name, mine=scenario.version, theirs=current)
                 stamp = now_iso()
                 created = row[1] if row is not None and not row[2] else stamp
                 new_version = (row[0] if row is not None else 0) + 1
@@ -166,7 +171,7 @@ class ScenarioStore:
                 raise PlannerError("err.scenario_missing", name=name)
             if row[0] != expected_version:
                 db.execute("ROLLBACK")
-                raise ScenarioConflict("err.scenario_conflict", name=name, mine=expected_version, theirs=row[0], who="?", when="?")
+                raise _conflict(db, name, mine=expected_version, theirs=row[0])
             db.execute("UPDATE scenario SET deleted = 1 WHERE name = ?", (name,))
             db.execute("COMMIT")
 

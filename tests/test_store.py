@@ -62,6 +62,17 @@ def test_stale_save_is_refused(tmp_path):
     assert store.load(base.name).description == "their change"  # nothing lost
 
 
+def test_stale_delete_says_who_saved_and_when(tmp_path):
+    store = ScenarioStore(tmp_path / "s.sqlite")
+    base = store.save(sample())
+    theirs = store.save(replace(base, author="Anh Minh", description="their change"))
+    with pytest.raises(ScenarioConflict) as err:
+        store.delete(base.name, expected_version=1)
+    msg = err.value.message("en")
+    assert "Anh Minh saved version 2" in msg and theirs.updated_at in msg and "?" not in msg
+    assert store.names() == [base.name]  # not deleted
+
+
 def test_new_scenario_with_a_taken_name_is_refused(tmp_path):
     store = ScenarioStore(tmp_path / "s.sqlite")
     store.save(sample())
