@@ -460,7 +460,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Cơ sở dữ liệu kịch bản đang bận (người khác đang lưu); hãy thử lại sau ít giây",
         "The scenario database is busy (someone else is saving); try again in a few seconds",
     ),
-    # data import (planner/importing.py, import_io.py, cli_import.py)
+    # data import (planner/importing.py and the import_*.py modules, cli_import.py)
     "err.imp_too_large": ("{file}: tệp {size_mb} MB vượt giới hạn {limit_mb} MB", "{file}: {size_mb} MB is over the {limit_mb} MB limit"),
     "err.imp_empty_file": ("{file}: tệp rỗng (0 byte)", "{file}: the file is empty (0 bytes)"),
     "err.imp_no_file": ("Không tìm thấy tệp {file}", "File {file} not found"),

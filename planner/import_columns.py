@@ -1,0 +1,290 @@
+"""Columns of an upload: which contract column each one is (suggested from its header, remembered
+from an earlier import, checked when chosen), and how its cells read (numbers written the
+Vietnamese or the English way, coordinates in degrees-minutes-seconds, yes/no, allowed values).
+
+The lowest of the import modules: the kinds of list and `canonical_kind` live here too.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from planner.contracts import LAYER_BY_NAME, Column
+from planner.errors import UsageError
+from planner.i18n import t
+from planner.names import fold
+
+LIST_KINDS = ("villages", "play_points", "schools", "toilets", "candidate_sites")
+KINDS = ("communes", "communes_2024", *LIST_KINDS, "table")
+KIND_ALIASES = {"boundaries": "communes", "boundaries_2024": "communes_2024"}
+COORD_ROLES = ("lon", "lat", "x", "y")
+TABLE_COLUMNS = tuple(c for c in LAYER_BY_NAME["communes"].columns if c.name not in ("code", "name"))
+
+
+def canonical_kind(kind: str) -> str:
+    """A kind name ("boundaries" is an alias of "communes"); UsageError for anything else."""
+    k = KIND_ALIASES.get(str(kind).strip().lower(), str(kind).strip().lower())
+    if k not in KINDS:
+        raise UsageError("err.imp_kind", value=kind, known=", ".join(("boundaries", *KINDS[1:])))
+    return k
+
+
+# --- column mapping ------------------------------------------------------------------------------
+def targets(kind: str) -> tuple[str, ...]:
+    """What a source column can be mapped to for `kind`: contract columns, coordinates, commune name."""
+    kind = canonical_kind(kind)
+    if kind == "table":
+        return ("code", "name", *(c.name for c in TABLE_COLUMNS))
+    cols = tuple(c.name for c in LAYER_BY_NAME[kind].columns)
+    if kind in LIST_KINDS:
+        cols += COORD_ROLES + (("commune_name",) if "commune_code" in cols else ())
+    return cols
+
+
+_SYN_COMMON = {
+    "population": ("dan so", "so dan", "nhan khau", "so nhan khau", "tong dan so", "population", "pop", "dan so nguoi"),
+    "children": ("tre em", "so tre em", "so tre", "tre em duoi 16", "tre em duoi 16 tuoi", "tre em 16", "children",
+                 "tre em 0 16", "so tre em duoi 16 tuoi"),
+    "lon": ("kinh do", "longitude", "lon", "lng", "long", "toa do kinh do"),
+    "lat": ("vi do", "latitude", "lat", "toa do vi do"),
+    "x": ("x", "toa do x", "x vn2000", "x vn 2000", "x m"),
+    "y": ("y", "toa do y", "y vn2000", "y vn 2000", "y m"),
+    "ethnic_minority_share": ("ty le dtts", "ti le dtts", "dtts", "ty le dan toc thieu so", "ethnic minority share"),
+    "poverty_rate": ("ty le ho ngheo", "ti le ho ngheo", "ho ngheo", "poverty rate", "poverty"),
+    "especially_difficult": ("dbkk", "xa dbkk", "dac biet kho khan", "xa dac biet kho khan", "especially difficult"),
+    "child_friendly": ("phu hop voi tre em", "xa phu hop voi tre em", "child friendly"),
+    "land_available_m2": ("quy dat", "quy dat san co", "dien tich dat san co", "land available", "land available m2"),
+    "status": ("trang thai", "tinh trang", "status"),
+    "year": ("nam", "nam xay dung", "nam dua vao su dung", "year"),
+    "level": ("cap hoc", "cap", "bac hoc", "level"),
+    "is_satellite": ("diem truong", "diem le", "la diem truong", "diem truong le", "satellite", "is satellite"),
+    "students": ("hoc sinh", "so hoc sinh", "si so", "students"),
+    "has_standard_toilet": ("ve sinh dat chuan", "co ve sinh dat chuan", "nha ve sinh dat chuan", "standard toilet",
+                            "has standard toilet"),
+    "has_psych_support": ("ho tro tam ly", "tu van tam ly", "co ho tro tam ly", "psych support", "has psych support"),
+    "facility_id": ("ma co so", "ma cong trinh", "facility", "facility id"),
+    "facility_kind": ("loai co so", "facility kind"),
+    "standard": ("dat chuan", "standard"),
+    "land_status": ("tinh trang dat", "hien trang dat", "loai dat", "land status"),
+    "est_cost_vnd": ("kinh phi", "kinh phi du kien", "chi phi", "du toan", "cost", "est cost vnd", "kinh phi dong"),
+    "district": ("huyen", "ten huyen", "district"),
+    "new_code": ("ma xa moi", "ma moi", "new code"),
+}
+_SYN_COMMUNE_KEYS = {
+    "code": ("ma", "ma xa", "ma dvhc", "ma don vi", "ma hanh chinh", "ma xa phuong", "ma so", "code", "commune code"),
+    "name": ("ten", "ten xa", "xa", "ten don vi", "xa phuong", "ten xa phuong", "don vi", "name", "commune",
+             "commune name", "xa cu", "ten xa cu", "xa truoc 2025", "old commune"),
+    "kind": ("loai", "loai don vi", "cap", "kind", "type"),
+    "area_km2": ("dien tich", "dien tich km2", "dien tich tu nhien", "area", "area km2"),
+}
+_SYN_POINT_KEYS = {
+    "id": ("ma", "id", "ma so", "ma thon", "ma ban", "ma truong", "ma diem", "ma dia diem", "ma cong trinh"),
+    "name": ("ten", "name", "ten thon", "ten ban", "ten thon ban", "ten truong", "ten diem", "ten diem truong"),
+    "commune_code": ("ma xa", "ma xa phuong", "ma dvhc", "commune code"),
+    "commune_name": ("xa", "ten xa", "xa phuong", "thuoc xa", "don vi hanh chinh", "commune", "commune name"),
+    "kind": ("loai", "loai diem", "loai hinh", "kind", "type"),
+    "area_m2": ("dien tich", "dien tich m2", "area", "area m2"),
+}
+
+
+def _synonyms(kind: str) -> dict[str, str]:
+    """Folded header -> target for `kind`: the contract name, its labels in both languages, synonyms."""
+    allowed = targets(kind)
+    specific = _SYN_COMMUNE_KEYS if kind in ("communes", "communes_2024", "table") else _SYN_POINT_KEYS
+    out: dict[str, str] = {}
+    for target in allowed:
+        words = [target, *specific.get(target, ()), *_SYN_COMMON.get(target, ())]
+        words += [t(f"imp.col.{target}", lang) for lang in ("vi", "en")]
+        for w in words:
+            out.setdefault(fold(w), target)
+    return out
+
+
+_UNITS = re.compile(r"\s+(nguoi|m2|km2|dong|vnd|ha|phan tram|ty le|m)$")
+
+
+def suggest_mapping(columns: Sequence[str], kind: str) -> dict[str, str]:
+    """Source column -> target for the headers that look like one (each target used once)."""
+    kind = canonical_kind(kind)
+    table = _synonyms(kind)
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    pending = []
+    for col in columns:
+        key = fold(col)
+        target = table.get(key) or table.get(_UNITS.sub("", key))
+        if target and target not in used:
+            out[col] = target
+            used.add(target)
+        else:
+            pending.append(col)
+    for col in pending:
+        close = difflib.get_close_matches(fold(col), list(table), n=3, cutoff=0.85)
+        target = next((table[c] for c in close if table[c] not in used), None)
+        if target:
+            out[col] = target
+            used.add(target)
+    return out
+
+
+def _signature(kind: str, columns: Sequence[str]) -> str:
+    return canonical_kind(kind) + "|" + "|".join(sorted(fold(c) for c in columns))
+
+
+def remember_mapping(store: Mapping, kind: str, columns: Sequence[str], mapping: Mapping[str, str]) -> dict:
+    """A copy of `store` that also remembers `mapping` for files of `kind` with these headers."""
+    out = dict(store)
+    out[_signature(kind, columns)] = {"kind": canonical_kind(kind), "columns": list(columns), "mapping": dict(mapping)}
+    return out
+
+
+def recall_mapping(store: Mapping, kind: str, columns: Sequence[str]) -> dict[str, str] | None:
+    """The mapping remembered for files of `kind` with these headers, if any (only columns still present)."""
+    entry = store.get(_signature(kind, columns))
+    if not isinstance(entry, Mapping) or not isinstance(entry.get("mapping"), Mapping):
+        return None
+    return {str(k): str(v) for k, v in entry["mapping"].items() if k in set(columns)}
+
+
+def check_mapping(mapping: Mapping[str, str], kind: str, columns: Sequence[str]) -> dict[str, str]:
+    """`mapping` without "" / None targets; UsageError for unknown targets or columns, or a target used twice."""
+    allowed = set(targets(kind))
+    out = {str(k): str(v) for k, v in mapping.items() if v not in (None, "", "ignore")}
+    bad = sorted({v for v in out.values() if v not in allowed})
+    if bad:
+        raise UsageError("err.imp_mapping_target", values=", ".join(bad), known=", ".join(targets(kind)))
+    missing = sorted(k for k in out if k not in set(columns))
+    if missing:
+        raise UsageError("err.imp_mapping_column", values=", ".join(missing), known=", ".join(columns))
+    twice = sorted({v for v in out.values() if list(out.values()).count(v) > 1})
+    if twice:
+        raise UsageError("err.imp_mapping_twice", values=", ".join(twice))
+    return out
+
+
+# --- cell values ---------------------------------------------------------------------------------
+_TRUE = {"true", "1", "x", "co", "yes", "y", "dat", "dung", "c", "v", "t", "1 0"}
+_FALSE = {"false", "0", "khong", "no", "n", "chua", "chua dat", "sai", "k", "f", "0 0", "-"}
+_ENUMS: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {
+    ("communes", "kind"): {"xã": ("xa", "x", "commune"), "phường": ("phuong", "p", "ward"),
+                           "thị trấn": ("thi tran", "tt", "township", "town")},
+    ("play_points", "kind"): {"play_area": ("khu vui choi", "khu vui choi tre em", "san choi", "diem vui choi", "play area"),
+                              "culture_point": ("diem van hoa", "nha van hoa", "diem sinh hoat van hoa", "culture point")},
+    ("play_points", "status"): {"existing": ("dang hoat dong", "hien co", "da xay dung", "hoat dong", "existing"),
+                                "under_construction": ("dang xay dung", "dang thi cong", "under construction")},
+    ("schools", "level"): {"mam_non": ("mam non", "mn", "mau giao", "kindergarten", "preschool"),
+                           "tieu_hoc": ("tieu hoc", "th", "primary"),
+                           "thcs": ("thcs", "trung hoc co so", "lower secondary"),
+                           "th_thcs": ("th thcs", "th va thcs", "tieu hoc va trung hoc co so", "primary lower secondary"),
+                           "thpt": ("thpt", "trung hoc pho thong", "upper secondary")},
+    ("toilets", "facility_kind"): {"school": ("truong", "truong hoc", "diem truong", "school"),
+                                   "play_point": ("diem vui choi", "khu vui choi", "play point"),
+                                   "public": ("cong cong", "public")},
+    ("candidate_sites", "land_status"): {"public_land": ("dat cong", "public land"),
+                                         "school_ground": ("san truong", "dat truong", "school ground"),
+                                         "needs_acquisition": ("can thu hoi", "phai thu hoi", "thu hoi dat", "needs acquisition")},
+}
+_ENUMS[("table", "kind")] = _ENUMS[("communes", "kind")]
+_LABEL_PREFIX = {"level": "level.", "status": "status.", "kind": "point_kind."}
+
+
+def enum_table(kind: str, col: Column) -> dict[str, str]:
+    """Folded word -> allowed value of `col`: the value itself, its labels in both languages, synonyms."""
+    table: dict[str, str] = {}
+    for value in col.allowed:
+        table[fold(value)] = value
+        for lang in ("vi", "en"):
+            for prefix in (_LABEL_PREFIX.get(col.name, ""), "kind.", "imp.val."):
+                label = t(f"{prefix}{value}", lang)
+                if label != f"{prefix}{value}":
+                    table.setdefault(fold(label), value)
+    for value, words in _ENUMS.get((kind, col.name), {}).items():
+        for w in words:
+            table.setdefault(fold(w), value)
+    return table
+
+
+def parse_number(value, *, whole: bool = False) -> float | None:
+    """A number from a cell: 1.234 / 1,234 / 1.234,5 / 0,35 / 35% / " 12 345 ". None when empty; ValueError when not a number."""
+    if value is None or isinstance(value, bool):
+        if value is None:
+            return None
+        raise ValueError(value)
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        v = float(value)
+        if v != v:
+            return None
+        if not np.isfinite(v):
+            raise ValueError(value)
+        return v
+    text = str(value).strip().replace("\u2212", "-").replace("\u00a0", "").replace(" ", "").replace("\u202f", "")
+    if not text:
+        return None
+    scale = 1.0
+    if text.endswith("%"):
+        text, scale = text[:-1], 0.01
+    if not re.fullmatch(r"[+-]?[0-9.,]*[0-9][0-9.,]*", text):
+        raise ValueError(value)
+    if "." in text and "," in text:
+        dec = "." if text.rfind(".") > text.rfind(",") else ","
+        text = text.replace("," if dec == "." else ".", "").replace(dec, ".")
+    elif text.count(",") > 1 or (whole and re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", text)):
+        text = text.replace(",", "")
+    elif "," in text:
+        text = text.replace(",", ".")
+    elif text.count(".") > 1 or (whole and re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+", text)):
+        text = text.replace(".", "")
+    try:
+        return float(text) * scale
+    except ValueError:
+        raise ValueError(value) from None
+
+
+_DMS = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*[°º:d ]\s*(?:(\d+(?:[.,]\d+)?)\s*['′:m ]?\s*)?(?:(\d+(?:[.,]\d+)?)\s*(?:\"|″|''|s)?\s*)?([NSEWĐTB])?\s*$", re.I)
+
+
+def parse_coordinate(value) -> float | None:
+    """A coordinate: a number, or degrees-minutes-seconds like 22°23'45.6"N."""
+    try:
+        return parse_number(value)
+    except ValueError:
+        m = _DMS.match(str(value))
+        if not m:
+            raise
+        d, mi, s = (float(x.replace(",", ".")) if x else 0.0 for x in m.groups()[:3])
+        if mi >= 60 or s >= 60:
+            raise ValueError(value) from None
+        sign = -1.0 if (m.group(4) or "").upper() in ("S", "W", "T") else 1.0
+        return sign * (d + mi / 60 + s / 3600)
+
+
+def parse_bool(value) -> bool | None:
+    """A yes/no cell (có/không, đạt/chưa đạt, x, 1/0, TRUE/FALSE, ...); None when empty, else ValueError."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    key = fold(str(value))
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise ValueError(value)
+
+
+def cell_text(value) -> str | None:
+    """A cell as text, spaces collapsed; whole floats without ".0" (codes read as numbers); None when empty."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if value != value:
+            return None
+        if value.is_integer():
+            return str(int(value))
+    text = " ".join(str(value).split())
+    return text or None
