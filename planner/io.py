@@ -61,6 +61,17 @@ def folder_name(name: str, default: str = "du-lieu") -> str:
     return "-".join(fold(name or "").split())[:60].strip("-") or default
 
 
+def unused_folder(path: str | Path) -> Path:
+    """`path`, or `path-2`, `path-3`... if it is taken: a new import never overwrites a package
+    that sessions may be using (and have cached)."""
+    path = Path(path)
+    candidate, n = path, 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.name}-{n}")
+    return candidate
+
+
 def _present(folder: Path) -> str:
     files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
     return ", ".join(files) if files else "-"
@@ -152,6 +163,8 @@ def _move_all(src: Path, out: Path) -> None:
     created = not out.exists()
     backups = Path(tempfile.mkdtemp(prefix=".planner-old-", dir=out.parent))
     moved: list[tuple[Path, Path | None]] = []  # (target, what it replaced, set aside in `backups`)
+    # layers of a previous package in `out` that the new one does not have must go too
+    stale = [Path(layer.path) for layer in LAYERS if (out / layer.path).is_file() and not (src / layer.path).exists()]
     try:
         for path in sorted(p for p in src.rglob("*") if p.is_file()):
             rel = path.relative_to(src)
@@ -163,6 +176,11 @@ def _move_all(src: Path, out: Path) -> None:
                 os.replace(target, backup)
             moved.append((target, backup))
             os.replace(path, target)
+        for rel in stale:
+            backup = backups / rel
+            backup.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(out / rel, backup)
+            moved.append((out / rel, backup))
     except BaseException:
         for target, backup in reversed(moved):
             try:

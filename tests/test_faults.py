@@ -326,6 +326,45 @@ def test_write_package_full_disk_midway_puts_the_previous_package_back(tmp_path,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pkg"]  # no temporary or backup folders left
 
 
+def test_rewriting_a_package_drops_layers_the_new_one_lacks(tmp_path, monkeypatch):
+    from planner.io import read_package
+
+    import geopandas as gpd
+
+    layers = tiny_layers()
+    layers["candidate_sites"] = gpd.GeoDataFrame(
+        {"id": ["K1"], "commune_code": ["002"], "area_m2": [900.0], "land_status": ["public_land"],
+         "est_cost_vnd": [1.2e9]}, geometry=layers["villages"].geometry.iloc[[2]].to_numpy(), crs=layers["villages"].crs)
+    out = write_package(layers, {"name": "v1"}, tmp_path / "pkg")
+    assert len(read_package(out).candidate_sites) == 1
+    fewer = {k: v for k, v in layers.items() if k != "candidate_sites"}
+    before = _tree(out)
+    real = os.replace
+
+    def replace_(src, dst):  # the disk fills while the old candidate sites are set aside
+        if "candidate" in str(src) and ".planner-old-" in str(dst):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(src, dst)
+
+    monkeypatch.setattr(pio.os, "replace", replace_)
+    with pytest.raises(PlannerError):
+        write_package(fewer, {"name": "v2"}, out)
+    monkeypatch.undo()
+    assert _tree(out) == before  # all or nothing: v1 complete, its candidate sites included
+    write_package(fewer, {"name": "v2"}, out)
+    assert read_package(out).candidate_sites is None  # not v1's, left behind
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pkg"]
+
+
+def test_a_new_import_never_overwrites_a_package(tmp_path):
+    from planner.io import unused_folder
+
+    assert unused_folder(tmp_path / "du-lieu") == tmp_path / "du-lieu"
+    (tmp_path / "du-lieu").mkdir()
+    (tmp_path / "du-lieu-2").mkdir()
+    assert unused_folder(tmp_path / "du-lieu") == tmp_path / "du-lieu-3"
+
+
 def test_write_package_full_disk_creates_nothing(tmp_path, monkeypatch):
     real = os.replace
 

@@ -10,7 +10,7 @@ from planner.errors import PlannerError
 from planner.import_io import load_mappings, save_mappings
 from planner.importing import (KINDS, ImportSource, export_lists_xlsx, inspect_upload, prepare_import, recall_mapping,
                                remember_mapping, targets, template_xlsx, write_import)
-from planner.io import DEMO_DIR, folder_name
+from planner.io import DEMO_DIR, folder_name, unused_folder
 from planner.i18n import t
 from ui.auth import allow, can_edit, locked_note
 from ui.state import data_dir, lang, package, tr, use_package, workspace
@@ -113,7 +113,8 @@ if plan is not None and sources:
             st.session_state[f"fixes-{kind}"] = tuple(sorted({*st.session_state.get(f"fixes-{kind}", ()), fix}))
     if plan.ok:
         if st.button(tr("data.confirm"), type="primary", disabled=not editable) and allow("import data package"):
-            target = workspace() / "packages" / date.today().strftime("%Y%m%d") / folder_name(plan.manifest.get("name", ""))
+            target = unused_folder(workspace() / "packages" / date.today().strftime("%Y%m%d")
+                                   / folder_name(plan.manifest.get("name", "")))
             try:
                 out = write_import(plan, target)
                 for s in sources:
