@@ -467,6 +467,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "err.imp_old_excel": ("{file}: tệp Excel cũ (.xls) không được hỗ trợ; hãy lưu lại dưới dạng .xlsx", "{file}: old Excel files (.xls) are not supported; save it as .xlsx"),
     "err.imp_not_xlsx": ("{file}: không phải tệp Excel .xlsx thật (nội dung: {found}); hãy mở bằng Excel và lưu lại dạng .xlsx", "{file}: not a real .xlsx workbook (content: {found}); open it in Excel and save it as .xlsx"),
     "err.imp_not_format": ("{file}: nội dung không phải {fmt} như đuôi tệp cho biết", "{file}: the content is not {fmt} as its extension says"),
+    "err.imp_refers_elsewhere": (
+        "{file}: tệp bị từ chối vì trỏ tới tệp hoặc địa chỉ khác ({what}); ứng dụng chỉ đọc dữ liệu nằm trong chính tệp. "
+        "Hãy xuất dữ liệu thành GeoJSON, GeoPackage hoặc Shapefile nén .zip.",
+        "{file}: refused because it points to other files or addresses ({what}); the app only reads data held in the "
+        "file itself. Export the data as GeoJSON, GeoPackage or a zipped Shapefile.",
+    ),
     "err.imp_lone_shp": ("{file}: Shapefile cần cả .shp, .shx, .dbf (và .prj); hãy nén chúng vào một tệp .zip", "{file}: a Shapefile needs its .shp, .shx, .dbf (and .prj); put them in one .zip"),
     "err.imp_extension": ("{file}: không hỗ trợ loại tệp '{ext}'; dùng: {known}", "{file}: unsupported file type '{ext}'; use: {known}"),
     "err.imp_zip_unsafe": ("{file}: tệp nén bị từ chối vì không an toàn ({reason})", "{file}: archive refused as unsafe ({reason})"),

@@ -363,7 +363,7 @@ def _font_encoding(texts: list[str]) -> encodings.Detected | None:
 
 
 # --- GIS layers ---------------------------------------------------------------------------------
-def _read_layer(path: Path, name: str, *, layer: str | None, latin1: bool, prefer: tuple[str, ...]) -> tuple[gpd.GeoDataFrame, tuple[str, ...], list]:
+def _read_layer(path: Path | str, name: str, *, layer: str | None, latin1: bool, prefer: tuple[str, ...]) -> tuple[gpd.GeoDataFrame, tuple[str, ...], list]:
     import pyogrio
 
     notes = []
@@ -425,6 +425,35 @@ def _utf8(data: bytes) -> bool:
         return False
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+SHP_MAGIC = b"\x00\x00\x27\x0a"
+
+
+def _check_content(path: Path, fmt: str, name: str) -> str:
+    """The file really is what its name says, and holds its own data. GDAL chooses its reader by
+    content, not by name, so a "villages.geojson" that is a VRT would read any file on the server,
+    and a KML network link would fetch addresses. Returns the format to open it as."""
+    with path.open("rb") as f:
+        head = f.read(65536)
+    low = head.lower()
+    if b"<ogrvrtdatasource" in low:
+        raise UploadError("err.imp_refers_elsewhere", file=name, what="OGR VRT")
+    if head.startswith(SQLITE_MAGIC):
+        if fmt != "gpkg":
+            raise UploadError("err.imp_not_format", file=name, fmt=fmt.upper())
+        return fmt
+    expected = {"geojson": head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"),
+                "kml": b"<kml" in low, "shapefile": head.startswith(SHP_MAGIC)}.get(fmt, False)
+    if fmt == "gpkg" or not expected:
+        raise UploadError("err.imp_not_format", file=name, fmt={"geojson": "GeoJSON", "kml": "KML", "gpkg": "GeoPackage",
+                                                              "shapefile": "Shapefile"}.get(fmt, fmt))
+    if fmt == "kml":
+        whole = path.read_bytes().lower()
+        if b"<networklink" in whole or b"/vsi" in whole:
+            raise UploadError("err.imp_refers_elsewhere", file=name, what="KML NetworkLink")
+    return fmt
+
+
 def read_gis_bytes(name: str, data: bytes, *, encoding: str | None = None, layer: str | None = None,
                    prefer: tuple[str, ...] = ()) -> RawLayer:
     """A GeoJSON, GeoPackage, KML/KMZ or zipped Shapefile (files at the root or in a folder)."""
@@ -452,6 +481,7 @@ def read_gis_bytes(name: str, data: bytes, *, encoding: str | None = None, layer
         else:
             path = root / f"upload.{fmt}"
             path.write_bytes(data)
+        fmt = _check_content(path, fmt, name)
         if fmt == "gpkg":
             from planner.io import check_gpkg
 
@@ -459,7 +489,8 @@ def read_gis_bytes(name: str, data: bytes, *, encoding: str | None = None, layer
                 check_gpkg(path, name)
             except PlannerError as exc:
                 raise UploadError(exc.key, **({"file": name} | exc.params)) from None
-        frame, layers, notes = _read_layer(path, name, layer=layer, latin1=fmt == "shapefile", prefer=prefer)
+        source = f"GeoJSON:{path}" if fmt == "geojson" else path  # GDAL would otherwise pick a reader by content
+        frame, layers, notes = _read_layer(source, name, layer=layer, latin1=fmt == "shapefile", prefer=prefer)
         detected = encodings.Detected(encodings.UTF8, 1.0)
         if fmt == "shapefile":
             cpg = next((p for p in path.parent.iterdir() if p.stem == path.stem and p.suffix.lower() == ".cpg"), None)

@@ -325,3 +325,82 @@ def test_scenario_page_bounds_its_upload_and_its_text_fields():
 ])
 def test_package_names_become_one_safe_folder(name, folder):
     assert folder_name(name) == folder
+
+
+# --- files that would make GDAL read elsewhere (GDAL picks its reader by content, not by name) ----
+VRT = (b'<OGRVRTDataSource><OGRVRTLayer name="x"><SrcDataSource>CSV:/etc/hostname</SrcDataSource>'
+       b'<GeometryType>wkbPoint</GeometryType><LayerSRS>EPSG:4326</LayerSRS>'
+       b'<GeometryField encoding="PointFromColumns" x="a" y="a"/></OGRVRTLayer></OGRVRTDataSource>')
+
+
+def _zip(name: str, data: bytes) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr(name, data)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("name, data, key", [
+    ("thon-ban.geojson", VRT, "err.imp_refers_elsewhere"),
+    ("thon-ban.json", b"  \n" + VRT, "err.imp_refers_elsewhere"),
+    ("thon-ban.kml", b'<?xml version="1.0"?><kml>' + VRT + b"</kml>", "err.imp_refers_elsewhere"),
+    ("thon-ban.zip", _zip("a/thon-ban.geojson", VRT), "err.imp_refers_elsewhere"),
+    ("thon-ban.kml", b'<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document><NetworkLink>'
+                     b"<Link><href>http://10.0.0.1/x.kml</href></Link></NetworkLink></Document></kml>",
+     "err.imp_refers_elsewhere"),
+    ("thon-ban.kml", b'{"type": "FeatureCollection", "features": []}', "err.imp_not_format"),
+    ("thon-ban.geojson", b"<html><body>not json</body></html>", "err.imp_not_format"),
+    ("thon-ban.zip", _zip("thon-ban.shp", b"not a shapefile") + b"", "err.imp_shp_parts"),
+])
+def test_files_pointing_elsewhere_or_in_disguise_are_refused(name, data, key):
+    from planner.errors import PlannerError
+    from planner.importing import inspect_upload
+
+    with pytest.raises(PlannerError) as err:
+        inspect_upload(name, data, kind="villages")
+    assert err.value.key == key
+    assert name in err.value.message("vi") and name in err.value.message("en")
+
+
+def test_a_shapefile_with_a_wrong_header_is_refused():
+    from planner.errors import PlannerError
+    from planner.importing import inspect_upload
+
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for ext in (".shp", ".shx", ".dbf"):
+            z.writestr(f"thon-ban{ext}", VRT)
+    with pytest.raises(PlannerError) as err:
+        inspect_upload("thon-ban.zip", buf.getvalue(), kind="villages")
+    assert err.value.key in ("err.imp_refers_elsewhere", "err.imp_not_format")
+
+
+def test_a_geopackage_named_geojson_is_refused_before_gdal_runs_its_sql(tmp_path):
+    import sqlite3
+
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from planner.errors import PlannerError
+    from planner.importing import inspect_upload
+    from planner.io import gpkg_bytes
+
+    g = gpd.GeoDataFrame({"name": ["a"], "children": [1]}, geometry=[Point(103.4, 22.3)], crs=4326)
+    path = tmp_path / "x.gpkg"
+    path.write_bytes(gpkg_bytes({"villages": g}))
+    db = sqlite3.connect(path)
+    db.execute("ALTER TABLE villages RENAME TO v0")
+    db.execute("CREATE VIEW villages AS WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) "
+               "SELECT v0.* FROM v0, (SELECT max(n) FROM c)")
+    db.commit()
+    db.close()
+    for name, data in (("thon-ban.geojson", path.read_bytes()), ("thon-ban.zip", _zip("thon-ban.json", path.read_bytes()))):
+        with pytest.raises(PlannerError) as err:  # before: GDAL opened it as a GeoPackage and ran the endless view
+            inspect_upload(name, data, kind="villages")
+        assert err.value.key == "err.imp_not_format"
