@@ -141,8 +141,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "Export the layer again as a plain table (QGIS: Export > Save Features As…).",
     ),
     "err.scenario_value": (
-        "Tệp kịch bản có giá trị không hợp lệ: {field} = {value} (cho phép: {allowed})",
-        "The scenario file has an invalid value: {field} = {value} (allowed: {allowed})",
+        "Kịch bản có giá trị không hợp lệ: {field} = {value} (cho phép: {allowed})",
+        "The scenario has an invalid value: {field} = {value} (allowed: {allowed})",
     ),
     "err.imp_no_geometry": (
         "{file}: lớp '{layer}' không có hình học (là bảng thường); hãy dùng lớp có điểm hoặc vùng",

@@ -18,6 +18,8 @@ from planner.errors import UsageError
 from planner.package import DataPackage
 from planner.summary import Summary, summarize
 
+MAX_VND = 10**15  # a million billion đồng: the ceiling of any cost or budget
+
 KINDS = ("play_area", "culture_point")
 DEFAULT_COST_VND = 1_500_000_000
 DEFAULT_YEAR = 2026
@@ -118,7 +120,7 @@ def edit(proposal: Proposal, *, kind: str | None = None, cost_vnd=None, year=Non
             cost = float(cost_vnd)
         except (TypeError, ValueError):
             raise UsageError("err.proposal_cost", value=cost_vnd) from None
-        if not np.isfinite(cost) or cost < 0:
+        if not np.isfinite(cost) or cost < 0 or cost > MAX_VND:
             raise UsageError("err.proposal_cost", value=cost_vnd)
         changes["cost_vnd"] = int(round(cost))
     if year is not None:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from planner.errors import UsageError
 from planner.package import DataPackage
-from planner.proposals import KINDS, Proposal, effect
+from planner.proposals import KINDS, MAX_VND, Proposal, effect
 from planner.targets import indicator
 
 YEARS = (2026, 2027, 2028, 2029, 2030)
@@ -23,9 +23,8 @@ FUNDING = ("state", "non_state")  # ngân sách nhà nước / xã hội hóa
 FORMAT_VERSION = 1
 # what a scenario may hold (a scenario file is untrusted input)
 MAX_PROPOSALS = 5_000
-MAX_VND = 10**15  # a million billion đồng
 YEAR_RANGE = (2000, 2100)
-TEXT_LIMITS = {"description": 5_000, "author": 120, "id": 40, "commune_code": 20, "candidate_id": 40, "preset": 40}
+TEXT_LIMITS = {"description": 5_000, "author": 120, "id": 200, "commune_code": 40, "candidate_id": 200, "preset": 40}
 SOURCES = ("map", "candidate", "optimiser")
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from planner.errors import PlannerError
-from planner.scenarios import Scenario, check_name, from_json, now_iso
+from planner.scenarios import Scenario, check_name, check_values, from_json, now_iso
 
 LOCK_TIMEOUT_S = 5.0  # how long a save waits for another writer before it is refused
 log = logging.getLogger("planner.store")
@@ -110,6 +110,7 @@ class ScenarioStore:
         """Save as a new version. `scenario.version` must be the version it was loaded at (0 for a
         new scenario); otherwise ScenarioConflict. Returns the scenario as saved."""
         name = check_name(scenario.name)
+        check_values(scenario)  # what cannot be loaded back must not be saved
 
         def tx(db: sqlite3.Connection) -> Scenario:
             db.execute("BEGIN IMMEDIATE")

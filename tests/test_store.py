@@ -156,3 +156,30 @@ def test_unwritable_store_is_explained(tmp_path):
     with pytest.raises(PlannerError) as err:
         ScenarioStore(tmp_path / "file" / "s.sqlite")
     assert err.value.key == "err.store"
+
+
+def test_what_cannot_be_loaded_is_not_saved(tmp_path):
+    from planner.errors import UsageError
+    from planner.proposals import MAX_VND
+
+    store = ScenarioStore(tmp_path / "s.sqlite")
+    too_big = replace(sample(), budget_by_year={2026: MAX_VND + 1})
+    with pytest.raises(UsageError) as err:
+        store.save(too_big)
+    assert err.value.key == "err.scenario_value" and "budget_by_year.2026" in err.value.message("en")
+    assert store.names() == []  # nothing written
+    long_id = "Trường PTDTBT TH Pa Vệ Sử - điểm bản Nậm Pì 2 (khu đất phía sau nhà văn hóa)"
+    s = sample()
+    s = replace(s, proposals=tuple(replace(p, candidate_id=long_id) for p in s.proposals))
+    assert store.load(store.save(s).name).proposals == s.proposals  # ids from an imported package may be long
+
+
+def test_a_proposal_cost_above_the_ceiling_is_refused():
+    from planner.errors import UsageError
+    from planner.proposals import MAX_VND, edit
+
+    p = sample().proposals[0]
+    assert edit(p, cost_vnd=MAX_VND).cost_vnd == MAX_VND
+    with pytest.raises(UsageError) as err:
+        edit(p, cost_vnd=MAX_VND * 10)
+    assert err.value.key == "err.proposal_cost"

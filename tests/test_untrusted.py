@@ -226,8 +226,8 @@ def _prop(**kw) -> dict:
 def test_scenario_file_with_absurd_values(fields, says):
     err = refused(scenario_file(**fields))
     assert err.key == "err.scenario_value"
-    assert err.message("en").startswith(f"The scenario file has an invalid value: {says}")
-    assert err.message("vi").startswith("Tệp kịch bản có giá trị không hợp lệ: ")
+    assert err.message("en").startswith(f"The scenario has an invalid value: {says}")
+    assert err.message("vi").startswith("Kịch bản có giá trị không hợp lệ: ")
 
 
 def _with_sql(data: bytes, *statements: str) -> bytes:

@@ -11,6 +11,7 @@ from planner.errors import PlannerError
 from planner.maps import compare_map
 from planner.ranking import CRITERIA, PRESETS
 from planner.scenario_file import MAX_SCENARIO_MB, from_gpkg, to_gpkg
+from planner.proposals import MAX_VND
 from planner.scenarios import YEARS, Scenario, auto_phase, figures
 from ui.auth import allow, can_edit, locked_note, user_name
 from ui.logs import guarded
@@ -81,7 +82,8 @@ with left:
     st.text_input(tr("scn.author"), key="scn_author", max_chars=120)
     cols = st.columns(len(YEARS))
     for col, y in zip(cols, YEARS):
-        col.number_input(tr("scn.budget_year", year=y), min_value=0.0, step=0.5, format="%.2f", key=f"scn_budget_{y}")
+        col.number_input(tr("scn.budget_year", year=y), min_value=0.0, max_value=MAX_VND / 1e9, step=0.5, format="%.2f",
+                         key=f"scn_budget_{y}")
     b1, b2 = st.columns(2)
     b1.button(tr("scn.phase"), on_click=phase, disabled=not st.session_state["proposals"])
     if b2.button(tr("scn.save"), type="primary", disabled=not editable) and allow("save scenario"):
