@@ -16,9 +16,10 @@ import hashlib
 import hmac
 import json
 import secrets
+import threading
 import tomllib
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -205,7 +206,7 @@ FIRST_WAIT_S, MAX_WAIT_S = 5.0, 300.0
 
 @dataclass(frozen=True)
 class Attempts:
-    """Failed sign-ins so far (in one session) and when the last one was (monotonic seconds)."""
+    """Failed sign-ins so far (for one key of a `FailureBook`) and when the last one was (monotonic seconds)."""
 
     failures: int = 0
     last_failure_s: float = 0.0
@@ -220,3 +221,41 @@ class Attempts:
             return 0.0
         lock = min(FIRST_WAIT_S * 2 ** (self.failures - FREE_FAILURES), MAX_WAIT_S)
         return max(0.0, self.last_failure_s + lock - now_s)
+
+
+class FailureBook:
+    """Failed sign-ins per account name and per client address, for the whole server process, so
+    a new tab or a reload does not start the count again. Thread-safe; forgets keys whose wait has
+    run out when it grows past `max_keys` (typed names are untrusted and unbounded)."""
+
+    def __init__(self, *, max_keys: int = 10_000) -> None:
+        self._lock = threading.Lock()
+        self._by: dict[str, Attempts] = {}
+        self._max = max_keys
+
+    def wait_s(self, keys: Sequence[str], *, now_s: float) -> float:
+        with self._lock:
+            return max((self._by[k].wait_s(now_s=now_s) for k in keys if k in self._by), default=0.0)
+
+    def failures(self, keys: Sequence[str]) -> int:
+        with self._lock:
+            return max((self._by[k].failures for k in keys if k in self._by), default=0)
+
+    def failed(self, keys: Sequence[str], *, now_s: float) -> None:
+        with self._lock:
+            if len(self._by) >= self._max:
+                self._by = {k: a for k, a in self._by.items() if a.wait_s(now_s=now_s) > 0}
+            for k in keys:
+                self._by[k] = self._by.get(k, Attempts()).failed(now_s=now_s)
+
+    def succeeded(self, keys: Sequence[str]) -> None:
+        with self._lock:
+            for k in keys:
+                self._by.pop(k, None)
+
+
+def attempt_keys(name: str, address: str | None) -> tuple[str, ...]:
+    """The keys a sign-in attempt counts against: the account name typed, and the client."""
+    keys = ("name:" + " ".join(str(name or "").split()).casefold(),)
+    return keys + (("addr:" + address,) if address else ())
+

@@ -102,20 +102,33 @@ def test_forged_click_changes_nothing(workspace, accounts):
     assert "scn_delete_pending" not in at.session_state
 
 
+@pytest.fixture(autouse=True)
+def fresh_failures():
+    from ui.auth import failure_book
+
+    failure_book.clear()  # the count is per server process: start each test from none
+    yield
+    failure_book.clear()
+
+
 def test_wrong_password_then_throttle(workspace, accounts, caplog):
     caplog.set_level(logging.INFO, logger="planner.auth")
     at = app()
     sign_in(at, "lan", "mật khẩu sai")
     assert [e.value for e in at.error] == ["Sai tên tài khoản hoặc mật khẩu"]
     assert button(at, "Lưu kịch bản").disabled
-    sign_in(at, "ai đó", PASSWORD)
+    sign_in(at, PASSWORD, "x")  # a password typed into the name box
     sign_in(at, "lan", "sai nữa")
-    sign_in(at, "lan", PASSWORD)  # right, but too soon after three failures
+    sign_in(at, "lan", "sai lần ba")
+    sign_in(at, "lan", PASSWORD)  # right, but too soon after three failures for this name
     assert any("hãy thử lại sau 5 giây" in e.value for e in at.error)
     assert button(at, "Lưu kịch bản").disabled and "auth_user" not in at.session_state
+    other = app()  # a new tab or a reload does not start the count again
+    sign_in(other, "lan", PASSWORD)
+    assert any("hãy thử lại sau" in e.value for e in other.error) and "auth_user" not in other.session_state
     logs = " ".join(r.getMessage() for r in caplog.records if r.name == "planner.auth")
-    assert "sign-in failed: 'lan' (failure 1" in logs and "throttled" in logs
-    assert "mật khẩu" not in logs and "sai" not in logs.replace("sign-in", "")
+    assert "sign-in failed: 'lan' (failure 1" in logs and "sign-in failed: <unknown name>" in logs and "throttled" in logs
+    assert PASSWORD not in logs and "mật khẩu" not in logs and "sai" not in logs.replace("sign-in", "")
 
 
 def test_right_password_can_save_as_author(workspace, accounts, caplog):

@@ -189,3 +189,22 @@ def test_cli_prompts_twice_and_uses_the_workspace(tmp_path, capsys, monkeypatch)
     answers = iter(["mat-khau-3", "mat-khau-3"])
     run(capsys, monkeypatch, "accounts", "add", "minh")
     assert load_accounts(tmp_path / "etc" / "planner.toml").users.keys() == {"minh"}
+
+
+def test_failure_book_counts_per_name_and_address_and_forgets_expired_keys():
+    from planner.accounts import FailureBook, attempt_keys
+
+    book = FailureBook(max_keys=3)
+    a = attempt_keys("  Lan ", "10.0.0.7")
+    assert a == ("name:lan", "addr:10.0.0.7")
+    for _ in range(3):
+        book.failed(a, now_s=100.0)
+    assert book.wait_s(attempt_keys("lan", None), now_s=100.0) == 5.0  # the name, from any address
+    assert book.wait_s(attempt_keys("minh", "10.0.0.7"), now_s=100.0) == 5.0  # the address, whatever name
+    assert book.wait_s(attempt_keys("minh", "10.0.0.8"), now_s=100.0) == 0.0
+    book.succeeded(a[:1])
+    assert book.failures(attempt_keys("lan", None)) == 0 and book.failures(a) == 3
+    book.failed(attempt_keys("x", None), now_s=200.0)
+    book.failed(attempt_keys("y", None), now_s=200.0)
+    book.failed(attempt_keys("z", None), now_s=200.0)  # past max_keys: keys whose wait ran out go
+    assert book.failures(attempt_keys("", "10.0.0.7")) == 0 and book.failures(attempt_keys("z", None)) == 1

@@ -22,12 +22,12 @@ from typing import Literal
 
 import streamlit as st
 
-from planner.accounts import Attempts, accounts_enabled, accounts_path, load_accounts
+from planner.accounts import FailureBook, accounts_enabled, accounts_path, attempt_keys, load_accounts
 from planner.errors import PlannerError
 from ui.state import lang, tr, workspace
 
 Mode = Literal["off", "oidc", "local"]
-USER_KEY, ATTEMPTS_KEY = "auth_user", "auth_attempts"
+USER_KEY = "auth_user"
 
 
 def _log() -> logging.Logger:
@@ -194,25 +194,39 @@ def _local_controls() -> None:
         _sign_in(typed, password, path)
 
 
+@st.cache_resource(show_spinner=False)
+def failure_book() -> FailureBook:
+    """Failed sign-ins for the whole server process (a new tab does not reset them)."""
+    return FailureBook()
+
+
+def _client_address() -> str | None:
+    headers = st.context.headers or {}
+    forwarded = headers.get("X-Forwarded-For", "").split(",")[0].strip()  # set by the proxy (docs/deployment.md)
+    return forwarded or st.context.ip_address
+
+
 def _sign_in(typed: str, password: str, path: Path) -> None:
-    attempts: Attempts = st.session_state.get(ATTEMPTS_KEY, Attempts())
-    now = time.monotonic()
-    wait = attempts.wait_s(now_s=now)
-    if wait > 0:
-        _log().warning("sign-in refused without checking (throttled, %d failures): %r", attempts.failures, typed)
-        st.error(tr("auth.wait", s=math.ceil(wait)))
-        return
+    book, now = failure_book(), time.monotonic()
+    keys = attempt_keys(typed, _client_address())
     try:
-        who = load_accounts(path).authenticate(typed, password)
+        accounts = load_accounts(path)
     except PlannerError as exc:
         st.error(exc.message(lang()))
         return
+    shown = repr(" ".join(typed.split())) if " ".join(typed.split()) in accounts.users else "<unknown name>"  # never a mistyped password
+    wait = book.wait_s(keys, now_s=now)
+    if wait > 0:
+        _log().warning("sign-in refused without checking (throttled, %d failures): %s", book.failures(keys), shown)
+        st.error(tr("auth.wait", s=math.ceil(wait)))
+        return
+    who = accounts.authenticate(typed, password)
     if who is None:
-        st.session_state[ATTEMPTS_KEY] = attempts.failed(now_s=now)
-        _log().warning("sign-in failed: %r (failure %d in this session)", typed, attempts.failures + 1)
+        book.failed(keys, now_s=now)
+        _log().warning("sign-in failed: %s (failure %d for this name or address)", shown, book.failures(keys))
         st.error(tr("auth.failed"))
         return
     st.session_state[USER_KEY] = who
-    st.session_state.pop(ATTEMPTS_KEY, None)
+    book.succeeded(keys[:1])
     _log().info("sign-in: %r", who)
     st.rerun()
