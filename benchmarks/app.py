@@ -7,17 +7,15 @@ radius, bytes sent to the browser for the Overview, and the server's memory. Lin
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 CHROMIUM = os.environ.get("PLANNER_CHROMIUM", "/usr/bin/chromium")
-from load import free_port, memory_mb  # noqa: E402  (the same server helpers as the load benchmark)
+from load import memory_mb, start_server  # noqa: E402  (the same server helpers as the load benchmark)
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
@@ -42,19 +40,9 @@ def server_rerun_ms() -> list[tuple[str, float]]:
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    port = free_port()
-    ws = tempfile.mkdtemp(prefix="planner-bench-ws-")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true"], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, PLANNER_WORKSPACE=ws))
-    url = f"http://127.0.0.1:{port}"
+    tmp = Path(tempfile.mkdtemp(prefix="planner-bench-"))
+    proc, url = start_server(str(tmp / "workspace"), tmp / "server.log")
     try:
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
         rss0, _ = memory_mb(proc.pid)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)

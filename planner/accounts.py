@@ -6,7 +6,7 @@ The accounts file is TOML, one table per user, holding only a salted scrypt hash
     password_hash = "scrypt$16384$8$1$<salt, base64>$<key, base64>"
 
 Passwords are never stored or logged. `python -m planner accounts add NAME` writes the file.
-The throttle for failed sign-ins lives here too, as plain values the app keeps per session.
+The throttle for failed sign-ins lives here too (`FailureBook`, one per server process).
 """
 from __future__ import annotations
 

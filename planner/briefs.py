@@ -15,9 +15,10 @@ import pandas as pd
 from planner.exports import localise, params_frame, ranking_frame, safe_text, xlsx_workbook
 from planner.i18n import fmt_int, fmt_num, fmt_pct, t
 from planner.package import DataPackage
-from planner.proposals import proposals_frame
+from planner.proposals import effect, proposals_frame
 from planner.ranking import rank
 from planner.scenarios import FUNDING, YEARS, Figures, Scenario, figures
+from planner.summary import existing_points
 
 
 def fmt_vnd(value: float, lang: str) -> str:
@@ -78,15 +79,13 @@ def map_png(package: DataPackage, scenarios: list[Scenario], *, width_in: float 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from planner.proposals import effect
-
     first = scenarios[0]
     after = effect(package, first.proposals, radius_m=first.radius_m).after.communes
     communes = package.communes.to_crs(32648)
     has = after["has_point"].reindex(communes["code"]).to_numpy()
     fig, ax = plt.subplots(figsize=(width_in, width_in * 0.55), dpi=110)
     communes.plot(ax=ax, color=["#8fd19e" if h else "#f7b69b" for h in has], edgecolor="#455a64", linewidth=0.4)
-    existing = package.play_points[package.play_points["status"] == "existing"].to_crs(32648)
+    existing = existing_points(package).to_crs(32648)
     existing.plot(ax=ax, color="#6a1b9a", markersize=14, zorder=3)
     markers = ["o", "s", "^", "D"]
     colours = ["#e65100", "#1565c0", "#2e7d32", "#ad1457"]

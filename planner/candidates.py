@@ -16,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from planner.coverage import check_radius, metric_crs_of, within_radius
+from planner.coverage import check_radius, metric_crs_of, metric_xy, within_radius
 from planner.errors import UsageError
 from planner.package import DataPackage
 from planner.siting import SitingProblem, SitingResult, cover_matrix
@@ -89,11 +89,6 @@ def candidates_from_package(package: DataPackage, *, sources=SOURCES, default_co
     return out
 
 
-def _xy(gdf: gpd.GeoDataFrame, crs: str) -> np.ndarray:
-    g = gdf.geometry.to_crs(crs)
-    return np.column_stack([g.x.to_numpy(), g.y.to_numpy()]) if len(g) else np.empty((0, 2))
-
-
 def problem_from_package(package: DataPackage, candidates: gpd.GeoDataFrame, *, radius_m: float, budget_vnd,
                          max_new: int | None = None, target_year: int | None = None) -> SitingProblem:
     """The siting instance of `package` with `candidates` (rows of `candidates_from_package`)."""
@@ -111,12 +106,12 @@ def problem_from_package(package: DataPackage, candidates: gpd.GeoDataFrame, *, 
         raise UsageError("err.siting_unknown_commune", n=int((cand_commune < 0).sum()), ids=_ids(candidates["id"][cand_commune < 0]))
     crs = metric_crs_of(package.communes)
     villages = package.villages
-    village_xy = _xy(villages, crs)
+    village_xy = metric_xy(villages, crs)
     return SitingProblem.from_arrays(
         villages["children"].to_numpy(dtype=np.int64),
         codes.get_indexer(villages["commune_code"]),
-        within_radius(village_xy, _xy(existing, crs), radius_m=radius_m),
-        cover_matrix(village_xy, _xy(candidates, crs), radius_m=radius_m),
+        within_radius(village_xy, metric_xy(existing, crs), radius_m=radius_m),
+        cover_matrix(village_xy, metric_xy(candidates, crs), radius_m=radius_m),
         candidates["cost_vnd"].to_numpy(),
         cand_commune,
         np.asarray(has_point),

@@ -12,7 +12,6 @@ from planner.errors import UsageError
 from planner.i18n import DEFAULT_LANG, LANGS, t
 from planner.import_io import UploadError, read_upload
 
-KIND_CHOICES = ("boundaries", "communes_2024", "villages", "play_points", "schools", "toilets", "candidate_sites", "table")
 FILE_OPTIONS = (("communes", "communes"), ("communes-2024", "communes_2024"), ("villages", "villages"),
                 ("play-points", "play_points"), ("schools", "schools"), ("toilets", "toilets"),
                 ("candidate-sites", "candidate_sites"))
@@ -31,8 +30,7 @@ def add_parsers(subparsers, parser_class=None) -> None:
 
 
 def _add(subparsers) -> None:
-    kw: dict = {}
-    v = subparsers.add_parser("validate", help="check one file for import and print every problem", **kw)
+    v = subparsers.add_parser("validate", help="check one file for import and print every problem")
     v.add_argument("file", help="CSV, XLSX, GeoJSON, GeoPackage, zipped Shapefile, KML or KMZ")
     v.add_argument("--kind", default=None, help="boundaries, villages, play_points, schools, toilets, candidate_sites or table")
     v.add_argument("--crs", default=None, help="CRS of a file without one: EPSG code or preset (vn2000_tm3_103, vn2000_utm48, ...)")
@@ -43,7 +41,7 @@ def _add(subparsers) -> None:
     v.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
     v.add_argument("--json", action="store_true", help="print one JSON object")
     v.set_defaults(handler=validate_command)
-    i = subparsers.add_parser("import", help="convert uploads into a data package (written only when valid)", **kw)
+    i = subparsers.add_parser("import", help="convert uploads into a data package (written only when valid)")
     for option, _ in FILE_OPTIONS:
         i.add_argument(f"--{option}", default=None, required=option == "communes", help=f"{option} file")
     i.add_argument("--table", action="append", default=[], help="population / indicator table joined to communes (repeatable)")

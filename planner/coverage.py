@@ -57,7 +57,8 @@ def metric_crs_of(gdf: gpd.GeoDataFrame) -> str:
     return metric_crs_for(*gdf.to_crs(4326).total_bounds)
 
 
-def _xy(gdf: gpd.GeoDataFrame, crs: str) -> np.ndarray:
+def metric_xy(gdf: gpd.GeoDataFrame, crs: str) -> np.ndarray:
+    """The (x, y) of each point of `gdf` in the metric `crs`, as an n x 2 array."""
     return shapely.get_coordinates(gdf.geometry.to_crs(crs).to_numpy())
 
 
@@ -67,7 +68,7 @@ def nearest_m(villages: gpd.GeoDataFrame, points: gpd.GeoDataFrame, *, metric_cr
     crs = metric_crs or metric_crs_of(villages)
     if len(points) == 0:
         return np.full(len(villages), np.inf)
-    dist, _ = cKDTree(_xy(points, crs)).query(_xy(villages, crs), k=1, workers=-1)
+    dist, _ = cKDTree(metric_xy(points, crs)).query(metric_xy(villages, crs), k=1, workers=-1)
     return dist
 
 
@@ -87,7 +88,7 @@ def reach(
     if distance_m is not None:
         inside = np.asarray(distance_m) <= radius_m
     else:
-        inside = within_radius(_xy(villages, crs), _xy(points, crs), radius_m=radius_m)
+        inside = within_radius(metric_xy(villages, crs), metric_xy(points, crs), radius_m=radius_m)
     children = villages["children"].to_numpy(dtype=np.int64)
     people = villages["population"].to_numpy(dtype=np.int64)
     which, found = pd.factorize(villages["commune_code"])

@@ -42,3 +42,9 @@ class DataPackageError(PlannerError):
 
 class UsageError(PlannerError):
     """An option value is out of range or malformed."""
+
+
+def error_detail(exc: BaseException) -> str:
+    """The first line of an exception's message (its type when it has none), short enough for a report."""
+    lines = str(exc).strip().splitlines()
+    return lines[0][:200] if lines else type(exc).__name__

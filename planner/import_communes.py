@@ -33,7 +33,7 @@ def communes_layer(rd: SourceRead,
     rep = SourceProblems(rd.label, "communes", rd.rows)
     layer = LAYER_BY_NAME["communes"]
     n = len(rd.attrs)
-    cols = convert_columns(rd, rep, "communes", layer.columns, "communes")
+    cols = convert_columns(rd, rep, layer.columns, "communes")
     inverse = {v: k for k, v in rd.report.mapping.items()}
     geoms = source_geometry(rd, rep, ctx, polygon=True)
     if geoms is None:
@@ -54,11 +54,11 @@ def communes_layer(rd: SourceRead,
     if keys is not None and legacy and sum(legacy) > n / 2:
         return _merge_legacy(rd, rep, cols, geoms, matches)
     by_code = {u_code: u_name for u_code, u_name in official.current}
-    _fill(rep, cols, "name", [by_code.get(c) for c in cols.get("code", [None] * n)], n)
+    _fill(rep, cols, "name", [by_code.get(c) for c in cols.get("code", [None] * n)])
     kinds = {u.code: u.kind for u in _units().current}
     guessed = [kinds.get(c) or _kind_from_name(nm) for c, nm in zip(cols.get("code", [None] * n), cols.get("name", [None] * n))]
-    _fill(rep, cols, "kind", guessed, n)
-    _fill(rep, cols, "area_km2", [_geodesic_km2(g) for g in geoms], n)
+    _fill(rep, cols, "kind", guessed)
+    _fill(rep, cols, "area_km2", [_geodesic_km2(g) for g in geoms])
     report_duplicates(rep, cols, layer, inverse)
     return layer_frame("communes", cols, geoms, n), None, rep
 
@@ -77,7 +77,7 @@ def _kind_from_name(name) -> str | None:
     return None
 
 
-def _fill(rep: SourceProblems, cols: dict, name: str, values: list, n: int) -> None:
+def _fill(rep: SourceProblems, cols: dict, name: str, values: list) -> None:
     if name in cols or not any(v is not None and v == v for v in values):
         return
     cols[name] = list(values)
@@ -89,9 +89,6 @@ def _merge_legacy(rd: SourceRead, rep: SourceProblems, cols: dict, geoms: list, 
     units = _units()
     cur = {u.code: u for u in units.current}
     leg = {u.code: u for u in units.legacy}
-    leg_by_name = {}
-    for u in units.legacy:
-        leg_by_name.setdefault(u.name, u)
     n = len(geoms)
     groups: dict[str, list[int]] = {}
     unmatched = []
@@ -154,7 +151,7 @@ def polygon_layer(rd: SourceRead, ctx: ImportContext, kind: str) -> tuple[gpd.Ge
     """Boundaries taken as they are (the pre-2025 communes uploaded on their own)."""
     rep = SourceProblems(rd.label, kind, rd.rows)
     layer = LAYER_BY_NAME[kind]
-    cols = convert_columns(rd, rep, kind, layer.columns, kind)
+    cols = convert_columns(rd, rep, layer.columns, kind)
     geoms = source_geometry(rd, rep, ctx, polygon=True)
     if geoms is None:
         return None, rep
@@ -172,7 +169,7 @@ def join_table(rd: SourceRead, communes: gpd.GeoDataFrame | None,
     if key_col is None:
         rep.add("imp.table_no_key", present=", ".join(rd.attrs.columns) or "-")
         return {}, rep
-    cols = convert_columns(rd, rep, "table", TABLE_COLUMNS, "table")
+    cols = convert_columns(rd, rep, TABLE_COLUMNS, "table")
     if not cols:
         rep.add("imp.table_no_values", present=", ".join(rd.attrs.columns) or "-")
     ctx = ImportContext(index, None, communes, None)
@@ -229,8 +226,13 @@ def apply_table(communes: gpd.GeoDataFrame, values: dict[str, dict], rep: Source
         out[col.name] = typed_column(merged, col)
     if changed:
         rep.add("imp.table_overrides", severity="warning", columns=", ".join(sorted(changed)))
-    cols = [c.name for c in LAYER_BY_NAME["communes"].columns if c.name in out.columns]
-    return out[cols + [out.geometry.name]]
+    return _contract_order(out)
+
+
+def _contract_order(communes: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The communes' columns in the contract's order, geometry last."""
+    cols = [c.name for c in LAYER_BY_NAME["communes"].columns if c.name in communes.columns]
+    return communes[cols + [communes.geometry.name]]
 
 
 def _same(a, b) -> bool:
@@ -251,5 +253,4 @@ def fill_from_villages(layers: dict, villages: gpd.GeoDataFrame, rep: SourceProb
     for c in missing:
         out[c] = out["code"].map(sums[c]).fillna(0).astype("int64")
         rep.add("imp.filled_column", target=c, severity="warning", how=t("imp.how.villages", "vi"), how_en=t("imp.how.villages", "en"))
-    cols = [c.name for c in LAYER_BY_NAME["communes"].columns if c.name in out.columns]
-    layers["communes"] = out[cols + [out.geometry.name]]
+    layers["communes"] = _contract_order(out)

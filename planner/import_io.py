@@ -10,14 +10,15 @@ import json
 import stat
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import geopandas as gpd
 import pandas as pd
 
 from planner import encodings
-from planner.errors import PlannerError
+from planner.errors import PlannerError, error_detail
+from planner.names import fold
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # checked before reading
 MAX_ZIP_ENTRIES = 2_000
@@ -26,6 +27,9 @@ MAX_ZIP_RATIO = 100  # uncompressed / compressed, for entries over 1 MB
 MAX_TABLE_ROWS = 500_000
 MAX_MAPPING_BYTES = 1024 * 1024
 PREVIEW_ROWS = 5
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+SHP_MAGIC = b"\x00\x00\x27\x0a"
 
 TABLE_EXT = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm"}
 GIS_EXT = {".geojson", ".json", ".gpkg", ".zip", ".kml", ".kmz", ".shp"}
@@ -60,7 +64,7 @@ class RawLayer:
     encoding: str = "utf-8"
     encoding_scores: tuple = ()
     layers: tuple[str, ...] = ()
-    notes: tuple[tuple[str, dict], ...] = field(default_factory=tuple)
+    notes: tuple[tuple[str, dict], ...] = ()
 
 
 def check_size(size: int, name: str) -> None:
@@ -100,7 +104,7 @@ def file_format(name: str, data: bytes) -> str:
     if ext in (".csv", ".txt", ".tsv"):
         return "csv"
     if ext == ".gpkg":
-        if not data.startswith(b"SQLite format 3\x00"):
+        if not data.startswith(SQLITE_MAGIC):
             raise UploadError("err.imp_not_format", file=name, fmt="GeoPackage")
         return "gpkg"
     if ext in (".zip", ".kmz"):
@@ -252,14 +256,16 @@ def _to_frame(rows: list[list], numbers: list[int], name: str) -> tuple[pd.DataF
         if len(body) > MAX_TABLE_ROWS:
             raise UploadError("err.imp_too_many_rows", file=name, limit=MAX_TABLE_ROWS)
     if blank and kept and blank[0] < kept[-1]:
-        notes.append(("imp.blank_rows", dict(file=name, n=len(blank), rows=_first(blank))))
+        notes.append(("imp.blank_rows", dict(file=name, n=len(blank), rows=first_rows(blank))))
     if extra:
-        notes.append(("imp.extra_cells", dict(file=name, n=len(extra), rows=_first(extra), width=len(header))))
+        notes.append(("imp.extra_cells", dict(file=name, n=len(extra), rows=first_rows(extra), width=len(header))))
     frame = pd.DataFrame(body, columns=header, dtype=object) if body else pd.DataFrame(columns=header, dtype=object)
     return frame, tuple(kept), notes
 
 
-def _first(rows, k: int = 5) -> str:
+def first_rows(rows, k: int = 5) -> str:
+    """Row numbers for a report: the first `k`, then "…" when there are more."""
+    rows = list(rows)
     return ", ".join(str(r) for r in rows[:k]) + (", …" if len(rows) > k else "")
 
 
@@ -284,8 +290,6 @@ def read_csv_bytes(name: str, data: bytes, *, encoding: str | None = None) -> Ra
 
 def read_xlsx_bytes(name: str, data: bytes, *, sheet: str | None = None, prefer: tuple[str, ...] = ()) -> RawTable:
     """One sheet of a workbook: `sheet`, else the first whose name folds to one of `prefer`, else the first."""
-    from planner.names import fold
-
     with _zipfile(data, name) as zf:
         check_zip(zf, name)
     try:
@@ -293,7 +297,7 @@ def read_xlsx_bytes(name: str, data: bytes, *, sheet: str | None = None, prefer:
 
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken workbook
-        raise UploadError("err.imp_unreadable", file=name, detail=str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__) from None
+        raise UploadError("err.imp_unreadable", file=name, detail=error_detail(exc)) from None
     try:
         sheets = tuple(wb.sheetnames)
         if sheet is not None and sheet not in sheets:
@@ -311,7 +315,7 @@ def read_xlsx_bytes(name: str, data: bytes, *, sheet: str | None = None, prefer:
     except UploadError:
         raise
     except Exception as exc:  # broken XML inside the archive
-        raise UploadError("err.imp_unreadable", file=name, detail=str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__) from None
+        raise UploadError("err.imp_unreadable", file=name, detail=error_detail(exc)) from None
     finally:
         wb.close()
     legacy = [c for r in rows for c in r if isinstance(c, str) and not c.isascii() and _font_bytes(c) is not None]
@@ -373,8 +377,6 @@ def _read_layer(path: Path | str, name: str, *, layer: str | None, latin1: bool,
         if not layers:
             raise UploadError("err.imp_no_rows", file=name)
         if layer is None:
-            from planner.names import fold
-
             wanted = {fold(p) for p in prefer}
             spatial = [n for n, geom in listed if geom]  # a GeoPackage may hold plain tables too
             layer = next((l for l in layers if fold(l) in wanted), (spatial or layers)[0])
@@ -389,8 +391,7 @@ def _read_layer(path: Path | str, name: str, *, layer: str | None, latin1: bool,
     except UploadError:
         raise
     except Exception as exc:  # GDAL raises many types for a broken file
-        text = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        raise UploadError("err.imp_unreadable", file=name, detail=text) from None
+        raise UploadError("err.imp_unreadable", file=name, detail=error_detail(exc)) from None
     return frame, layers, notes
 
 
@@ -423,10 +424,6 @@ def _utf8(data: bytes) -> bool:
         return True
     except UnicodeDecodeError:
         return False
-
-
-SQLITE_MAGIC = b"SQLite format 3\x00"
-SHP_MAGIC = b"\x00\x00\x27\x0a"
 
 
 def _check_content(path: Path, fmt: str, name: str) -> str:

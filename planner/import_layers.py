@@ -18,6 +18,7 @@ from planner.contracts import BOOL, FLOAT, INT, LAYER_BY_NAME, TEXT, Column
 from planner.errors import Problem
 from planner.i18n import t
 from planner.import_columns import LIST_KINDS, cell_text, enum_table, parse_bool, parse_coordinate, parse_number
+from planner.import_io import first_rows
 from planner.import_sources import SourceRead
 from planner.names import NameIndex, fold, normalize_code
 
@@ -27,11 +28,6 @@ MAX_WHOLE = 2.0**53  # larger numbers are not held exactly (no count or cost com
 
 
 # --- the report ----------------------------------------------------------------------------------
-def _first(rows, k: int = 5) -> str:
-    rows = list(rows)
-    return ", ".join(str(r) for r in rows[:k]) + (", …" if len(rows) > k else "")
-
-
 class SourceProblems:
     """Problems of one source, with the file name and the row numbers people see."""
 
@@ -45,7 +41,7 @@ class SourceProblems:
         rows = [self.rows[i] for i in positions] if positions is not None else []
         params = dict(file=self.file, column=column or target, field=target, **params)
         if positions is not None:
-            params.update(n=len(rows), rows=_first(rows))
+            params.update(n=len(rows), rows=first_rows(rows))
         self.items.append(Problem(key, params, layer=self.layer, row=rows[0] if rows else None,
                                   column=column or target, severity=severity))
         if target and severity == "error":
@@ -63,8 +59,7 @@ class ImportContext:
     crs: str | None
 
 
-def convert_columns(rd: SourceRead, rep: SourceProblems, layer_name: str, columns: Sequence[Column],
-                    enum_kind: str) -> dict[str, list]:
+def convert_columns(rd: SourceRead, rep: SourceProblems, columns: Sequence[Column], enum_kind: str) -> dict[str, list]:
     """Contract columns from mapped source columns, each cell checked; unmapped columns are absent."""
     inverse = {v: k for k, v in rd.report.mapping.items()}
     out: dict[str, list] = {}
@@ -160,6 +155,20 @@ def _crs_for(rd: SourceRead, rep: SourceProblems, ctx: ImportContext, xs, ys, *,
     return guess.crs
 
 
+def _lonlat_swaps(rd: SourceRead, rep: SourceProblems, xs, ys, crs: str, *, column: str) -> np.ndarray:
+    """Positions whose lon/lat look exchanged, to swap when the fix was chosen; otherwise they are
+    reported as errors (and not reported again as outside) and none is returned."""
+    swapped = np.flatnonzero(co.swapped_rows(xs, ys, crs))
+    if not swapped.size:
+        return swapped
+    if "swap_lonlat" in rd.source.fixes:
+        rep.add("imp.fix_applied", positions=swapped, column=column, severity="warning", fix="swap_lonlat")
+        return swapped
+    rep.swapped |= set(int(i) for i in swapped)
+    rep.add("imp.swapped_lonlat", positions=swapped, column=column, target="geometry", fix="swap_lonlat")
+    return swapped[:0]
+
+
 def _table_geometry(rd: SourceRead, rep: SourceProblems, ctx: ImportContext) -> list | None:
     """Points from lon/lat or VN-2000 X (northing) / Y (easting) columns."""
     inverse = {v: k for k, v in rd.report.mapping.items()}
@@ -188,12 +197,11 @@ def _table_geometry(rd: SourceRead, rep: SourceProblems, ctx: ImportContext) -> 
     ok = np.isfinite(a) & np.isfinite(b)
     if not ok.any():
         return [None] * n
-    fixes = set(rd.source.fixes)
     if vn_xy and co.looks_like_degrees(a[ok], b[ok]):
         a, b, vn_xy = b, a, False  # X/Y holding lon/lat: X is the longitude
         rep.add("imp.xy_degrees", column=f"{b_col}, {a_col}", severity="warning")
     elif vn_xy and np.nanmedian(a[ok]) > np.nanmedian(b[ok]):
-        if "swap_xy" in fixes:
+        if "swap_xy" in rd.source.fixes:
             a, b = b, a
             rep.add("imp.fix_applied", column=f"{b_col}, {a_col}", severity="warning", fix="swap_xy")
         else:
@@ -204,14 +212,8 @@ def _table_geometry(rd: SourceRead, rep: SourceProblems, ctx: ImportContext) -> 
     if crs is None:
         return [None] * n
     if co.is_geographic(crs) and not vn_xy:
-        swapped = np.flatnonzero(co.swapped_rows(a, b, crs))
-        if swapped.size:
-            if "swap_lonlat" in fixes:
-                a[swapped], b[swapped] = b[swapped], a[swapped]
-                rep.add("imp.fix_applied", positions=swapped, column=f"{a_col}, {b_col}", severity="warning", fix="swap_lonlat")
-            else:
-                rep.swapped |= set(int(i) for i in swapped)
-                rep.add("imp.swapped_lonlat", positions=swapped, column=f"{a_col}, {b_col}", target="geometry", fix="swap_lonlat")
+        swap = _lonlat_swaps(rd, rep, a, b, crs, column=f"{a_col}, {b_col}")
+        a[swap], b[swap] = b[swap], a[swap]
     lon, lat = co.to_lonlat(a, b, crs)
     return [shapely.Point(x, y) if ok[i] and np.isfinite(x) and np.isfinite(y) else None
             for i, (x, y) in enumerate(zip(lon, lat))]
@@ -230,15 +232,8 @@ def _gis_geometry(rd: SourceRead, rep: SourceProblems, ctx: ImportContext, polyg
     if crs is None:
         return None
     if co.is_geographic(crs):
-        swapped = np.flatnonzero(co.swapped_rows(xs, ys, crs))
-        if swapped.size:
-            if "swap_lonlat" in rd.source.fixes:
-                for i in swapped:
-                    geoms[i] = _swap_geometry(geoms[i])
-                rep.add("imp.fix_applied", positions=swapped, column="geometry", severity="warning", fix="swap_lonlat")
-            else:
-                rep.swapped |= set(int(i) for i in swapped)
-                rep.add("imp.swapped_lonlat", positions=swapped, column="geometry", target="geometry", fix="swap_lonlat")
+        for i in _lonlat_swaps(rd, rep, xs, ys, crs, column="geometry"):
+            geoms[i] = _swap_geometry(geoms[i])
     out = gpd.GeoSeries(geoms, crs=crs).to_crs(co.WGS84)
     result = []
     repaired = []
@@ -328,7 +323,7 @@ def list_layer(rd: SourceRead, ctx: ImportContext) -> tuple[gpd.GeoDataFrame | N
     layer = LAYER_BY_NAME[kind]
     rep = SourceProblems(rd.label, kind, rd.rows)
     n = len(rd.attrs)
-    cols = convert_columns(rd, rep, kind, layer.columns, kind)
+    cols = convert_columns(rd, rep, layer.columns, kind)
     inverse = {v: k for k, v in rd.report.mapping.items()}
     geoms = source_geometry(rd, rep, ctx, polygon=False)
     if geoms is None:

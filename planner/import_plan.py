@@ -194,16 +194,11 @@ def prepare_import(sources: Sequence[ImportSource], *, package: DataPackage | No
         missing = [k for k in REQUIRED if k not in layers]
         if missing and not any(p.layer in missing and p.severity == "error" for p in problems):
             problems.append(Problem("imp.missing_kind", dict(kinds=", ".join(missing))))
-        if not missing:
-            frames = {l.name: layers.get(l.name) for l in LAYERS}
-            problems.extend(_remap(check_package(frames), layer_files, covered))
-        else:
-            for lname, gdf in layers.items():
-                problems.extend(_remap(check_layer(LAYER_BY_NAME[lname], gdf), layer_files, covered))
-    else:
+    if complete and not missing:
+        frames = {l.name: layers.get(l.name) for l in LAYERS}
+        problems.extend(_remap(check_package(frames), layer_files, covered))
+    else:  # each layer on its own
         for lname, gdf in layers.items():
-            if lname in kept:
-                continue
             problems.extend(_remap(check_layer(LAYER_BY_NAME[lname], gdf), layer_files, covered))
     source_reports = tuple(rd.report for rd in reads)
     manifest = {

@@ -18,12 +18,9 @@ from planner.package import DataPackage
 
 def _template_columns(kind: str) -> list[tuple[str, Column | None]]:
     kind = canonical_kind(kind)
-    if kind in ("communes", "table"):
-        return [(c.name, c) for c in LAYER_BY_NAME["communes"].columns]
-    if kind == "communes_2024":
-        return [(c.name, c) for c in LAYER_BY_NAME["communes_2024"].columns]
-    cols: list[tuple[str, Column | None]] = [(c.name, c) for c in LAYER_BY_NAME[kind].columns]
-    return cols + [("lon", None), ("lat", None)]
+    layer = LAYER_BY_NAME["communes" if kind == "table" else kind]
+    cols: list[tuple[str, Column | None]] = [(c.name, c) for c in layer.columns]
+    return cols + [("lon", None), ("lat", None)] if kind in LIST_KINDS else cols
 
 
 def header(target: str, lang: str) -> str:

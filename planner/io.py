@@ -15,7 +15,7 @@ import pyogrio
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 
 from planner.contracts import LAYERS, MANIFEST
-from planner.errors import DataPackageError, PlannerError, Problem
+from planner.errors import DataPackageError, PlannerError, Problem, error_detail
 from planner.package import DataPackage
 from planner.validate import check_package
 
@@ -49,7 +49,7 @@ def write_error(path: str | Path, exc: BaseException, op: str) -> PlannerError:
     log.error("%s %s failed%s: %s: %s", op, path, " (disk full)" if full else "", type(exc).__name__, exc)
     if full:
         return PlannerError("err.disk_full", path=str(path))
-    detail = getattr(exc, "strerror", None) or (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+    detail = getattr(exc, "strerror", None) or error_detail(exc)
     return PlannerError("err.out_exists", path=str(path), detail=detail)
 
 
@@ -95,7 +95,7 @@ def read_package(folder: str | Path = DEMO_DIR) -> DataPackage:
             frames[layer.name] = pyogrio.read_dataframe(path)
         except Exception as exc:  # GDAL raises many types for a broken file
             frames[layer.name] = None
-            problems.append(Problem("prob.unreadable", dict(file=layer.path, detail=str(exc).splitlines()[0][:200]), layer=layer.name))
+            problems.append(Problem("prob.unreadable", dict(file=layer.path, detail=error_detail(exc)), layer=layer.name))
     manifest = {}
     manifest_path = folder / MANIFEST
     if manifest_path.is_file():
@@ -298,7 +298,7 @@ def read_gpkg_bytes(data: bytes, *, max_bytes: int = 50_000_000, name: str = "Ge
             names = [str(n) for n, _ in pyogrio.list_layers(path)]
             return {n: pyogrio.read_dataframe(path, layer=n) for n in names}
         except Exception as exc:  # GDAL raises many types for a file that is not a GeoPackage
-            raise PlannerError("err.not_gpkg", detail=str(exc).splitlines()[0][:200]) from None
+            raise PlannerError("err.not_gpkg", detail=error_detail(exc)) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

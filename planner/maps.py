@@ -13,7 +13,7 @@ import numpy as np
 
 from planner.i18n import fmt_int, fmt_pct, t
 from planner.package import DataPackage
-from planner.summary import Summary
+from planner.summary import Summary, existing_points
 
 LOCAL_ASSETS_URL = "/app/static/leaflet"
 COLOURS = {
@@ -84,7 +84,7 @@ def _base_map(communes: gpd.GeoDataFrame, *, assets_url: str, basemap: bool) -> 
 
 
 def _legend(lang: str, extra: tuple = ()) -> str:
-    rows = [*extra, 
+    rows = [*extra,
         (COLOURS["has_point"], "square", t("map.has_point", lang)),
         (COLOURS["no_point"], "square", t("map.no_point", lang)),
         (COLOURS["existing"], "circle", t("map.play_points", lang)),
@@ -211,10 +211,9 @@ def overview_map(
     lang: str = "vi",
     assets_url: str = LOCAL_ASSETS_URL,
     basemap: bool = False,
-    with_proposals: bool = False,
 ) -> folium.Map:
     """The whole Overview map in one piece (for files and tests; the app sends base and layers apart)."""
-    m = overview_base(package, lang=lang, assets_url=assets_url, basemap=basemap, with_proposals=with_proposals)
+    m = overview_base(package, lang=lang, assets_url=assets_url, basemap=basemap)
     control = next(c for c in m._children.values() if isinstance(c, folium.LayerControl))
     del m._children[control.get_name()]
     for group in reach_layers(package, summary, lang=lang):
@@ -298,7 +297,7 @@ def compare_map(package: DataPackage, scenarios, *, lang: str = "vi", assets_url
     folium.GeoJson(communes[["geometry"]].assign(name=_safe(communes["name"])).to_json(drop_id=True), name=t("map.communes", lang),
                    style_function=lambda f: {"fillColor": "#eceff1", "color": "#546e7a", "weight": 1, "fillOpacity": 0.5},
                    tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)).add_to(m)
-    existing = package.play_points[package.play_points["status"] == "existing"]
+    existing = existing_points(package)
     group = folium.FeatureGroup(name=t("map.play_points", lang))
     for g in existing.geometry:
         folium.CircleMarker([g.y, g.x], radius=6, color="#ffffff", weight=1, fill=True, fill_color=COLOURS["existing"],

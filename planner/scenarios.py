@@ -6,6 +6,7 @@ data package, so they always match the Overview for the same parameters.
 """
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import asdict, dataclass, field, replace
@@ -15,11 +16,10 @@ import pandas as pd
 
 from planner.errors import UsageError
 from planner.package import DataPackage
-from planner.proposals import KINDS, MAX_VND, Proposal, effect
+from planner.proposals import FUNDING, KINDS, MAX_VND, Proposal, effect
 from planner.targets import indicator
 
 YEARS = (2026, 2027, 2028, 2029, 2030)
-FUNDING = ("state", "non_state")  # ngân sách nhà nước / xã hội hóa
 FORMAT_VERSION = 1
 # what a scenario may hold (a scenario file is untrusted input)
 MAX_PROPOSALS = 5_000
@@ -207,14 +207,19 @@ def figures(package: DataPackage, scenario: Scenario) -> Figures:
             if c > scenario.budget_by_year.get(int(y), 0)}
     reached_year = {2025: None, 2030: None}
     ind0 = indicator("play_point", achieved=before, total=total)
+
+    @functools.cache  # both targets look at the same years: each is computed once
+    def achieved_by(y: int) -> int:
+        """Communes with a point once the proposals up to year `y` are built."""
+        upto = tuple(p for p in scenario.proposals if p.year <= y)
+        return effect(package, upto, radius_m=scenario.radius_m, before=e.before).after.play_point.achieved
+
     for target_year in reached_year:
         if ind0.gap(target_year).met:
             reached_year[target_year] = min(YEARS[0], 2025)
             continue
         for y in sorted({p.year for p in scenario.proposals}):
-            upto = tuple(p for p in scenario.proposals if p.year <= y)
-            n = effect(package, upto, radius_m=scenario.radius_m, before=e.before).after.play_point.achieved
-            if indicator("play_point", achieved=n, total=total).gap(target_year).met:
+            if indicator("play_point", achieved=achieved_by(y), total=total).gap(target_year).met:
                 reached_year[target_year] = y
                 break
     after = e.after.play_point

@@ -9,13 +9,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from planner.coverage import metric_crs_of, within_radius
+from planner.coverage import metric_crs_of, metric_xy, within_radius
 from planner.errors import UsageError
 from planner.exports import csv_bytes, geojson_bytes, localise, safe_text, xlsx_bytes
 from planner.i18n import fmt_int, fmt_pct, t
 from planner.package import DataPackage
 from planner.proposals import Proposal
-from planner.siting import SitingResult
+from planner.siting import SitingResult, cover_matrix
 from planner.summary import existing_points
 
 SITE_FORMATS = (".csv", ".xlsx", ".geojson")
@@ -43,14 +43,10 @@ def plan(package: DataPackage, candidates: gpd.GeoDataFrame, result: SitingResul
     chosen = candidates.iloc[list(result.chosen)].copy()
     crs = metric_crs_of(package.communes)
     villages = package.villages
-    vxy = np.column_stack([villages.geometry.to_crs(crs).x, villages.geometry.to_crs(crs).y])
-    ex = existing_points(package).geometry.to_crs(crs)
-    reached = within_radius(vxy, np.column_stack([ex.x, ex.y]), radius_m=radius_m)
-    kids = villages["children"].to_numpy(dtype=np.int64)
-    gains = []
-    for g in chosen.geometry.to_crs(crs):
-        near = within_radius(vxy, np.array([[g.x, g.y]]), radius_m=radius_m)
-        gains.append(int(kids[near & ~reached].sum()))
+    vxy = metric_xy(villages, crs)
+    reached = within_radius(vxy, metric_xy(existing_points(package), crs), radius_m=radius_m)
+    new_kids = np.where(reached, 0, villages["children"].to_numpy(dtype=np.int64))
+    gains = cover_matrix(vxy, metric_xy(chosen, crs), radius_m=radius_m).T @ new_kids
     names = dict(zip(package.communes["code"], package.communes["name"]))
     chosen["commune"] = [names.get(c, c) for c in chosen["commune_code"]]
     chosen["children_newly_within"] = gains

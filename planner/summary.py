@@ -84,11 +84,10 @@ def summarize(package: DataPackage, *, radius_m: float = DEFAULT_RADIUS_M, extra
     if extra_points is not None and len(extra_points):
         pts = pd.concat([pts[["commune_code", "geometry"]], extra_points[["commune_code", "geometry"]]], ignore_index=True)
         pts = gpd.GeoDataFrame(pts, geometry="geometry", crs=package.play_points.crs)
+        distance_m = None  # the distances are to the existing points only
     n_points = pts.groupby("commune_code").size().reindex(codes, fill_value=0)
     schools = package.schools
     main = schools[~schools["is_satellite"]]
-    if extra_points is not None and len(extra_points):
-        distance_m = None
     r = reach(package.villages, pts, radius_m=radius_m, commune_codes=codes, metric_crs=metric_crs_of(communes),
               distance_m=distance_m)
     school_n = schools.groupby("commune_code").size().reindex(codes, fill_value=0)

@@ -71,11 +71,7 @@ def page(request):
 
     external: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        )
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=_browser_args())
         context = browser.new_context(viewport={"width": 1400, "height": 1500}, locale="vi-VN")
 
         def block(route):

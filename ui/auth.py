@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -30,14 +29,7 @@ Mode = Literal["off", "oidc", "local"]
 USER_KEY = "auth_user"
 
 
-def _log() -> logging.Logger:
-    log = logging.getLogger("planner.auth")
-    if not log.hasHandlers():  # nothing configured logging: still leave a trail on stderr
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-    return log
+log = logging.getLogger("planner.auth")  # to stderr through the "planner" handler that ui.state sets up
 
 
 UNREADABLE: Mapping = {"unreadable": True}  # a secrets file is there but cannot be read: fail closed
@@ -104,9 +96,9 @@ def can_edit() -> bool:
 def allow(action: str) -> bool:
     """Check again at the moment of an edit; log it; say why when refused."""
     if can_edit():
-        _log().info("edit allowed: %s by %r", action, user_name() or "-")
+        log.info("edit allowed: %s by %r", action, user_name() or "-")
         return True
-    _log().warning("edit refused: %s (sign-in %s, user %r)", action, mode(), st.session_state.get(USER_KEY) or "-")
+    log.warning("edit refused: %s (sign-in %s, user %r)", action, mode(), st.session_state.get(USER_KEY) or "-")
     st.warning(tr("auth.refused"))
     return False
 
@@ -138,7 +130,7 @@ def sidebar() -> None:
 
 def _oidc_controls() -> None:
     if _auth_section() is UNREADABLE:
-        _log().error("secrets file unreadable: editing locked")
+        log.error("secrets file unreadable: editing locked")
         st.error(tr("auth.secrets_broken"))
         return
     if st.user.get("is_logged_in", False):
@@ -153,7 +145,7 @@ def _oidc_controls() -> None:
 
 
 def _oidc_sign_in(provider: str | None) -> None:
-    _log().info("sign-in started with provider %r", provider or "default")
+    log.info("sign-in started with provider %r", provider or "default")
     if provider:
         st.login(provider)
     else:
@@ -161,7 +153,7 @@ def _oidc_sign_in(provider: str | None) -> None:
 
 
 def _oidc_sign_out() -> None:
-    _log().info("sign-out: %r", user_name() or "-")
+    log.info("sign-out: %r", user_name() or "-")
     st.logout()
 
 
@@ -170,19 +162,19 @@ def _local_controls() -> None:
     try:
         load_accounts(path)
     except PlannerError as exc:
-        _log().error("accounts file unusable: %s", exc.message("en"))
+        log.error("accounts file unusable: %s", exc.message("en"))
         st.error(exc.message(lang()))
         return
     name = st.session_state.get(USER_KEY)
     if name and can_edit():
         st.caption(tr("auth.signed_in", name=name))
         if st.button(tr("auth.sign_out"), key="auth_sign_out"):
-            _log().info("sign-out: %r", name)
+            log.info("sign-out: %r", name)
             st.session_state.pop(USER_KEY, None)
             st.rerun()
         return
     if name:  # signed in earlier, but the account has left the file: whatever was clicked is dropped
-        _log().warning("edit rights withdrawn: %r is no longer in the accounts file", name)
+        log.warning("edit rights withdrawn: %r is no longer in the accounts file", name)
         st.warning(tr("auth.refused"))
         st.session_state.pop(USER_KEY, None)
     with st.form("auth_form", clear_on_submit=True):
@@ -217,16 +209,16 @@ def _sign_in(typed: str, password: str, path: Path) -> None:
     shown = repr(" ".join(typed.split())) if " ".join(typed.split()) in accounts.users else "<unknown name>"  # never a mistyped password
     wait = book.wait_s(keys, now_s=now)
     if wait > 0:
-        _log().warning("sign-in refused without checking (throttled, %d failures): %s", book.failures(keys), shown)
+        log.warning("sign-in refused without checking (throttled, %d failures): %s", book.failures(keys), shown)
         st.error(tr("auth.wait", s=math.ceil(wait)))
         return
     who = accounts.authenticate(typed, password)
     if who is None:
         book.failed(keys, now_s=now)
-        _log().warning("sign-in failed: %s (failure %d for this name or address)", shown, book.failures(keys))
+        log.warning("sign-in failed: %s (failure %d for this name or address)", shown, book.failures(keys))
         st.error(tr("auth.failed"))
         return
     st.session_state[USER_KEY] = who
     book.succeeded(keys[:1])
-    _log().info("sign-in: %r", who)
+    log.info("sign-in: %r", who)
     st.rerun()

@@ -29,7 +29,7 @@ class Rendered:
     hash_key: str
 
 
-def render_base(m: folium.Map, *, widget_key: str, return_on_hover: bool = False) -> Rendered:
+def render_base(m: folium.Map, *, widget_key: str) -> Rendered:
     """The component arguments `st_folium` would send for `m` (without feature groups). The map's
     layer control is published as `window.plannerControl` so later groups can join it."""
     m.get_root().render()
@@ -49,7 +49,7 @@ def render_base(m: folium.Map, *, widget_key: str, return_on_hover: bool = False
         js.extend(src for _, src in getattr(elem, "default_js", []))
     args = dict(script=script, header=header, html=page, id=sf.get_full_id(m), default=defaults,
                 css_links=list(dict.fromkeys(css)), js_links=list(dict.fromkeys(js)))
-    return Rendered(args=args, hash_key=sf.generate_js_hash(script, widget_key, return_on_hover))
+    return Rendered(args=args, hash_key=sf.generate_js_hash(script, widget_key, False))
 
 
 def _walk(element):

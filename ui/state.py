@@ -10,9 +10,9 @@ import streamlit as st
 
 from planner.errors import DataPackageError, PlannerError
 from planner.i18n import DEFAULT_LANG, t
-from planner.io import DEMO_DIR, publish_map_assets, read_package
+from planner.io import DEMO_DIR, publish_map_assets, read_bytes, read_package, write_bytes
 from planner.package import DataPackage
-from planner.summary import DEFAULT_RADIUS_M, Summary, summarize
+from planner.summary import DEFAULT_RADIUS_M, Summary, existing_distance_m, summarize
 from ui.logs import setup_logging
 
 setup_logging()  # once per process: imports are not rerun
@@ -43,28 +43,32 @@ def data_dir() -> str:
 
 
 def active_package() -> str:
-    from planner.io import read_bytes
-
     marker = workspace() / "active_package.txt"
     try:
         path = read_bytes(marker).decode("utf-8").strip() if marker.exists() else ""
     except PlannerError:
         path = ""
-    if path and not Path(path).is_dir():
+    if path and Path(path).is_dir():
+        return path
+    if path:
         log.warning("active data package %s (named in %s) is gone; this session uses the demo", path, marker)
         st.session_state["package_fallback"] = path
-    return path if path and Path(path).is_dir() else str(DEMO_DIR)
+    return str(DEMO_DIR)
 
 
 def use_package(path: str) -> None:
     """Make `path` the data package of this session and of new sessions."""
-    from planner.io import write_bytes
-
     workspace().mkdir(parents=True, exist_ok=True)
     write_bytes(workspace() / "active_package.txt", str(path).encode("utf-8"))
     st.session_state["data_dir"] = str(path)
     st.session_state["proposals"] = []
     st.session_state.pop("package_fallback", None)
+
+
+def set_proposals(proposals) -> None:
+    """Replace the session's proposals; the new version gives the Sites page's table a fresh editor."""
+    st.session_state["proposals"] = list(proposals)
+    st.session_state["proposals_version"] = st.session_state.get("proposals_version", 0) + 1
 
 
 @st.cache_resource(show_spinner=False)
@@ -88,8 +92,6 @@ def _package(path: str) -> DataPackage:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _distances(path: str):
-    from planner.summary import existing_distance_m
-
     return existing_distance_m(_package(path))
 
 

@@ -16,7 +16,7 @@ from planner.scenarios import YEARS, Scenario, auto_phase, figures
 from ui.auth import allow, can_edit, locked_note, user_name
 from ui.logs import guarded
 from ui.mapview import show_map
-from ui.state import data_dir, map_assets, page_header, radius_m, store, tr
+from ui.state import data_dir, map_assets, page_header, radius_m, set_proposals, store, tr
 
 L, pkg = page_header("scn.heading")
 try:
@@ -52,8 +52,7 @@ def open_scenario(s: Scenario) -> None:
     st.session_state["scn_name"], st.session_state["scn_description"], st.session_state["scn_author"] = s.name, s.description, s.author
     for y in YEARS:
         st.session_state[f"scn_budget_{y}"] = s.budget_by_year.get(y, 0) / 1e9
-    st.session_state["proposals"] = list(s.proposals)
-    st.session_state["proposals_version"] = st.session_state.get("proposals_version", 0) + 1
+    set_proposals(s.proposals)
     st.session_state["radius_m"] = int(s.radius_m)
     st.session_state["preset"] = s.preset or "custom"
     for c in CRITERIA:
@@ -62,11 +61,16 @@ def open_scenario(s: Scenario) -> None:
 
 
 def phase() -> None:
-    placed, unfit = auto_phase(current().proposals, current().budget_by_year)
-    st.session_state["proposals"] = list(placed) + list(unfit)
-    st.session_state["proposals_version"] = st.session_state.get("proposals_version", 0) + 1
+    cur = current()
+    placed, unfit = auto_phase(cur.proposals, cur.budget_by_year)
+    set_proposals(placed + unfit)
     if unfit:
         st.session_state["scn_flash"] = tr("scn.unfit", n=len(unfit))
+
+
+def figure_table(fig) -> None:
+    st.dataframe(pd.DataFrame(figure_rows(fig, L), columns=[tr("scn.figure"), tr("param.value")]),
+                 hide_index=True, width="stretch")
 
 
 if "scn_flash" in st.session_state:
@@ -97,9 +101,7 @@ with left:
             st.rerun()
 with right:
     cur = current()
-    fig = figures(pkg, cur)
-    st.dataframe(pd.DataFrame(figure_rows(fig, L), columns=[tr("scn.figure"), tr("param.value")]),
-                 hide_index=True, width="stretch")
+    figure_table(figures(pkg, cur))
     if cur.name.strip():
         d1, d2, d3 = st.columns(3)
         d1.download_button("PDF", data=lambda: brief_pdf(pkg, [cur], L), file_name="tom-tat.pdf", mime="application/pdf",
@@ -125,8 +127,7 @@ else:
     with st.expander(tr("scn.view_version", name=pick, version=old)):
         shown = db.load(pick, old)
         st.caption(f"{shown.description} — {shown.author}, {shown.updated_at}")
-        st.dataframe(pd.DataFrame(figure_rows(figures(pkg, shown), L), columns=[tr("scn.figure"), tr("param.value")]),
-                     hide_index=True, width="stretch")
+        figure_table(figures(pkg, shown))
     if o4.button(tr("scn.delete"), key="scn_delete", disabled=not editable):
         st.session_state["scn_delete_pending"] = (pick, versions[0].version)
     pending = st.session_state.get("scn_delete_pending")

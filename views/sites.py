@@ -11,19 +11,13 @@ from planner.proposals import FUNDING, KINDS, SNAP_M, edit, effect, propose_at, 
 from planner.site_plan import EXACT_TIME_LIMIT_S, SITE_FORMATS, as_proposals, note_text, plan, settle, sites_frame
 from planner.site_plan import render as render_sites
 from ui.mapview import show_map
-from ui.state import data_dir, map_assets, page_header, radius_m, summary, tr
+from ui.state import data_dir, map_assets, page_header, radius_m, set_proposals, summary, tr
 
 radius = radius_m()
 L, pkg = page_header("sites.heading")
 
 st.session_state.setdefault("proposals", [])
 st.session_state.setdefault("proposals_version", 0)
-
-
-def set_proposals(new) -> None:
-    st.session_state["proposals"] = list(new)
-    st.session_state["proposals_version"] += 1
-
 
 proposals = st.session_state["proposals"]
 candidates = None
@@ -129,7 +123,7 @@ basemap = bool(st.session_state.get("basemap"))
 newly = after.communes.index[after.communes["has_point"] & ~before.communes["has_point"]]
 layer = proposals_layer(proposals_frame(proposals), radius_m=radius, lang=L,
                         new_communes=pkg.communes[pkg.communes["code"].isin(newly)],
-                        chosen=None if st.session_state.get("site_plan") is None else st.session_state["site_plan"].sites)
+                        chosen=None if sp is None else sp.sites)
 out = show_map(("sites", data_dir(), L, basemap),
                lambda: overview_base(pkg, lang=L, assets_url=map_assets(), basemap=basemap, with_proposals=True,
                                     candidates=candidates),
