@@ -89,8 +89,27 @@ def page(request):
         browser.close()
 
 
+MAP = "iframe[title='streamlit_folium.st_folium']"
+
+
 def _map(pg):
-    return pg.frame_locator("iframe[title='streamlit_folium.st_folium']")
+    return pg.frame_locator(MAP)
+
+
+def _new_map_with(pg, selector: str, *, timeout_s: float = 60):
+    """The map once it is the only one on the page and holds `selector`: a map with another base
+    (tiles switched on) is a new element, and for a moment the old one is still there beside it."""
+    from playwright.sync_api import Error
+
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        try:
+            if pg.locator(MAP).count() == 1 and _map(pg).locator(selector).count():
+                return _map(pg)
+        except Error:  # the old map went away between the two questions
+            pass
+        pg.wait_for_timeout(200)
+    pytest.fail(f"no single map with {selector} after {timeout_s} s")
 
 
 def test_overview_offline(server, page):
@@ -136,8 +155,7 @@ def test_unreachable_basemap_tiles_leave_the_layers(server, page):
     page.goto(server)
     page.get_by_text("Bảng theo xã").wait_for(timeout=90_000)
     page.get_by_text("Hiện bản đồ nền (cần Internet)").click()
-    frame = _map(page)
-    frame.locator("img.leaflet-tile").first.wait_for(state="attached", timeout=60_000)
+    frame = _new_map_with(page, "img.leaflet-tile")
     frame.locator("path.leaflet-interactive").nth(37).wait_for(timeout=60_000)
     assert frame.locator("path.leaflet-interactive").count() >= 38
     assert frame.locator("#planner-legend").inner_text().startswith("Chú giải")
@@ -162,7 +180,7 @@ def test_priorities_offline_both_languages_and_excel(server, page, tmp_path):
 
     page.goto(f"{server}/priorities")
     page.get_by_text("Lộ trình đạt chỉ tiêu").wait_for(timeout=90_000)
-    frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
+    frame = _map(page)
     frame.locator("path.leaflet-interactive").nth(37).wait_for(timeout=60_000)
     assert frame.locator("#planner-legend").inner_text().startswith("Điểm ưu tiên")
     assert "xếp thứ 1/38" in page.locator("body").inner_text()
@@ -190,7 +208,7 @@ def test_sites_map_click_adds_a_proposal(server, page):
     # Sì Lở Lầu's official centre: a commune without a point
     x, y = frame.locator("body").evaluate(
         "() => { const p = window.map_div.latLngToContainerPoint([22.7547, 103.36]); return [p.x, p.y]; }")
-    box = page.locator("iframe[title='streamlit_folium.st_folium']").bounding_box()
+    box = page.locator(MAP).bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
     page.get_by_text("9/38 → 10/38").wait_for(timeout=60_000)
     body = page.locator("body").inner_text()
@@ -322,7 +340,7 @@ def test_optimiser_then_compare_scenarios(server, page):
     page.keyboard.press("Escape")
     _idle(page)
     page.get_by_text("PDF — So sánh kịch bản").wait_for(timeout=60_000)
-    frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']").last
+    frame = _map(page).last
     frame.locator("#planner-legend").get_by_text("Tối ưu 20 tỷ").wait_for(timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "compare.png"), full_page=True)
     assert page.external == [], page.external
