@@ -114,7 +114,7 @@ def _new_map_with(pg, selector: str, *, timeout_s: float = 60):
 
 def test_overview_offline(server, page):
     page.goto(server)
-    page.get_by_text("Bảng theo xã").wait_for(timeout=90_000)
+    page.get_by_text("Bảng theo xã").first.wait_for(timeout=90_000)
     frame = _map(page)
     frame.locator("path.leaflet-interactive").nth(37).wait_for(timeout=60_000)
     assert frame.locator("path.leaflet-interactive").count() >= 38  # every commune polygon
@@ -133,7 +133,7 @@ def test_overview_offline(server, page):
 
 def test_radius_change_swaps_the_reach_layers_in_place(server, page):
     page.goto(server)
-    page.get_by_text("Bảng theo xã").wait_for(timeout=90_000)
+    page.get_by_text("Bảng theo xã").first.wait_for(timeout=90_000)
     frame = _map(page)
     frame.locator("path.leaflet-interactive").nth(37).wait_for(timeout=60_000)
     radius = "() => window.plannerOverlays[1].getLayers()[0].getRadius()"
@@ -153,7 +153,7 @@ def test_radius_change_swaps_the_reach_layers_in_place(server, page):
 
 def test_unreachable_basemap_tiles_leave_the_layers(server, page):
     page.goto(server)
-    page.get_by_text("Bảng theo xã").wait_for(timeout=90_000)
+    page.get_by_text("Bảng theo xã").first.wait_for(timeout=90_000)
     page.get_by_text("Hiện bản đồ nền (cần Internet)").click()
     frame = _new_map_with(page, "img.leaflet-tile")
     frame.locator("path.leaflet-interactive").nth(37).wait_for(timeout=60_000)
@@ -166,9 +166,9 @@ def test_unreachable_basemap_tiles_leave_the_layers(server, page):
 
 def test_switch_to_english(server, page):
     page.goto(server)
-    page.get_by_text("Bảng theo xã").wait_for(timeout=90_000)
+    page.get_by_text("Bảng theo xã").first.wait_for(timeout=90_000)
     page.get_by_text("English", exact=True).click()
-    page.get_by_text("Commune table").wait_for(timeout=60_000)
+    page.get_by_text("Commune table").first.wait_for(timeout=60_000)
     frame = _map(page)
     frame.locator("#planner-legend").get_by_text("Legend").wait_for(timeout=60_000)
     assert "5 communes short" in page.locator("body").inner_text()
@@ -179,14 +179,14 @@ def test_priorities_offline_both_languages_and_excel(server, page, tmp_path):
     import openpyxl
 
     page.goto(f"{server}/priorities")
-    page.get_by_text("Lộ trình đạt chỉ tiêu").wait_for(timeout=90_000)
+    page.get_by_text("Lộ trình đạt chỉ tiêu").first.wait_for(timeout=90_000)
     frame = _map(page)
     frame.locator("path.leaflet-interactive").nth(37).wait_for(timeout=60_000)
     assert frame.locator("#planner-legend").inner_text().startswith("Điểm ưu tiên")
     assert "xếp thứ 1/38" in page.locator("body").inner_text()
     page.get_by_text("English", exact=True).click()
-    page.get_by_text("Path to the targets").wait_for(timeout=60_000)
-    page.get_by_text("ranks 1 of 38").wait_for(timeout=60_000)
+    page.get_by_text("Path to the targets").first.wait_for(timeout=60_000)
+    page.get_by_text("ranks 1 of 38").first.wait_for(timeout=60_000)
     page.wait_for_timeout(1000)
     page.screenshot(path=str(ARTIFACTS / "priorities-en.png"), full_page=True)
     with page.expect_download(timeout=60_000) as info:
@@ -202,7 +202,7 @@ def test_priorities_offline_both_languages_and_excel(server, page, tmp_path):
 
 def test_sites_map_click_adds_a_proposal(server, page):
     page.goto(f"{server}/sites")
-    page.get_by_text("Các điểm đề xuất").wait_for(timeout=90_000)
+    page.get_by_text("Các điểm đề xuất", exact=True).wait_for(timeout=90_000)
     frame = _map(page)
     frame.locator("path.leaflet-interactive").nth(37).wait_for(timeout=60_000)
     # Sì Lở Lầu's official centre: a commune without a point
@@ -210,7 +210,7 @@ def test_sites_map_click_adds_a_proposal(server, page):
         "() => { const p = window.map_div.latLngToContainerPoint([22.7547, 103.36]); return [p.x, p.y]; }")
     box = page.locator(MAP).bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
-    page.get_by_text("9/38 → 10/38").wait_for(timeout=60_000)
+    page.get_by_text("9/38 → 10/38").first.wait_for(timeout=60_000)
     body = page.locator("body").inner_text()
     assert "1.500.000.000 ₫" in body and "thiếu 4 xã" in body
     page.wait_for_timeout(1500)
@@ -250,27 +250,27 @@ def test_two_sessions_cannot_overwrite_each_other(server, tmp_path):
         b = browser.new_context(viewport={"width": 1400, "height": 1400}).new_page()
         try:
             a.goto(f"{server}/scenarios")
-            a.get_by_text("Kịch bản đang soạn").wait_for(timeout=90_000)
+            a.get_by_text("Kịch bản đang soạn").first.wait_for(timeout=90_000)
             _type(a, "Tên kịch bản", "Chung")
             _type(a, "Người soạn", "Chị Lan")
             _click(a, "Lưu kịch bản")
-            a.get_by_text("Đã lưu “Chung” phiên bản 1").wait_for(timeout=30_000)
+            a.get_by_text("Đã lưu “Chung” phiên bản 1").first.wait_for(timeout=30_000)
 
             b.goto(f"{server}/scenarios")
-            b.get_by_text("Kịch bản đã lưu").wait_for(timeout=90_000)
+            b.get_by_text("Kịch bản đã lưu").first.wait_for(timeout=90_000)
             _click(b, "Mở")
-            b.get_by_text("Đã mở “Chung” phiên bản 1").wait_for(timeout=30_000)
+            b.get_by_text("Đã mở “Chung” phiên bản 1").first.wait_for(timeout=30_000)
             _type(b, "Người soạn", "Anh Minh")
             _type(b, "Mô tả", "Bản của B")
             _click(b, "Lưu kịch bản")
-            b.get_by_text("Đã lưu “Chung” phiên bản 2").wait_for(timeout=30_000)
+            b.get_by_text("Đã lưu “Chung” phiên bản 2").first.wait_for(timeout=30_000)
 
             _type(a, "Mô tả", "Bản của A")
             _click(a, "Lưu kịch bản")
-            a.get_by_text("Anh Minh đã lưu phiên bản 2").wait_for(timeout=30_000)
+            a.get_by_text("Anh Minh đã lưu phiên bản 2").first.wait_for(timeout=30_000)
             a.screenshot(path=str(ARTIFACTS / "scenario-conflict.png"), full_page=True)
             _click(a, "Mở")  # B's work is there, not lost
-            a.get_by_text("Đã mở “Chung” phiên bản 2").wait_for(timeout=30_000)
+            a.get_by_text("Đã mở “Chung” phiên bản 2").first.wait_for(timeout=30_000)
             from planner.store import ScenarioStore
 
             saved = ScenarioStore(WORKSPACES[-1] / "scenarios.sqlite").load("Chung")
@@ -288,32 +288,32 @@ def test_import_villages_from_excel_style_csv(server, page, tmp_path, demo):
              zip(v["name"], v["commune_code"], v["population"], v["children"] * 0 + v["children"], v.geometry)]
     csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
     page.goto(f"{server}/data")
-    page.get_by_text("Tải tệp lên").wait_for(timeout=90_000)
+    page.get_by_text("Tải tệp lên").first.wait_for(timeout=90_000)
     page.locator("[data-testid='stFileUploader']").nth(2).locator("input[type=file]").set_input_files(str(csv))
     page.get_by_text("thon-ban.csv").first.wait_for(timeout=60_000)
     _idle(page)
     _type(page, "Tên bộ dữ liệu", "Thử nhập thôn bản")
     _click(page, "Kiểm tra")
-    page.get_by_text("Báo cáo kiểm tra").wait_for(timeout=90_000)
+    page.get_by_text("Báo cáo kiểm tra").first.wait_for(timeout=90_000)
     _click(page, "Xác nhận và dùng dữ liệu này")
-    page.get_by_text("mọi trang đang dùng dữ liệu này").wait_for(timeout=90_000)
+    page.get_by_text("mọi trang đang dùng dữ liệu này").first.wait_for(timeout=90_000)
     page.screenshot(path=str(ARTIFACTS / "data-imported.png"), full_page=True)
     page.goto(server)
-    page.get_by_text("Bảng theo xã").wait_for(timeout=90_000)
+    page.get_by_text("Bảng theo xã").first.wait_for(timeout=90_000)
     body = page.locator("body").inner_text()
     assert "Thử nhập thôn bản" in body and "18.764" in body  # same villages: same reach
     page.goto(f"{server}/data")  # a new session keeps the imported package; one click returns to the demo
     page.get_by_text("Thử nhập thôn bản").first.wait_for(timeout=90_000)
     _click(page, "Quay lại dữ liệu minh họa")
-    page.get_by_text("Đang dùng dữ liệu minh họa").wait_for(timeout=60_000)
+    page.get_by_text("Đang dùng dữ liệu minh họa").first.wait_for(timeout=60_000)
     assert page.external == [], page.external
 
 
 def test_optimiser_then_compare_scenarios(server, page):
     page.goto(f"{server}/sites")
-    page.get_by_text("Tối ưu hóa trong ngân sách").wait_for(timeout=90_000)
+    page.get_by_text("Tối ưu hóa trong ngân sách").first.wait_for(timeout=90_000)
     _click(page, "Chạy tối ưu hóa")
-    page.get_by_text("Các địa điểm được chọn").wait_for(timeout=120_000)
+    page.get_by_text("Các địa điểm được chọn").first.wait_for(timeout=120_000)
     body = page.locator("body").inner_text()
     assert "Phương án nhanh" in body or "optimal" in body
     _click(page, "Dùng các điểm này làm đề xuất")
@@ -321,16 +321,16 @@ def test_optimiser_then_compare_scenarios(server, page):
     _idle(page)
     # save the optimised plan and an empty one, then compare them
     page.get_by_role("link", name="Kịch bản").click()
-    page.get_by_text("Kịch bản đang soạn").wait_for(timeout=90_000)
+    page.get_by_text("Kịch bản đang soạn").first.wait_for(timeout=90_000)
     _type(page, "Tên kịch bản", "Tối ưu 20 tỷ")
     _click(page, "Lưu kịch bản")
-    page.get_by_text("Đã lưu “Tối ưu 20 tỷ” phiên bản 1").wait_for(timeout=60_000)
+    page.get_by_text("Đã lưu “Tối ưu 20 tỷ” phiên bản 1").first.wait_for(timeout=60_000)
     from planner.scenarios import Scenario
     from planner.store import ScenarioStore
 
     ScenarioStore(WORKSPACES[-1] / "scenarios.sqlite").save(Scenario(name="Không đầu tư"))
     page.reload()
-    page.get_by_text("So sánh kịch bản").wait_for(timeout=90_000)
+    page.get_by_text("So sánh kịch bản").first.wait_for(timeout=90_000)
     _idle(page)
     box = page.locator("[data-testid='stMultiSelect']").last
     for name in ("Không đầu tư", "Tối ưu 20 tỷ"):
@@ -339,7 +339,7 @@ def test_optimiser_then_compare_scenarios(server, page):
         _idle(page)
     page.keyboard.press("Escape")
     _idle(page)
-    page.get_by_text("PDF — So sánh kịch bản").wait_for(timeout=60_000)
+    page.get_by_text("PDF — So sánh kịch bản").first.wait_for(timeout=60_000)
     frame = _map(page).last
     frame.locator("#planner-legend").get_by_text("Tối ưu 20 tỷ").wait_for(timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "compare.png"), full_page=True)
