@@ -344,3 +344,22 @@ def test_optimiser_then_compare_scenarios(server, page):
     frame.locator("#planner-legend").get_by_text("Tối ưu 20 tỷ").wait_for(timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "compare.png"), full_page=True)
     assert page.external == [], page.external
+
+
+def test_names_that_look_like_markdown_are_shown_as_typed(server, page):
+    """A scenario name with a link, emphasis and maths in it is shown literally: no link, no
+    formatting (messages are escaped by ui.markdown.plain before Streamlit renders them)."""
+    name = "[Bấm đây](http://e.vil) *đậm* $x^2$ _a_"
+    page.goto(f"{server}/scenarios")
+    page.get_by_text("Kịch bản đang soạn").first.wait_for(timeout=90_000)
+    _type(page, "Tên kịch bản", name)
+    _click(page, "Lưu kịch bản")
+    saved = page.locator("[data-testid='stAlert']").filter(has_text="Đã lưu")
+    saved.first.wait_for(timeout=60_000)
+    assert saved.first.inner_text().strip() == f"Đã lưu “{name}” phiên bản 1"
+    assert page.get_by_role("link", name="Bấm đây").count() == 0  # a link may only show its own address
+    links = saved.first.locator("a")
+    assert [links.nth(i).inner_text() for i in range(links.count())] == ["http://e.vil"]
+    assert saved.first.locator("em, strong, .katex").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "markdown-name.png"), full_page=True)
+    assert page.external == [], page.external

@@ -27,6 +27,7 @@ from planner.scenarios import Scenario
 from planner.siting import SitingResult
 from planner.store import ScenarioStore
 from tests.conftest import tiny_layers
+from ui.markdown import plain
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -108,7 +109,7 @@ def test_broken_package_every_page_explains_and_the_data_page_recovers(tiny_dir,
     choose(tiny_dir)
     with pytest.raises(PlannerError) as err:
         read_package(tiny_dir)
-    expected = f"**{t('app.error_title', 'vi')}**: {err.value.message('vi')}"
+    expected = f"**{t('app.error_title', 'vi')}**: {plain(err.value.message('vi'))}"
     assert says in expected
     for page in (None, "views/priorities.py", "views/sites.py", "views/scenarios.py"):
         at = session(page)
@@ -156,7 +157,7 @@ def test_package_deleted_after_it_was_cached(tiny_dir, caplog):
     at.run()
     assert not at.exception
     assert [e.value for e in at.error] == [
-        f"**{t('app.error_title', 'vi')}**: {t('err.no_folder', 'vi', path=str(tiny_dir))}"]
+        f"**{t('app.error_title', 'vi')}**: {plain(t('err.no_folder', 'vi', path=str(tiny_dir)))}"]
     assert [i.value for i in at.info] == [HELP_VI] and len(at.title) == 0
     assert any(str(tiny_dir) in r.getMessage() and "err.no_folder" in r.getMessage()
                for r in records(caplog, "planner.app", logging.ERROR))
@@ -171,7 +172,7 @@ def test_active_package_gone_at_start_falls_back_to_the_demo_and_says_so(tmp_pat
     choose(gone)
     at = session()
     assert at.session_state["data_dir"] == str(DEMO_DIR) and not at.error
-    assert t("fault.package_fallback", "vi", path=str(gone)) in [w.value for w in at.sidebar.warning]
+    assert plain(t("fault.package_fallback", "vi", path=str(gone))) in [w.value for w in at.sidebar.warning]
     assert any(str(gone) in r.getMessage() and "is gone" in r.getMessage() for r in records(caplog, "planner.app"))
 
 
@@ -226,7 +227,7 @@ def test_full_database_on_the_scenarios_page(full_database):
     at.session_state["scenario_base"] = ScenarioStore(db).load("Ngân sách tỉnh")
     next(b for b in at.button if b.label == "Lưu kịch bản").click().run()
     assert not at.exception
-    assert [e.value for e in at.error] == [t("err.disk_full", "vi", path=str(db))]
+    assert [e.value for e in at.error] == [plain(t("err.disk_full", "vi", path=str(db)))]
     assert ScenarioStore(db).load("Ngân sách tỉnh").description == "v1"
 
 
@@ -409,7 +410,7 @@ def test_damaged_scenario_database_is_explained(caplog):
     db.parent.mkdir(parents=True, exist_ok=True)
     db.write_bytes(b"not a database, " * 512)
     at = session("views/scenarios.py")
-    assert [e.value for e in at.error] == [t("err.store", "vi", path=str(db), detail="file is not a database")]
+    assert [e.value for e in at.error] == [plain(t("err.store", "vi", path=str(db), detail="file is not a database"))]
     [rec] = records(caplog, "planner.store", logging.ERROR)
     assert rec.getMessage() == f"scenario store {db}: open failed: SQLITE_NOTADB: file is not a database"
     assert rec.exc_info is not None  # unexpected: the traceback is logged

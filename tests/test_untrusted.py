@@ -313,6 +313,28 @@ def test_scenario_page_bounds_its_upload_and_its_text_fields():
     assert at.text_area(key="scn_description").proto.max_chars == 5_000
 
 
+def test_names_from_the_data_are_shown_literally_in_messages(tmp_path):
+    """Names that look like markdown reach Streamlit escaped (ui.markdown.plain): the package's name
+    in the sidebar, a commune's name in the ranking's explanation."""
+    from planner.i18n import t as text
+    from planner.ranking import explain
+    from ui.markdown import plain
+
+    layers = tiny_layers()
+    layers["communes"] = layers["communes"].assign(name=["[Xã A](http://e.vil)", "*B*", "$C$", "- D"])
+    folder = write_package(layers, {"name": "[Gói](http://e.vil) _x_", "demo": False}, tmp_path / "md")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["data_dir"] = str(folder)
+    at.run()
+    assert not at.exception and not at.error
+    assert f"{text('app.data_source', 'vi')}: \\[Gói\\](http://e.vil) \\_x\\_" in [c.value for c in at.sidebar.caption]
+    at.switch_page("views/priorities.py").run()
+    assert not at.exception
+    ranking = rank(read_package(folder), preset="balanced", radius_m=2000)
+    said = explain(ranking, ranking.table["code"][0], "vi")
+    assert plain(said) in [m.value for m in at.markdown] and said not in [m.value for m in at.markdown]
+
+
 # --- names that would become paths ---------------------------------------------------------------
 @pytest.mark.parametrize("name, folder", [
     ("../../../etc/cron.d", "etc-cron-d"),

@@ -23,6 +23,7 @@ import streamlit as st
 
 from planner.accounts import FailureBook, accounts_enabled, accounts_path, attempt_keys, load_accounts
 from planner.errors import PlannerError
+from ui.markdown import plain
 from ui.state import lang, tr, workspace
 
 Mode = Literal["off", "oidc", "local"]
@@ -134,7 +135,7 @@ def _oidc_controls() -> None:
         st.error(tr("auth.secrets_broken"))
         return
     if st.user.get("is_logged_in", False):
-        st.caption(tr("auth.signed_in", name=user_name()))
+        st.caption(plain(tr("auth.signed_in", name=user_name())))
         st.button(tr("auth.sign_out"), key="auth_sign_out", on_click=_oidc_sign_out)
         return
     st.caption(tr("auth.heading"))
@@ -163,11 +164,11 @@ def _local_controls() -> None:
         load_accounts(path)
     except PlannerError as exc:
         log.error("accounts file unusable: %s", exc.message("en"))
-        st.error(exc.message(lang()))
+        st.error(plain(exc.message(lang())))
         return
     name = st.session_state.get(USER_KEY)
     if name and can_edit():
-        st.caption(tr("auth.signed_in", name=name))
+        st.caption(plain(tr("auth.signed_in", name=name)))
         if st.button(tr("auth.sign_out"), key="auth_sign_out"):
             log.info("sign-out: %r", name)
             st.session_state.pop(USER_KEY, None)
@@ -204,7 +205,7 @@ def _sign_in(typed: str, password: str, path: Path) -> None:
     try:
         accounts = load_accounts(path)
     except PlannerError as exc:
-        st.error(exc.message(lang()))
+        st.error(plain(exc.message(lang())))
         return
     shown = repr(" ".join(typed.split())) if " ".join(typed.split()) in accounts.users else "<unknown name>"  # never a mistyped password
     wait = book.wait_s(keys, now_s=now)

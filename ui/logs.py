@@ -15,6 +15,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from planner.errors import PlannerError
+from ui.markdown import plain
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 HANDLER_NAME = "planner-stderr"
@@ -69,7 +70,7 @@ def failure_text(exc: BaseException, ref: str | None, lang: str) -> str:
     from planner.i18n import t
 
     if isinstance(exc, PlannerError):
-        return exc.message(lang)
+        return plain(exc.message(lang))
     return t("fault.unexpected", lang, ref=ref)
 
 

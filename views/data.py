@@ -13,6 +13,7 @@ from planner.importing import (KINDS, ImportSource, export_lists_xlsx, inspect_u
 from planner.io import DEMO_DIR, folder_name, unused_folder
 from planner.i18n import t
 from ui.auth import allow, can_edit, locked_note
+from ui.markdown import plain
 from ui.state import data_dir, lang, package, tr, use_package, workspace
 
 L = lang()
@@ -21,10 +22,10 @@ try:
     pkg = package()
 except Exception:  # noqa: BLE001 - app.py has said what is wrong; importing and going back to the demo still work
     pkg = None
-st.caption(f"{tr('app.data_source')}: {pkg.display_name(L) if pkg is not None else '—'} — {data_dir()}")
+st.caption(plain(f"{tr('app.data_source')}: {pkg.display_name(L) if pkg is not None else '—'} — {data_dir()}"))
 
 if st.session_state.get("data_flash"):
-    st.success(st.session_state.pop("data_flash"))
+    st.success(plain(st.session_state.pop("data_flash")))
 editable = can_edit()
 locked_note()
 
@@ -61,10 +62,10 @@ for kind in KINDS:
     try:
         info = inspect_upload(up.name, data, kind=kind)
     except PlannerError as exc:
-        st.error(exc.message(L))
+        st.error(plain(exc.message(L)))
         continue
     with st.container(border=True):
-        st.markdown(f"**{up.name}** — {info.format}, {tr('data.rows', n=info.rows)}"
+        st.markdown(f"**{plain(up.name)}** — {info.format}, {tr('data.rows', n=info.rows)}"
                     + (f", {tr('data.encoding', enc=info.encoding)}" if info.encoding else ""))
         if info.preview:
             st.dataframe(pd.DataFrame(list(info.preview)), hide_index=True, width="stretch")
@@ -75,7 +76,7 @@ for kind in KINDS:
             grid = st.columns(4)
             for j, col in enumerate(info.columns):
                 current = mapping.get(col, "")
-                mapping[col] = grid[j % 4].selectbox(col, options, index=options.index(current) if current in options else 0,
+                mapping[col] = grid[j % 4].selectbox(plain(col), options, index=options.index(current) if current in options else 0,
                                                      key=f"map-{kind}-{col}", format_func=lambda o, lang=L: o or t("data.ignore", lang))
             mapping = {c: v for c, v in mapping.items() if v}
         crs_key = st.selectbox(tr("data.crs"), crs_keys, key=f"crs-{kind}",
@@ -96,7 +97,7 @@ if sources:
                                                                  as_of=date.today().isoformat())
             except PlannerError as exc:
                 st.session_state.pop("import_plan", None)
-                st.error(exc.message(L))
+                st.error(plain(exc.message(L)))
 
 plan = st.session_state.get("import_plan")
 if plan is not None and sources:
@@ -109,7 +110,7 @@ if plan is not None and sources:
     st.caption(tr("data.counts", errors=len(plan.errors), warnings=len(plan.warnings)))
     for file, fix in plan.fixes:
         kind = next((s.kind for s in sources if s.name == file), None)
-        if kind and st.checkbox(tr("data.apply_fix", fix=tr(f"data.fix.{fix}"), file=file), key=f"fix-{kind}-{fix}"):
+        if kind and st.checkbox(plain(tr("data.apply_fix", fix=tr(f"data.fix.{fix}"), file=file)), key=f"fix-{kind}-{fix}"):
             st.session_state[f"fixes-{kind}"] = tuple(sorted({*st.session_state.get(f"fixes-{kind}", ()), fix}))
     if plan.ok:
         if st.button(tr("data.confirm"), type="primary", disabled=not editable) and allow("import data package"):
@@ -122,7 +123,7 @@ if plan is not None and sources:
                         remembered = remember_mapping(remembered, s.kind, list(s.mapping), s.mapping)
                 save_mappings(mapping_file, remembered)
             except PlannerError as exc:
-                st.error(exc.message(L))
+                st.error(plain(exc.message(L)))
             else:
                 use_package(str(out))
                 st.session_state.pop("import_plan", None)

@@ -9,6 +9,7 @@ from planner.i18n import fmt_num, fmt_pct, t
 from planner.maps import priority_map
 from planner.ranking import CRITERIA, PRESETS, explain, target_path
 from ui.mapview import show_map
+from ui.markdown import plain
 from ui.state import data_dir, map_assets, page_header, ranking, tr
 
 L, pkg = page_header("page.priorities")
@@ -50,7 +51,7 @@ try:
     r = ranking()
 except PlannerError as exc:
     with right:
-        st.error(exc.message(L))
+        st.error(plain(exc.message(L)))
     st.stop()
 
 with left:
@@ -63,7 +64,7 @@ with left:
     st.subheader(tr("rank.why"))
     names = dict(zip(r.table["code"], r.table["name"]))
     pick = st.selectbox(tr("rank.pick"), list(r.table["code"]), format_func=lambda c: f"{names[c]} ({c})", key="why_code")
-    st.markdown(explain(r, pick, L))
+    st.markdown(plain(explain(r, pick, L)))
 
 with right:
     st.subheader(tr("rank.table"))

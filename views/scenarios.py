@@ -16,13 +16,14 @@ from planner.scenarios import YEARS, Scenario, auto_phase, figures
 from ui.auth import allow, can_edit, locked_note, user_name
 from ui.logs import guarded
 from ui.mapview import show_map
+from ui.markdown import plain
 from ui.state import data_dir, map_assets, page_header, radius_m, set_proposals, store, tr
 
 L, pkg = page_header("scn.heading")
 try:
     db = store()
 except PlannerError as exc:
-    st.error(exc.message(L))
+    st.error(plain(exc.message(L)))
     st.stop()
 
 st.session_state.setdefault("proposals", [])
@@ -74,7 +75,7 @@ def figure_table(fig) -> None:
 
 
 if "scn_flash" in st.session_state:
-    st.success(st.session_state.pop("scn_flash"))
+    st.success(plain(st.session_state.pop("scn_flash")))
 
 # --- the scenario being edited -------------------------------------------------------------
 st.subheader(tr("scn.current"))
@@ -94,7 +95,7 @@ with left:
         try:
             saved = db.save(current())
         except PlannerError as exc:
-            st.error(exc.message(L))
+            st.error(plain(exc.message(L)))
         else:
             st.session_state["scenario_base"] = saved
             st.session_state["scn_flash"] = tr("scn.saved", name=saved.name, version=saved.version)
@@ -124,15 +125,15 @@ else:
     o1, o2, o3, o4 = st.columns(4)
     o1.button(tr("scn.load"), on_click=guarded(lambda: open_scenario(db.load(pick)), "open scenario"), key="scn_open")
     old = o2.selectbox("v", [v.version for v in versions], key="scn_restore_v", label_visibility="collapsed")
-    with st.expander(tr("scn.view_version", name=pick, version=old)):
+    with st.expander(plain(tr("scn.view_version", name=pick, version=old))):
         shown = db.load(pick, old)
-        st.caption(f"{shown.description} — {shown.author}, {shown.updated_at}")
+        st.caption(plain(f"{shown.description} — {shown.author}, {shown.updated_at}"))
         figure_table(figures(pkg, shown))
     if o4.button(tr("scn.delete"), key="scn_delete", disabled=not editable):
         st.session_state["scn_delete_pending"] = (pick, versions[0].version)
     pending = st.session_state.get("scn_delete_pending")
     if pending and pending[0] == pick:
-        st.warning(tr("scn.delete_confirm", name=pick, version=pending[1]))
+        st.warning(plain(tr("scn.delete_confirm", name=pick, version=pending[1])))
         y1, y2 = st.columns(2)
         if y2.button(tr("scn.delete_cancel"), key="scn_delete_no"):
             st.session_state.pop("scn_delete_pending", None)
@@ -142,7 +143,7 @@ else:
             try:
                 db.delete(pick, expected_version=pending[1])  # refused if someone saved since
             except PlannerError as exc:
-                st.error(exc.message(L))
+                st.error(plain(exc.message(L)))
             else:
                 if base.name == pick:
                     st.session_state["scenario_base"] = replace(base, version=0)
@@ -152,7 +153,7 @@ else:
         try:
             restored = db.restore(pick, old, expected_version=versions[0].version, author=st.session_state["scn_author"])
         except PlannerError as exc:
-            st.error(exc.message(L))
+            st.error(plain(exc.message(L)))
         else:
             st.session_state["scn_flash"] = tr("scn.restored", version=restored.version)
             st.rerun()
@@ -165,7 +166,7 @@ if upload is not None and st.session_state.get("scn_uploaded") != upload.file_id
         incoming = from_gpkg(upload.getvalue(), name=upload.name)
         saved = db.save(replace(incoming, version=0))
     except PlannerError as exc:
-        st.error(exc.message(L))
+        st.error(plain(exc.message(L)))
     else:
         st.session_state["scn_flash"] = tr("scn.imported", name=saved.name)
         st.rerun()

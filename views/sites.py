@@ -11,6 +11,7 @@ from planner.proposals import FUNDING, KINDS, SNAP_M, edit, effect, propose_at, 
 from planner.site_plan import EXACT_TIME_LIMIT_S, SITE_FORMATS, as_proposals, note_text, plan, settle, sites_frame
 from planner.site_plan import render as render_sites
 from ui.mapview import show_map
+from ui.markdown import plain
 from ui.state import data_dir, map_assets, page_header, radius_m, set_proposals, summary, tr
 
 radius = radius_m()
@@ -79,7 +80,7 @@ if run:
                 fast, problem.solve_exact(time_limit_s=EXACT_TIME_LIMIT_S), time_limit_s=EXACT_TIME_LIMIT_S)
             status.update(label=tr("opt.done"), state="complete", expanded=False)
     except PlannerError as exc:
-        st.error(exc.message(L))
+        st.error(plain(exc.message(L)))
     else:
         st.session_state["site_plan"] = plan(pkg, cands, best, radius_m=radius, budget_vnd=int(budget), target_year=year,
                                              max_new=int(max_new) or None, sources=tuple(sources))
@@ -98,7 +99,7 @@ if sp is not None:
     m3.metric(tr("opt.total_cost"), fmt_vnd_short(r.total_cost_vnd, L), help=f"{fmt_int(r.total_cost_vnd, L)} ₫")
     m4.metric(tr("opt.status"), r.status, help=f"{tr('opt.gap')}: {'—' if r.gap is None else f'{r.gap:.4%}'}; {tr('opt.seconds')}: {r.seconds:.2f}")
     if st.session_state.get("site_plan_note"):
-        st.warning(note_text(st.session_state["site_plan_note"], L))
+        st.warning(plain(note_text(st.session_state["site_plan_note"], L)))
     fast = st.session_state.get("site_plan_fast")
     if fast is not None and r.method == "exact":
         diff = r.children_newly_reached - fast.children_newly_reached
@@ -136,7 +137,7 @@ if click and click != st.session_state.get("last_click_done"):
     try:
         new = propose_at(pkg, click["lng"], click["lat"], existing=tuple(proposals), candidates=candidates)
     except PlannerError as exc:
-        st.warning(exc.message(L))
+        st.warning(plain(exc.message(L)))
     else:
         set_proposals([*proposals, new])
         st.rerun()
@@ -180,7 +181,7 @@ else:
                          funding=funding_of.get(row.funding, row.funding))
                     for p, row in zip(proposals, edited.itertuples()) if not row.remove]
         except PlannerError as exc:
-            st.error(exc.message(L))
+            st.error(plain(exc.message(L)))
         else:
             set_proposals(kept)
             st.rerun()
