@@ -6,7 +6,7 @@ from planner.i18n import LANGS
 from ui.auth import sidebar as auth_sidebar
 from ui.logs import show_failure, show_pending_fault
 from ui.markdown import plain
-from ui.state import data_dir, lang, log_package_problem, map_assets, package, tr
+from ui.state import data_dir, lang, log_package_problem, map_assets, message_of, package, tr
 
 st.set_page_config(page_title=tr("app.title"), layout="wide")  # no page_icon: it would be fetched from a CDN
 
@@ -40,7 +40,7 @@ try:
 except Exception as exc:  # noqa: BLE001 - a broken or missing data package: say what and what to do
     if isinstance(exc, PlannerError):
         log_package_problem(data_dir(), exc.key, exc.message("en"))
-        st.error(f"**{tr('app.error_title')}**: {plain(exc.message(lang()))}")
+        st.error(f"**{tr('app.error_title')}**: {message_of(exc)}")
     else:
         show_failure(exc, f"reading data package {data_dir()}")
     if pages.url_path != "data":  # the Data page still works, to go back to the demo or import again

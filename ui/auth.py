@@ -24,7 +24,7 @@ import streamlit as st
 from planner.accounts import FailureBook, accounts_enabled, accounts_path, attempt_keys, load_accounts
 from planner.errors import PlannerError
 from ui.markdown import plain
-from ui.state import lang, tr, workspace
+from ui.state import message_of, tr, workspace
 
 Mode = Literal["off", "oidc", "local"]
 USER_KEY = "auth_user"
@@ -164,7 +164,7 @@ def _local_controls() -> None:
         load_accounts(path)
     except PlannerError as exc:
         log.error("accounts file unusable: %s", exc.message("en"))
-        st.error(plain(exc.message(lang())))
+        st.error(message_of(exc))
         return
     name = st.session_state.get(USER_KEY)
     if name and can_edit():
@@ -205,7 +205,7 @@ def _sign_in(typed: str, password: str, path: Path) -> None:
     try:
         accounts = load_accounts(path)
     except PlannerError as exc:
-        st.error(plain(exc.message(lang())))
+        st.error(message_of(exc))
         return
     shown = repr(" ".join(typed.split())) if " ".join(typed.split()) in accounts.users else "<unknown name>"  # never a mistyped password
     wait = book.wait_s(keys, now_s=now)

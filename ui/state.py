@@ -14,6 +14,7 @@ from planner.io import DEMO_DIR, publish_map_assets, read_bytes, read_package, w
 from planner.package import DataPackage
 from planner.summary import DEFAULT_RADIUS_M, Summary, existing_distance_m, summarize
 from ui.logs import setup_logging
+from ui.markdown import plain
 
 setup_logging()  # once per process: imports are not rerun
 log = logging.getLogger("planner.app")
@@ -28,6 +29,12 @@ def lang() -> str:
 
 def tr(key: str, **params) -> str:
     return t(key, lang(), **params)
+
+
+def message_of(exc: PlannerError) -> str:
+    """What went wrong, in the session's language, escaped for Streamlit's markdown (it names files
+    and values from the user's data)."""
+    return plain(exc.message(lang()))
 
 
 def radius_m() -> float:

@@ -14,7 +14,7 @@ from planner.io import DEMO_DIR, folder_name, unused_folder
 from planner.i18n import t
 from ui.auth import allow, can_edit, locked_note
 from ui.markdown import plain
-from ui.state import data_dir, lang, package, tr, use_package, workspace
+from ui.state import data_dir, lang, message_of, package, tr, use_package, workspace
 
 L = lang()
 st.title(tr("data.heading"))
@@ -62,7 +62,7 @@ for kind in KINDS:
     try:
         info = inspect_upload(up.name, data, kind=kind)
     except PlannerError as exc:
-        st.error(plain(exc.message(L)))
+        st.error(message_of(exc))
         continue
     with st.container(border=True):
         st.markdown(f"**{plain(up.name)}** — {info.format}, {tr('data.rows', n=info.rows)}"
@@ -97,7 +97,7 @@ if sources:
                                                                  as_of=date.today().isoformat())
             except PlannerError as exc:
                 st.session_state.pop("import_plan", None)
-                st.error(plain(exc.message(L)))
+                st.error(message_of(exc))
 
 plan = st.session_state.get("import_plan")
 if plan is not None and sources:
@@ -123,7 +123,7 @@ if plan is not None and sources:
                         remembered = remember_mapping(remembered, s.kind, list(s.mapping), s.mapping)
                 save_mappings(mapping_file, remembered)
             except PlannerError as exc:
-                st.error(plain(exc.message(L)))
+                st.error(message_of(exc))
             else:
                 use_package(str(out))
                 st.session_state.pop("import_plan", None)

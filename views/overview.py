@@ -6,14 +6,13 @@ from planner.i18n import fmt_int, fmt_pct
 from planner.maps import overview_base, reach_layers
 from planner.targets import Indicator
 from ui.mapview import show_map
-from ui.markdown import plain
-from ui.state import data_dir, map_assets, page_header, summary, tr
+from ui.state import data_dir, map_assets, message_of, page_header, summary, tr
 
 L, pkg = page_header("app.title")
 try:
     s = summary()
 except PlannerError as exc:
-    st.error(plain(exc.message(L)))
+    st.error(message_of(exc))
     st.stop()
 
 

@@ -10,7 +10,7 @@ from planner.maps import priority_map
 from planner.ranking import CRITERIA, PRESETS, explain, target_path
 from ui.mapview import show_map
 from ui.markdown import plain
-from ui.state import data_dir, map_assets, page_header, ranking, tr
+from ui.state import data_dir, map_assets, message_of, page_header, ranking, tr
 
 L, pkg = page_header("page.priorities")
 
@@ -51,7 +51,7 @@ try:
     r = ranking()
 except PlannerError as exc:
     with right:
-        st.error(plain(exc.message(L)))
+        st.error(message_of(exc))
     st.stop()
 
 with left:

@@ -17,13 +17,13 @@ from ui.auth import allow, can_edit, locked_note, user_name
 from ui.logs import guarded
 from ui.mapview import show_map
 from ui.markdown import plain
-from ui.state import data_dir, map_assets, page_header, radius_m, set_proposals, store, tr
+from ui.state import data_dir, map_assets, message_of, page_header, radius_m, set_proposals, store, tr
 
 L, pkg = page_header("scn.heading")
 try:
     db = store()
 except PlannerError as exc:
-    st.error(plain(exc.message(L)))
+    st.error(message_of(exc))
     st.stop()
 
 st.session_state.setdefault("proposals", [])
@@ -95,7 +95,7 @@ with left:
         try:
             saved = db.save(current())
         except PlannerError as exc:
-            st.error(plain(exc.message(L)))
+            st.error(message_of(exc))
         else:
             st.session_state["scenario_base"] = saved
             st.session_state["scn_flash"] = tr("scn.saved", name=saved.name, version=saved.version)
@@ -143,7 +143,7 @@ else:
             try:
                 db.delete(pick, expected_version=pending[1])  # refused if someone saved since
             except PlannerError as exc:
-                st.error(plain(exc.message(L)))
+                st.error(message_of(exc))
             else:
                 if base.name == pick:
                     st.session_state["scenario_base"] = replace(base, version=0)
@@ -153,7 +153,7 @@ else:
         try:
             restored = db.restore(pick, old, expected_version=versions[0].version, author=st.session_state["scn_author"])
         except PlannerError as exc:
-            st.error(plain(exc.message(L)))
+            st.error(message_of(exc))
         else:
             st.session_state["scn_flash"] = tr("scn.restored", version=restored.version)
             st.rerun()
@@ -166,7 +166,7 @@ if upload is not None and st.session_state.get("scn_uploaded") != upload.file_id
         incoming = from_gpkg(upload.getvalue(), name=upload.name)
         saved = db.save(replace(incoming, version=0))
     except PlannerError as exc:
-        st.error(plain(exc.message(L)))
+        st.error(message_of(exc))
     else:
         st.session_state["scn_flash"] = tr("scn.imported", name=saved.name)
         st.rerun()

@@ -12,7 +12,7 @@ from planner.site_plan import EXACT_TIME_LIMIT_S, SITE_FORMATS, as_proposals, no
 from planner.site_plan import render as render_sites
 from ui.mapview import show_map
 from ui.markdown import plain
-from ui.state import data_dir, map_assets, page_header, radius_m, set_proposals, summary, tr
+from ui.state import data_dir, map_assets, message_of, page_header, radius_m, set_proposals, summary, tr
 
 radius = radius_m()
 L, pkg = page_header("sites.heading")
@@ -80,7 +80,7 @@ if run:
                 fast, problem.solve_exact(time_limit_s=EXACT_TIME_LIMIT_S), time_limit_s=EXACT_TIME_LIMIT_S)
             status.update(label=tr("opt.done"), state="complete", expanded=False)
     except PlannerError as exc:
-        st.error(plain(exc.message(L)))
+        st.error(message_of(exc))
     else:
         st.session_state["site_plan"] = plan(pkg, cands, best, radius_m=radius, budget_vnd=int(budget), target_year=year,
                                              max_new=int(max_new) or None, sources=tuple(sources))
@@ -137,7 +137,7 @@ if click and click != st.session_state.get("last_click_done"):
     try:
         new = propose_at(pkg, click["lng"], click["lat"], existing=tuple(proposals), candidates=candidates)
     except PlannerError as exc:
-        st.warning(plain(exc.message(L)))
+        st.warning(message_of(exc))
     else:
         set_proposals([*proposals, new])
         st.rerun()
@@ -181,7 +181,7 @@ else:
                          funding=funding_of.get(row.funding, row.funding))
                     for p, row in zip(proposals, edited.itertuples()) if not row.remove]
         except PlannerError as exc:
-            st.error(plain(exc.message(L)))
+            st.error(message_of(exc))
         else:
             set_proposals(kept)
             st.rerun()
