@@ -6,22 +6,24 @@ from planner.i18n import LANGS
 from ui.auth import sidebar as auth_sidebar
 from ui.logs import show_failure, show_pending_fault
 from ui.markdown import plain
-from ui.state import data_dir, lang, log_package_problem, map_assets, message_of, package, tr
+from ui.plan import current as current_plan, put as put_plan, widget_key
+from ui.state import data_dir, lang, log_package_problem, map_assets, message_of, package, show_flash, tr
 
 st.set_page_config(page_title=tr("app.title"), layout="wide")  # no page_icon: it would be fetched from a CDN
 
 st.session_state.setdefault("lang", "vi")
-st.session_state.setdefault("radius_m", 2000)
 
 with st.sidebar:
     st.radio(
         tr("app.language_both"), LANGS, key="lang", horizontal=True,
         format_func=lambda code: tr(f"lang.{code}"),
     )
-    st.number_input(
-        tr("app.radius"), min_value=100, max_value=20_000, step=100, key="radius_m",
-        help=tr("app.radius_help"),
+    plan = current_plan()
+    radius = st.number_input(
+        tr("app.radius"), min_value=100, max_value=20_000, step=100, value=int(plan.scenario.radius_m),
+        key=widget_key("radius_m"), help=tr("app.radius_help"),
     )
+    put_plan(plan.edited(radius_m=float(radius)))
     st.toggle(tr("app.basemap"), key="basemap", value=False)
     auth_sidebar()  # sign-in / sign-out; nothing when sign-in is off (docs/deployment.md)
 
@@ -56,7 +58,9 @@ with st.sidebar:
     if st.session_state.get("package_fallback"):
         st.warning(plain(tr("fault.package_fallback", path=st.session_state["package_fallback"])))
 
-show_pending_fault()
+with st.container():  # always there, so messages never move the page's elements (a moved map is redrawn blank)
+    show_pending_fault()
+    show_flash()
 try:
     pages.run()
 except Exception as exc:  # noqa: BLE001 - the last line of defence: a short message and a reference, the details in the log

@@ -124,7 +124,8 @@ def problem_from_package(package: DataPackage, candidates: gpd.GeoDataFrame, *, 
 def site(package: DataPackage, candidates: gpd.GeoDataFrame, *, radius_m: float, budget_vnd, method: str = "exact",
          max_new: int | None = None, target_year: int | None = None, time_limit_s: float = 30.0,
          mip_rel_gap: float = 0.0) -> SitingResult:
-    """New sites among `candidates` (rows of `candidates_from_package`) reaching the most children.
+    """New sites among `candidates` (rows of `candidates_from_package`) reaching the most children:
+    one solver, nothing settled (the Sites page and the CLI use `planner.site_plan.run`).
 
     `chosen` indexes the rows of `candidates`. With `target_year` (2025 or 2030), first as many
     communes with a point as that year's play-point target requires (see planner.siting).

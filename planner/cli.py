@@ -154,26 +154,19 @@ def _number(value, key: str, cast=float):
 
 
 def _site(args) -> int:
-    from planner.candidates import candidates_from_package, site
-    from planner.coverage import check_radius
     from planner.io import DEMO_DIR, read_package, write_bytes
-    from planner.site_plan import SITE_FORMATS, plan, render, summary_lines
+    from planner.site_plan import SITE_FORMATS, SitingRequest, render, run, summary_lines
 
     out = Path(args.out)
     if out.suffix.lower() not in SITE_FORMATS:
         raise UsageError("err.export_ext", ext=out.suffix or "-", known=", ".join(SITE_FORMATS))
-    radius = check_radius(args.radius_m)
-    year = _number(args.target_year, "err.siting_year", int) if args.target_year else None
-    max_new = _number(args.max_new, "err.siting_max_new", int) if args.max_new else None
-    sources = tuple(s.strip() for s in args.sources.split(",") if s.strip())
+    request = SitingRequest.from_text(
+        budget_vnd=args.budget_vnd, radius_m=args.radius_m, target_year=args.target_year, method=args.method,
+        max_new=args.max_new, sources=args.sources, default_cost_vnd=args.default_cost_vnd, time_limit_s=args.time_limit_s)
     package = read_package(args.data or DEMO_DIR)
-    candidates = candidates_from_package(package, sources=sources, default_cost_vnd=args.default_cost_vnd)
-    result = site(package, candidates, radius_m=radius, budget_vnd=args.budget_vnd, method=args.method,
-                  max_new=max_new, target_year=year, time_limit_s=_number(args.time_limit_s, "err.siting_time"))
-    sp = plan(package, candidates, result, radius_m=radius, budget_vnd=float(args.budget_vnd), target_year=year,
-              max_new=max_new, sources=sources)
+    sp = run(package, request)
     write_bytes(out, render(sp, package, args.lang, out.suffix))
-    for line in summary_lines(sp, package, args.lang):
+    for line in summary_lines(sp, args.lang):
         print(line)
     print(t("cli.site_written", args.lang, n=len(sp.sites), out=out))
     return 0

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 
 from planner.errors import UsageError
-from planner.i18n import DEFAULT_LANG, LANGS, t
-from planner.import_io import UploadError, read_upload
+from planner.i18n import DEFAULT_LANG, LANGS, fmt_int, fmt_pct, t
+from planner.importing.files import UploadError, read_upload
 
 FILE_OPTIONS = (("communes", "communes"), ("communes-2024", "communes_2024"), ("villages", "villages"),
                 ("play-points", "play_points"), ("schools", "schools"), ("toilets", "toilets"),
@@ -46,6 +46,8 @@ def _add(subparsers) -> None:
         i.add_argument(f"--{option}", default=None, required=option == "communes", help=f"{option} file")
     i.add_argument("--table", action="append", default=[], help="population / indicator table joined to communes (repeatable)")
     i.add_argument("--data", default=None, help="current data package: lists not given are kept from it")
+    i.add_argument("--mode", default=None, choices=("add", "replace"),
+                   help="with --data, for a list the package has: add the file's rows to it, or replace it (required then)")
     i.add_argument("--crs", default=None, help="CRS for files without one: EPSG code or preset")
     i.add_argument("--fix", action="append", default=[], help="apply a fix the report offers (swap_lonlat, swap_xy)")
     i.add_argument("--name", default="", help="package name")
@@ -77,7 +79,7 @@ def _mapping(path: str | None) -> dict | None:
         return None
     from pathlib import Path
 
-    from planner.import_io import load_mappings
+    from planner.importing.files import load_mappings
 
     if not Path(path).is_file():
         raise UsageError("err.imp_no_file", file=path)
@@ -98,6 +100,27 @@ def _print_report(plan, lang: str) -> None:
         if fix != "confirm_crs":
             print(t("imp.cli_fix", lang, fix=fix))
     print(t("imp.cli_counts", lang, errors=len(plan.errors), warnings=len(plan.warnings)))
+
+
+def effect_lines(effect, lang: str) -> list[str]:
+    """What an import changes in the current package, one translated line each: rows per layer that
+    changes, then play points, communes with a point and children within reach, before -> after."""
+    lines = [t("imp.effect_heading", lang)]
+    for c in effect.layer_rows:
+        if c.before != c.after or c.mode or c.dropped:
+            key = f"imp.effect_layer_{c.mode}" if c.mode else "imp.effect_layer"
+            lines.append("  " + t(key, lang, layer=t(f"imp.kind.{c.layer}", lang), before=fmt_int(c.before, lang),
+                                  after=fmt_int(c.after, lang)))
+    communes = [f"{a}/{n} ({fmt_pct(a / n if n else 0.0, lang)})"
+                for a, n in ((effect.communes_with_point_before, effect.communes_total_before),
+                             (effect.communes_with_point_after, effect.communes_total_after))]
+    lines += [
+        "  " + t("imp.effect_points", lang, before=fmt_int(effect.points_before, lang), after=fmt_int(effect.points_after, lang)),
+        "  " + t("imp.effect_communes", lang, before=communes[0], after=communes[1]),
+        "  " + t("imp.effect_children", lang, radius=fmt_int(effect.radius_m, lang),
+                 before=fmt_int(effect.children_within_before, lang), after=fmt_int(effect.children_within_after, lang)),
+    ]
+    return lines
 
 
 def _plan_json(plan, lang: str) -> dict:
@@ -142,8 +165,11 @@ def validate_command(args) -> int:
 
 
 def import_command(args) -> int:
-    """Convert the given files into a data package at --out, only when the report has no errors."""
-    from planner.importing import ImportSource, prepare_import, write_import
+    """Convert the given files into a data package at --out, only when the report has no errors.
+    With --data, a list file for a list the package has needs --mode (add or replace); what the
+    import changes (rows, play points, communes with a point, children within reach) is printed
+    before anything is written."""
+    from planner.importing import ImportSource, import_effect, prepare_import, write_import
 
     lang = _lang(args)
     package = None
@@ -163,11 +189,15 @@ def import_command(args) -> int:
             print(t("imp.cli_not_written", lang))
             return 1
         sources.append(ImportSource(kind, name, data, fixes=tuple(args.fix)))
-    plan = prepare_import(sources, package=package, crs=args.crs, name=args.name, as_of=args.as_of)
+    plan = prepare_import(sources, package=package, crs=args.crs, name=args.name, as_of=args.as_of, mode=args.mode)
+    effect = import_effect(plan, package) if package is not None and plan.ok else None
     if args.json:
-        print(json.dumps(_plan_json(plan, lang), ensure_ascii=False, indent=2, default=str))
+        record = _plan_json(plan, lang) | ({"effect": effect.to_json()} if effect is not None else {})
+        print(json.dumps(record, ensure_ascii=False, indent=2, default=str))
     else:
         _print_report(plan, lang)
+        for line in effect_lines(effect, lang) if effect is not None else []:
+            print(line)
     if not plan.ok:
         if not args.json:
             print(t("imp.cli_not_written", lang))

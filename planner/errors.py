@@ -1,7 +1,12 @@
-"""One small error hierarchy. Each error carries a message key that `planner.i18n` translates."""
+"""One small error hierarchy. Each error carries a message key that `planner.i18n` translates.
+
+The dependency is one way: this module uses `planner.i18n`, which knows nothing of errors.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from planner.i18n import DEFAULT_LANG, t
 
 
 @dataclass(frozen=True)
@@ -16,8 +21,6 @@ class Problem:
     severity: str = "error"  # "error" blocks, "warning" does not
 
     def message(self, lang: str = "en") -> str:
-        from planner.i18n import problem_text
-
         return problem_text(self, lang)
 
 
@@ -31,8 +34,6 @@ class PlannerError(ValueError):
         super().__init__(self.message("en"))
 
     def message(self, lang: str = "en") -> str:
-        from planner.i18n import error_text
-
         return error_text(self, lang)
 
 
@@ -42,6 +43,28 @@ class DataPackageError(PlannerError):
 
 class UsageError(PlannerError):
     """An option value is out of range or malformed."""
+
+
+def problem_text(problem: Problem, lang: str = DEFAULT_LANG) -> str:
+    """A problem's message in `lang`: words the caller translated already (`name`, `name_en`), the
+    expected type or geometry named in `lang`."""
+    params = dict(problem.params)
+    params.update({k[:-3]: v for k, v in problem.params.items() if lang == "en" and k.endswith("_en")})
+    for name in ("expected",):
+        if name in params:
+            params[name] = t(f"type.{params[name]}", lang)
+    if problem.key == "prob.geometry":
+        params["expected"] = t(f"geom.{problem.params['expected']}", lang)
+    return t(problem.key, lang, **params)
+
+
+def error_text(error: PlannerError, lang: str = DEFAULT_LANG) -> str:
+    """An error's message in `lang`; with problems, their count (`n`) and messages (`details`)."""
+    params = dict(error.params)
+    if error.problems:
+        params["n"] = len(error.problems)
+        params["details"] = "; ".join(p.message(lang) for p in error.problems)
+    return t(error.key, lang, **params)
 
 
 def error_detail(exc: BaseException) -> str:

@@ -1,11 +1,6 @@
 """Every user-facing string, in Vietnamese (default) and English."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from planner.errors import PlannerError, Problem
-
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
 
@@ -352,6 +347,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "Phương án nhanh đạt {greedy} trẻ em; phương án chính xác {exact} ({diff}).",
         "The fast answer reaches {greedy} children; the exact one {exact} ({diff}).",
     ),
+    "opt.default_cost": ("Kinh phí mặc định một điểm (đồng)", "Default cost of a point (VND)"),
+    "opt.time_limit": ("Giới hạn thời gian (giây)", "Time limit (s)"),
+    "opt.note": ("Ghi chú", "Note"),
     "opt.use": ("Dùng các điểm này làm đề xuất", "Use these as proposals"),
     "opt.chosen": ("Các địa điểm được chọn", "Chosen sites"),
     "opt.nothing": ("Không chọn được địa điểm nào trong ngân sách này.", "No site fits within this budget."),
@@ -423,6 +421,64 @@ TEXT: dict[str, tuple[str, str]] = {
     "scn.compare": ("So sánh kịch bản", "Compare scenarios"),
     "scn.pick": ("Chọn 2–4 kịch bản", "Choose 2–4 scenarios"),
     "scn.loaded": ("Đã mở “{name}” phiên bản {version}", "Opened “{name}” version {version}"),
+    # the plan being edited (planner/plan.py, ui/plan.py)
+    "scn.save_as_new": ("Lưu thành kịch bản mới", "Save as a new scenario"),
+    "scn.new": ("Kịch bản mới", "New scenario"),
+    "scn.started_new": ("Đã bắt đầu một kịch bản mới (chưa lưu).", "Started a new scenario (not saved yet)."),
+    "scn.editing": ("Đang sửa “{name}”, phiên bản {version}", "Editing “{name}”, version {version}"),
+    "scn.editing_new": ("Kịch bản mới, chưa lưu", "A new scenario, not saved yet"),
+    "scn.unsaved": ("có thay đổi chưa lưu", "unsaved changes"),
+    "scn.discard_ask": (
+        "Kịch bản đang soạn có thay đổi chưa lưu. Lưu trước, hoặc bỏ các thay đổi đó để {action}?",
+        "The scenario being edited has unsaved changes. Save it first, or discard them to {action}?",
+    ),
+    "scn.action_new": ("bắt đầu kịch bản mới", "start a new scenario"),
+    "scn.action_open": ("mở “{name}”", "open “{name}”"),
+    "scn.discard_yes": ("Bỏ thay đổi và tiếp tục", "Discard the changes and go on"),
+    "scn.over_budget_warning": (
+        "Vượt ngân sách nhà nước: {items}. Hãy tăng ngân sách năm đó, dời đề xuất sang năm khác hoặc chuyển sang xã hội hóa.",
+        "Over the state budget: {items}. Raise that year's budget, move proposals to another year, or fund them outside the state budget.",
+    ),
+    "scn.over_budget_item": ("“{name}” năm {year} vượt {amount}", "“{name}” in {year} over by {amount}"),
+    "scn.budget_line": ("Ngân sách nhà nước", "State budget"),
+    "scn.spending": ("Chi theo năm", "Spending by year"),
+    "plan.package_changed": (
+        "Dữ liệu đã đổi: kịch bản đang soạn được giữ nguyên, mọi số liệu được tính lại trên dữ liệu mới.",
+        "The data changed: the scenario being edited is kept, and every figure is computed again on the new data.",
+    ),
+    "plan.outside": (
+        "{n} đề xuất nằm ngoài các xã của dữ liệu mới ({ids}): vẫn giữ nhưng không tính cho xã nào.",
+        "{n} proposals lie outside every commune of the new data ({ids}): kept, but counted for no commune.",
+    ),
+    "sites.take_add": ("Thêm vào các đề xuất của tôi", "Add to my proposals"),
+    "sites.take_replace": ("Thay thế các đề xuất của tôi", "Replace my proposals"),
+    "sites.took_add": (
+        "Đã thêm {n} địa điểm của phương án tối ưu vào sau {kept} đề xuất có sẵn.",
+        "Added the optimiser's {n} sites after your {kept} proposals.",
+    ),
+    "sites.took_replace": (
+        "Đã thay {dropped} đề xuất có sẵn bằng {n} địa điểm của phương án tối ưu.",
+        "Replaced your {dropped} proposals with the optimiser's {n} sites.",
+    ),
+    "sites.undo": ("Hoàn tác", "Undo"),
+    "sites.undone": ("Đã hoàn tác: danh sách đề xuất trở lại như trước.", "Undone: the proposals are as they were."),
+    "sites.dismiss": ("Bỏ kết quả tối ưu", "Dismiss the optimiser's answer"),
+    "sites.pending": (
+        "Các địa điểm tối ưu (viền vàng) đang hiện trên bản đồ cùng vùng tiếp cận; chúng chỉ thành đề xuất khi bạn chọn.",
+        "The optimiser's sites (yellow rings) are on the map with their catchments; they become proposals only when you say so.",
+    ),
+    "sites.added": ("Đã thêm đề xuất {id} ở {commune}.", "Added proposal {id} in {commune}."),
+    "err.scenario_exists": (
+        "Đã có kịch bản tên “{name}”. Hãy gõ một tên khác để lưu thành kịch bản mới, hoặc mở “{name}” để sửa.",
+        "A scenario called “{name}” exists. Type another name to save a new scenario, or open “{name}” to edit it.",
+    ),
+    "err.scenario_gone": (
+        "Không lưu được “{name}”: kịch bản này đã bị xóa trong khi bạn đang sửa phiên bản {mine}. "
+        "Hãy bấm “Lưu thành kịch bản mới” để giữ bản của bạn.",
+        "Could not save “{name}”: it was deleted while you were editing version {mine}. "
+        "Press “Save as a new scenario” to keep your work.",
+    ),
+    "err.take_mode": ("Cách nhận địa điểm không hợp lệ: {value} (dùng {known})", "Unknown way to take the sites: {value} (use {known})"),
     "scn.year_reached": ("Năm đạt chỉ tiêu {target}", "Year the {target} target is reached"),
     "scn.never": ("không đạt (thiếu {n} xã)", "not reached ({n} communes short)"),
     "scn.already": ("đã đạt", "already met"),
@@ -453,7 +509,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Cơ sở dữ liệu kịch bản đang bận (người khác đang lưu); hãy thử lại sau ít giây",
         "The scenario database is busy (someone else is saving); try again in a few seconds",
     ),
-    # data import (planner/importing.py and the import_*.py modules, cli_import.py)
+    # data import (the planner/importing/ package, cli_import.py)
     "err.imp_too_large": ("{file}: tệp {size_mb} MB vượt giới hạn {limit_mb} MB", "{file}: {size_mb} MB is over the {limit_mb} MB limit"),
     "err.imp_empty_file": ("{file}: tệp rỗng (0 byte)", "{file}: the file is empty (0 bytes)"),
     "err.imp_no_file": ("Không tìm thấy tệp {file}", "File {file} not found"),
@@ -624,6 +680,65 @@ TEXT: dict[str, tuple[str, str]] = {
     "imp.cli_confirm_crs": ("Để xác nhận hệ tọa độ đoán được, chạy lại với --crs {crs}", "To confirm the guessed coordinate system, run again with --crs {crs}"),
     "imp.cli_fix": ("Để áp dụng sửa lỗi, chạy lại với --fix {fix}", "To apply the fix, run again with --fix {fix}"),
     "imp.cli_written": ("Đã nhập và ghi gói dữ liệu vào {out}", "Data package imported and written to {out}"),
+    # a list over the current package: add or replace, and what the import changes (planner/importing/plan.py,
+    # cli_import.py, views/data.py)
+    "err.imp_mode": ("Cách nhập không hợp lệ: {value}; dùng: {known}", "Unknown way of importing: {value}; use: {known}"),
+    "err.imp_mode_needed": (
+        "Dữ liệu hiện tại đã có danh sách này; hãy chọn thêm vào danh sách hiện có (add) hay thay thế danh sách "
+        "hiện có (replace): {details}",
+        "The current data already has this list; choose whether to add to the current list (add) or replace it "
+        "(replace): {details}",
+    ),
+    "imp.mode_layer": ("{layer}: dữ liệu hiện tại có {before} dòng, tệp {file} có {rows} dòng", "{layer}: the current data has {before} rows, the file {file} has {rows}"),
+    "imp.mode.add": ("Thêm vào danh sách hiện có", "Add to the current list"),
+    "imp.mode.replace": ("Thay thế danh sách hiện có", "Replace the current list"),
+    "imp.id_taken": (
+        "{file}, cột '{column}': mã {values} đã có trong danh sách hiện tại ({layer}) ở vị trí khác ({n} dòng, dòng {rows}); "
+        "hãy đổi mã hoặc chọn thay thế danh sách hiện có",
+        "{file}, column '{column}': ids {values} are already in the current list ({layer}) at another place ({n} row(s), "
+        "rows {rows}); change the ids or choose to replace the current list",
+    ),
+    "imp.already_listed": (
+        "{file}: {n} dòng đã có trong danh sách hiện tại ({layer}) với cùng mã và vị trí (dòng {rows}, mã {values}); "
+        "giữ nguyên dòng hiện có, không tính thêm lần nữa",
+        "{file}: {n} row(s) are already in the current list ({layer}) with the same id and place (rows {rows}, ids "
+        "{values}); the existing rows are kept and not counted twice",
+    ),
+    "imp.same_place": (
+        "{file}: {n} dòng nằm đúng vị trí của một điểm đã có trong danh sách hiện tại ({layer}) nhưng khác mã (dòng {rows}); "
+        "hãy kiểm tra xem có phải cùng một điểm không",
+        "{file}: {n} row(s) lie where a point of the current list ({layer}) already is, under another id (rows {rows}); "
+        "check whether they are the same point",
+    ),
+    "imp.replace_drops": (
+        "{file}: thay thế danh sách hiện có ({layer}) sẽ bỏ {dropped} trong {before} dòng hiện có vì tệp không có các dòng "
+        "này; danh sách mới có {after} dòng",
+        "{file}: replacing the current list ({layer}) drops {dropped} of its {before} rows, which the file does not have; "
+        "the new list has {after} rows",
+    ),
+    "imp.effect_heading": ("So với dữ liệu hiện tại:", "Compared with the current data:"),
+    "imp.effect_layer": ("{layer}: {before} → {after} dòng", "{layer}: {before} → {after} rows"),
+    "imp.effect_layer_add": ("{layer}: {before} → {after} dòng (thêm vào danh sách hiện có)", "{layer}: {before} → {after} rows (added to the current list)"),
+    "imp.effect_layer_replace": ("{layer}: {before} → {after} dòng (thay thế danh sách hiện có)", "{layer}: {before} → {after} rows (replacing the current list)"),
+    "imp.effect_points": ("Số điểm vui chơi: {before} → {after}", "Play points: {before} → {after}"),
+    "imp.effect_communes": ("Xã có điểm vui chơi: {before} → {after}", "Communes with a play point: {before} → {after}"),
+    "imp.effect_children": ("Trẻ em trong bán kính {radius} m: {before} → {after}", "Children within {radius} m: {before} → {after}"),
+    "data.mode": ("Dữ liệu hiện tại đã có danh sách này ({lists}). Chọn cách nhập:", "The current data already has this list ({lists}). How to import it:"),
+    "data.mode_required": (
+        "Hãy chọn thêm vào hay thay thế danh sách hiện có trước khi kiểm tra.",
+        "Choose whether to add to or replace the current list before checking.",
+    ),
+    "data.effect": ("Thay đổi so với dữ liệu hiện tại", "Changes from the current data"),
+    "data.effect_item": ("Nội dung", "Item"),
+    "data.effect_change": ("Trước → sau", "Before → after"),
+    "data.effect_rows": ("{layer} (số dòng)", "{layer} (rows)"),
+    "data.effect_points": ("Số điểm vui chơi", "Play points"),
+    "data.effect_communes": ("Xã có điểm vui chơi", "Communes with a play point"),
+    "data.effect_children": ("Trẻ em trong bán kính {radius} m", "Children within {radius} m"),
+    "data.drops": (
+        "{layer}: {dropped} trong {before} dòng hiện có sẽ bị bỏ khi nhập.",
+        "{layer}: {dropped} of the {before} current rows will be dropped by this import.",
+    ),
     "imp.cli_not_written": ("Chưa ghi gì: hãy sửa các lỗi trên", "Nothing written: fix the errors above"),
     "imp.huge_number": ("{file}, cột '{column}': {values} quá lớn ở {n} dòng (dòng {rows})", "{file}, column '{column}': {values} is too large in {n} row(s) (rows {rows})"),
     # data page
@@ -811,26 +926,6 @@ def t(key: str, lang: str = DEFAULT_LANG, **params) -> str:
         return key
     text = pair[1] if lang == "en" else pair[0]
     return text.format(**params) if params else text
-
-
-def problem_text(problem: "Problem", lang: str = DEFAULT_LANG) -> str:
-    params = dict(problem.params)
-    # a word already translated by the caller comes as `name` (Vietnamese) and `name_en`
-    params.update({k[:-3]: v for k, v in problem.params.items() if lang == "en" and k.endswith("_en")})
-    for name in ("expected",):
-        if name in params:
-            params[name] = t(f"type.{params[name]}", lang)
-    if problem.key == "prob.geometry":
-        params["expected"] = t(f"geom.{problem.params['expected']}", lang)
-    return t(problem.key, lang, **params)
-
-
-def error_text(error: "PlannerError", lang: str = DEFAULT_LANG) -> str:
-    params = dict(error.params)
-    if error.problems:
-        params["n"] = len(error.problems)
-        params["details"] = "; ".join(p.message(lang) for p in error.problems)
-    return t(error.key, lang, **params)
 
 
 def fmt_int(value: int | float, lang: str = DEFAULT_LANG) -> str:

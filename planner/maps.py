@@ -165,9 +165,11 @@ def overview_base(
     return m
 
 
-def reach_layers(package: DataPackage, summary: Summary, *, lang: str = "vi") -> list[folium.FeatureGroup]:
+def reach_layers(package: DataPackage, summary: Summary, *, lang: str = "vi", clickable: bool = True) -> list[folium.FeatureGroup]:
     """What the radius changes: communes shaded by whether they have a point, with their figures
-    at `summary`'s radius in the popup, and the reach circle of every existing point."""
+    at `summary`'s radius, and the reach circle of every existing point. The figures show in a
+    popup on click when `clickable`; otherwise in the hover tooltip, and a click on a commune goes
+    through to the map (the Sites page proposes a point there: a popup would swallow the click)."""
     communes = package.communes
     table = summary.communes
     yes, no = t("yes", lang), t("no", lang)
@@ -190,8 +192,9 @@ def reach_layers(package: DataPackage, summary: Summary, *, lang: str = "vi") ->
         shapes.to_json(drop_id=True),
         style_function=lambda f: {"fillColor": f["properties"]["_fill"], "color": "#37474f", "weight": 1, "fillOpacity": 0.45},
         highlight_function=lambda f: {"weight": 3, "fillOpacity": 0.6},
-        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
-        popup=folium.GeoJsonPopup(fields=fields, aliases=[t(f"col.{f}", lang) for f in fields]),
+        tooltip=(folium.GeoJsonTooltip(fields=["name"], labels=False) if clickable else
+                 folium.GeoJsonTooltip(fields=fields, aliases=[t(f"col.{f}", lang) for f in fields], sticky=True)),
+        popup=folium.GeoJsonPopup(fields=fields, aliases=[t(f"col.{f}", lang) for f in fields]) if clickable else None,
         pane=COMMUNES_PANE,
     ).add_to(shaded)
 
@@ -262,9 +265,10 @@ def priority_map(package: DataPackage, table, *, lang: str = "vi", assets_url: s
 
 def proposals_layer(proposals: gpd.GeoDataFrame, *, radius_m: float, lang: str = "vi",
                     new_communes: gpd.GeoDataFrame | None = None,
-                    chosen: gpd.GeoDataFrame | None = None) -> folium.FeatureGroup:
-    """Proposed points with their catchment circles (and the optimiser's choice, and the communes
-    that would newly have a point), as one group the app can swap without redrawing the base map."""
+                    chosen: gpd.GeoDataFrame | None = None, chosen_radius_m: float | None = None) -> folium.FeatureGroup:
+    """Proposed points with their catchment circles (and the optimiser's choice with its catchments
+    at `chosen_radius_m`, default `radius_m`, and the communes that would newly have a point), as one
+    group the app can swap without redrawing the base map."""
     fg = folium.FeatureGroup(name=t("sites.proposals", lang))
     if new_communes is not None and len(new_communes):
         folium.GeoJson(new_communes[["geometry"]].to_json(drop_id=True), interactive=False,
@@ -272,7 +276,7 @@ def proposals_layer(proposals: gpd.GeoDataFrame, *, radius_m: float, lang: str =
                                                  "weight": 3, "fillOpacity": 0.35}).add_to(fg)
     if chosen is not None:
         for geom, cid, cost in zip(chosen.geometry, chosen["id"], chosen["cost_vnd"]):
-            folium.Circle([geom.y, geom.x], radius=radius_m, color=CHOSEN_COLOUR, weight=1, fill=True,
+            folium.Circle([geom.y, geom.x], radius=chosen_radius_m or radius_m, color=CHOSEN_COLOUR, weight=1, fill=True,
                           fill_opacity=0.06, interactive=False).add_to(fg)
             folium.CircleMarker([geom.y, geom.x], radius=8, color="#ffeb3b", weight=3, fill=True,
                                 fill_color=CHOSEN_COLOUR, fill_opacity=1.0,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from shapely.geometry import Point
 
@@ -69,6 +70,20 @@ def commune_at(package: DataPackage, lon: float, lat: float) -> str | None:
     pt = Point(lon, lat)
     hits = package.communes.sindex.query(pt, predicate="intersects")
     return str(package.communes["code"].iloc[int(hits[0])]) if len(hits) else None
+
+
+def relocate(proposals, package: DataPackage) -> tuple[tuple[Proposal, ...], tuple[str, ...]]:
+    """Proposals counted for the commune each lies in on `package` (after new data came in), and
+    the ids of those outside every commune (kept with their old commune code)."""
+    out, outside = [], []
+    for p in proposals:
+        code = commune_at(package, p.lon, p.lat)
+        if code is None:
+            outside.append(p.id)
+            out.append(p)
+        else:
+            out.append(replace(p, commune_code=code))
+    return tuple(out), tuple(outside)
 
 
 def propose_at(package: DataPackage, lon: float, lat: float, *, existing: tuple[Proposal, ...] = (),
@@ -143,8 +158,22 @@ def proposals_frame(proposals) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, columns=cols, geometry=list(geoms), crs=4326)
 
 
-def effect(package: DataPackage, proposals, *, radius_m: float, before: Summary | None = None) -> Effect:
-    """The Overview's figures without and with the proposals counted as built."""
-    before = before or summarize(package, radius_m=radius_m)
+def effect(package: DataPackage, proposals, *, radius_m: float) -> Effect:
+    """The Overview's figures without and with the proposals counted as built (`analysis.Analysis`
+    keeps them for the app)."""
+    before = summarize(package, radius_m=radius_m)
     after = summarize(package, radius_m=radius_m, extra_points=proposals_frame(proposals)) if proposals else before
     return Effect(before, after)
+
+
+def changed_communes(eff: Effect) -> pd.DataFrame:
+    """The communes the proposals change (points or children within reach), by code: name, and
+    before/after points, children within reach and reach share."""
+    b, a = eff.before.communes, eff.after.communes
+    changed = (a["points"] != b["points"]) | (a["children_within"] != b["children_within"])
+    return pd.DataFrame({
+        "name": a.loc[changed, "name"],
+        "points_before": b.loc[changed, "points"], "points_after": a.loc[changed, "points"],
+        "children_within_before": b.loc[changed, "children_within"], "children_within_after": a.loc[changed, "children_within"],
+        "reach_share_before": b.loc[changed, "reach_share"], "reach_share_after": a.loc[changed, "reach_share"],
+    })

@@ -71,6 +71,22 @@ def preset_weights(preset: str) -> dict[str, float]:
     return dict(PRESETS[preset])
 
 
+def resolve_weights(preset: str | None, weights: dict | None) -> tuple[str | None, dict[str, float]]:
+    """The one rule for "preset or custom weights": (preset, its raw weights) when no weights are
+    given or they equal the preset's; else (None, the weights as given, every criterion present).
+    With neither, the default preset."""
+    if preset is not None and preset not in PRESETS:
+        raise UsageError("err.rank_preset", name=preset, known=", ".join(PRESETS))
+    if not weights:
+        chosen = preset or DEFAULT_PRESET
+        return chosen, {c: float(w) for c, w in PRESETS[chosen].items()}
+    raw = {c: float(weights.get(c, 0.0)) for c in CRITERIA} | {k: v for k, v in weights.items() if k not in CRITERIA}
+    for name, values in PRESETS.items():
+        if raw == {c: float(w) for c, w in values.items()} and (preset in (None, name)):
+            return name, raw
+    return None, raw
+
+
 def parse_weights(text: str) -> dict[str, float]:
     """'no_point=3,children=1' -> {'no_point': 3.0, 'children': 1.0} (checked by check_weights)."""
     out: dict[str, float] = {}

@@ -14,9 +14,10 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
+from planner.analysis import Analysis
 from planner.errors import UsageError
 from planner.package import DataPackage
-from planner.proposals import FUNDING, KINDS, MAX_VND, Proposal, effect
+from planner.proposals import FUNDING, KINDS, MAX_VND, Proposal
 from planner.targets import indicator
 
 YEARS = (2026, 2027, 2028, 2029, 2030)
@@ -195,7 +196,8 @@ class Figures:
 
 def figures(package: DataPackage, scenario: Scenario) -> Figures:
     """The scenario's figures on `package` (proposals counted as built in their year)."""
-    e = effect(package, scenario.proposals, radius_m=scenario.radius_m)
+    analysis = Analysis.of(package, radius_m=scenario.radius_m)
+    e = analysis.effect(scenario.proposals)
     total = e.after.play_point.total
     before = e.before.play_point.achieved
     costs = pd.DataFrame([{"year": p.year, "funding": p.funding, "cost": p.cost_vnd} for p in scenario.proposals],
@@ -212,7 +214,7 @@ def figures(package: DataPackage, scenario: Scenario) -> Figures:
     def achieved_by(y: int) -> int:
         """Communes with a point once the proposals up to year `y` are built."""
         upto = tuple(p for p in scenario.proposals if p.year <= y)
-        return effect(package, upto, radius_m=scenario.radius_m, before=e.before).after.play_point.achieved
+        return analysis.effect(upto).after.play_point.achieved
 
     for target_year in reached_year:
         if ind0.gap(target_year).met:

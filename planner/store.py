@@ -45,7 +45,12 @@ class ScenarioConflict(PlannerError):
 
 
 def _conflict(db: sqlite3.Connection, name: str, *, mine: int, theirs: int) -> ScenarioConflict:
-    """The refusal of a stale change, saying who saved the current version and when."""
+    """The refusal of a stale change, saying who saved the current version and when (or that the
+    scenario was deleted, or that a new scenario's name is taken)."""
+    if theirs == 0:
+        return ScenarioConflict("err.scenario_gone", name=name, mine=mine)
+    if mine == 0:
+        return ScenarioConflict("err.scenario_exists", name=name)
     last = db.execute("SELECT author, saved_at FROM version WHERE name = ? AND version = ?", (name, theirs)).fetchone()
     return ScenarioConflict("err.scenario_conflict", name=name, mine=mine, theirs=theirs,
                             who=(last[0] if last else "") or "?", when=last[1] if last else "?")

@@ -82,3 +82,8 @@ def tiny_dir(tmp_path):
 @pytest.fixture(scope="session")
 def demo():
     return read_package(DEMO_DIR)
+
+
+def plan_key(at, name: str) -> str:
+    """The key of a widget that edits the session's plan (ui.plan.widget_key) in an AppTest."""
+    return f"plan-{at.session_state['plan'].revision}-{name}"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 from planner.i18n import fmt_int, fmt_pct
+from conftest import plan_key
 
 
 def cli_json(capsys, *args):
@@ -43,7 +44,7 @@ def test_overview_shows_cli_figures(app, capsys):
 
 def test_radius_change_recomputes(app, capsys):
     j = cli_json(capsys, "--radius-m", "5000")
-    app.number_input(key="radius_m").set_value(5000).run()
+    app.number_input(key=plan_key(app, "radius_m")).set_value(5000).run()
     assert not app.exception
     assert metric_values(app)[4] == fmt_int(j["children_within_radius"], "vi")
 

@@ -10,6 +10,7 @@ from planner.accounts import Accounts, save_accounts
 from planner.io import write_package
 from planner.scenarios import Scenario
 from planner.store import ScenarioStore
+from conftest import plan_key
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 PASSWORD = "mật khẩu đúng"
@@ -65,7 +66,7 @@ def test_off_by_default_everything_editable(workspace):
     at = app()
     assert not any(b.label in ("Đăng nhập", "Đăng xuất") for b in at.button)
     assert not any("🔒" in c.value for c in at.caption)
-    at.text_input(key="scn_name").set_value("Mở")
+    at.text_input(key=plan_key(at, "name")).set_value("Mở")
     click(at, "Lưu kịch bản")
     assert store(workspace).load("Mở").version == 1
     for label in ("Xóa kịch bản", "Khôi phục phiên bản 1"):
@@ -81,7 +82,7 @@ def test_local_not_signed_in_controls_disabled(workspace, accounts):
     assert at.get("file_uploader")[0].proto.disabled
     assert any("Chỉ người đã đăng nhập mới được lưu" in c.value for c in at.caption)
     assert not button(at, "Mở").disabled  # reading stays open
-    at.text_input(key="scn_name").set_value("Chỉ xem").run()
+    at.text_input(key=plan_key(at, "name")).set_value("Chỉ xem").run()
     assert [(b.label, b.disabled) for b in at.get("download_button")] == [("PDF", False), ("XLSX", False), ("GPKG", False)]
     at.session_state["lang"] = "en"
     at.run()
@@ -91,7 +92,7 @@ def test_local_not_signed_in_controls_disabled(workspace, accounts):
 def test_forged_click_changes_nothing(workspace, accounts):
     store(workspace).save(Scenario(name="Có sẵn", description="gốc"))
     at = app()
-    at.text_input(key="scn_name").set_value("Mới")
+    at.text_input(key=plan_key(at, "name")).set_value("Mới")
     at.run()
     for label in ("Lưu kịch bản", "Khôi phục phiên bản 1", "Xóa kịch bản"):
         b = button(at, label)
@@ -136,8 +137,8 @@ def test_right_password_can_save_as_author(workspace, accounts, caplog):
     at = app()
     sign_in(at, "lan", PASSWORD)
     assert not at.error and any("Đã đăng nhập: lan" in c.value for c in at.caption)
-    assert at.text_input(key="scn_author").value == "lan"
-    at.text_input(key="scn_name").set_value("Của Lan")
+    assert at.text_input(key=plan_key(at, "author-lan")).value == "lan"
+    at.text_input(key=plan_key(at, "name")).set_value("Của Lan")
     click(at, "Lưu kịch bản")
     assert store(workspace).load("Của Lan").author == "lan"
     assert any("sign-in: 'lan'" == r.getMessage() for r in caplog.records)
@@ -151,7 +152,7 @@ def test_revoked_account_loses_the_right_at_once(workspace, accounts, caplog):
     caplog.set_level(logging.INFO, logger="planner.auth")
     at = app()
     sign_in(at, "lan", PASSWORD)
-    at.text_input(key="scn_name").set_value("Sau khi thu hồi")
+    at.text_input(key=plan_key(at, "name")).set_value("Sau khi thu hồi")
     at.run()
     assert not button(at, "Lưu kịch bản").disabled
     save_accounts(Accounts().with_password("minh", "mat-khau-2", n=2**10), accounts)  # the admin removed lan
@@ -196,8 +197,8 @@ def test_oidc_offers_login_then_lets_the_user_edit(workspace, accounts, monkeypa
     at.user = {"is_logged_in": True, "name": "Chị Lan", "email": "lan@laichau.gov.vn"}
     at.run()
     assert any("Đã đăng nhập: Chị Lan" in c.value for c in at.caption)
-    assert at.text_input(key="scn_author").value == "Chị Lan"
-    at.text_input(key="scn_name").set_value("OIDC")
+    assert at.text_input(key=plan_key(at, "author-Chị Lan")).value == "Chị Lan"
+    at.text_input(key=plan_key(at, "name")).set_value("OIDC")
     click(at, "Lưu kịch bản")
     assert store(workspace).load("OIDC").author == "Chị Lan"
     click(at, "Đăng xuất")  # st.logout

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from conftest import plan_key
+from planner.plan import Plan
 from planner.proposals import propose_at
 from planner.scenarios import figures
 from planner.store import ScenarioStore
@@ -21,7 +23,7 @@ def workspace(tmp_path, monkeypatch):
 def open_page(props=()):
     at = AppTest.from_file(str(APP), default_timeout=120)
     at.run()
-    at.session_state["proposals"] = list(props)
+    at.session_state["plan"] = at.session_state["plan"].with_proposals(props)
     at.switch_page("views/scenarios.py").run()
     assert not at.exception, at.exception
     return at
@@ -35,18 +37,18 @@ def click(at, label):
 def test_save_then_stale_save_is_refused(workspace, demo):
     p = propose_at(demo, 103.36, 22.7547)
     a = open_page([p])
-    a.text_input(key="scn_name").set_value("Biên giới trước")
-    a.text_input(key="scn_author").set_value("Chị Lan")
+    a.text_input(key=plan_key(a, "name")).set_value("Biên giới trước")
+    a.text_input(key=plan_key(a, "author-")).set_value("Chị Lan")
     click(a, "Lưu kịch bản")
     assert any("phiên bản 1" in s.value for s in a.success)
     b = open_page()
     b.selectbox(key="scn_pick").set_value("Biên giới trước")
     click(b, "Mở")
-    assert b.session_state["proposals"] == [p]
-    b.text_input(key="scn_author").set_value("Anh Minh")
-    b.text_area(key="scn_description").set_value("B's change")
+    assert b.session_state["plan"].proposals == (p,)
+    b.text_input(key=plan_key(b, "author-")).set_value("Anh Minh")
+    b.text_area(key=plan_key(b, "description")).set_value("B's change")
     click(b, "Lưu kịch bản")
-    a.text_area(key="scn_description").set_value("A's change").run()
+    a.text_area(key=plan_key(a, "description")).set_value("A's change").run()
     click(a, "Lưu kịch bản")
     assert len(a.error) == 1 and "Anh Minh đã lưu phiên bản 2" in a.error[0].value
     store = ScenarioStore(workspace / "scenarios.sqlite")
@@ -56,9 +58,9 @@ def test_save_then_stale_save_is_refused(workspace, demo):
 def test_figures_and_restore(workspace, demo):
     p = propose_at(demo, 103.36, 22.7547)
     at = open_page([p])
-    at.text_input(key="scn_name").set_value("Một điểm")
+    at.text_input(key=plan_key(at, "name")).set_value("Một điểm")
     click(at, "Lưu kịch bản")
-    at.session_state["proposals"] = []
+    at.session_state["plan"] = at.session_state["plan"].with_proposals([])
     at.run()
     click(at, "Lưu kịch bản")
     store = ScenarioStore(workspace / "scenarios.sqlite")
@@ -104,3 +106,76 @@ def test_delete_asks_first_and_refuses_a_stale_delete(workspace):
     click(at, "Có, xóa")
     assert store.names() == ["B"] and any("Đã xóa “A”" in s.value for s in at.success)
     assert store.load("A", 2).description == "saved by someone else meanwhile"  # versions are kept
+
+
+def names_in(workspace):
+    return ScenarioStore(workspace / "scenarios.sqlite").names()
+
+
+def test_three_variants_in_a_row_under_new_names(workspace, demo):
+    """Save, type a new name, Save again (a rename is a new scenario, not a conflict), then save as
+    new, then start a new plan and save it: four scenarios, none overwritten."""
+    p = propose_at(demo, 103.36, 22.7547)
+    at = open_page([p])
+    at.text_input(key=plan_key(at, "name")).set_value("Phương án 1")
+    click(at, "Lưu kịch bản")
+    at.text_input(key=plan_key(at, "name")).set_value("Phương án 2")
+    click(at, "Lưu kịch bản")
+    assert not at.error and any("Đã lưu “Phương án 2” phiên bản 1" in s.value for s in at.success)
+    click(at, "Lưu thành kịch bản mới")  # the name is taken: say so, save nothing
+    assert len(at.error) == 1 and "Đã có kịch bản tên “Phương án 2”" in at.error[0].value
+    at.text_input(key=plan_key(at, "name")).set_value("Phương án 3")
+    click(at, "Lưu thành kịch bản mới")
+    assert any("Đã lưu “Phương án 3” phiên bản 1" in s.value for s in at.success)
+    click(at, "Kịch bản mới")
+    assert at.text_input(key=plan_key(at, "name")).value == "" and at.session_state["plan"].proposals == ()
+    at.text_input(key=plan_key(at, "name")).set_value("Không đầu tư")
+    click(at, "Lưu kịch bản")
+    store = ScenarioStore(workspace / "scenarios.sqlite")
+    assert store.names() == ["Không đầu tư", "Phương án 1", "Phương án 2", "Phương án 3"]
+    assert [len(store.load(n).proposals) for n in store.names()] == [0, 1, 1, 1]
+    assert all(store.load(n).version == 1 for n in store.names())
+
+
+def test_new_scenario_asks_before_dropping_unsaved_changes(workspace, demo):
+    at = open_page([propose_at(demo, 103.36, 22.7547)])
+    click(at, "Kịch bản mới")
+    assert any("thay đổi chưa lưu" in w.value for w in at.warning)
+    assert len(at.session_state["plan"].proposals) == 1  # nothing dropped yet
+    click(at, "Hủy")
+    assert len(at.session_state["plan"].proposals) == 1
+    click(at, "Kịch bản mới")
+    click(at, "Bỏ thay đổi và tiếp tục")
+    assert at.session_state["plan"].proposals == () and any("kịch bản mới" in s.value for s in at.success)
+
+
+def test_data_package_change_leaves_no_stale_form(workspace, demo, tiny_dir):
+    """The form shows the plan as it is after the package changed: the saved scenario's name with
+    its proposals (recounted on the new data), never its name over an empty list."""
+    p = propose_at(demo, 103.36, 22.7547)
+    at = open_page([p])
+    at.text_input(key=plan_key(at, "name")).set_value("Thật")
+    click(at, "Lưu kịch bản")
+    at.session_state["data_dir"] = str(tiny_dir)
+    at.run()
+    assert not at.exception, at.exception
+    plan = at.session_state["plan"]
+    assert plan.package == str(tiny_dir) and plan.proposals and plan.proposals[0].id == p.id
+    assert at.text_input(key=plan_key(at, "name")).value == "Thật"
+    assert any("Dữ liệu đã đổi" in i.value for i in at.info)
+    click(at, "Lưu kịch bản")
+    assert ScenarioStore(workspace / "scenarios.sqlite").load("Thật").proposals == plan.proposals
+
+
+def test_overspend_is_shown_above_the_comparison(workspace, demo):
+    from planner.scenarios import Scenario
+
+    store = ScenarioStore(workspace / "scenarios.sqlite")
+    p = propose_at(demo, 103.36, 22.7547)
+    store.save(Scenario(name="Vượt", proposals=(p,), budget_by_year={2026: 500_000_000}))
+    store.save(Scenario(name="Vừa", proposals=(p,), budget_by_year={2026: 2_000_000_000}))
+    at = open_page()
+    at.multiselect(key="scn_compare").set_value(["Vượt", "Vừa"]).run()
+    assert not at.exception
+    assert len(at.error) == 1 and "“Vượt” năm 2026 vượt 1,00 tỷ đồng" in at.error[0].value
+    assert "Vừa" not in at.error[0].value

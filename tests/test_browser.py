@@ -212,7 +212,7 @@ def test_sites_map_click_adds_a_proposal(server, page):
     page.mouse.click(box["x"] + x, box["y"] + y)
     page.get_by_text("9/38 → 10/38").first.wait_for(timeout=60_000)
     body = page.locator("body").inner_text()
-    assert "1.500.000.000 ₫" in body and "thiếu 4 xã" in body
+    assert "1,50 tỷ đồng" in body and "thiếu 4 xã" in body
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / "sites-click.png"), full_page=True)
     assert page.external == [], page.external
@@ -269,7 +269,9 @@ def test_two_sessions_cannot_overwrite_each_other(server, tmp_path):
             _click(a, "Lưu kịch bản")
             a.get_by_text("Anh Minh đã lưu phiên bản 2").first.wait_for(timeout=30_000)
             a.screenshot(path=str(ARTIFACTS / "scenario-conflict.png"), full_page=True)
-            _click(a, "Mở")  # B's work is there, not lost
+            _click(a, "Mở")  # B's work is there, not lost; A is asked before A's unsaved edit is dropped
+            a.get_by_text("có thay đổi chưa lưu").first.wait_for(timeout=30_000)
+            _click(a, "Bỏ thay đổi và tiếp tục")
             a.get_by_text("Đã mở “Chung” phiên bản 2").first.wait_for(timeout=30_000)
             from planner.store import ScenarioStore
 
@@ -291,6 +293,8 @@ def test_import_villages_from_excel_style_csv(server, page, tmp_path, demo):
     page.get_by_text("Tải tệp lên").first.wait_for(timeout=90_000)
     page.locator("[data-testid='stFileUploader']").nth(2).locator("input[type=file]").set_input_files(str(csv))
     page.get_by_text("thon-ban.csv").first.wait_for(timeout=60_000)
+    _idle(page)
+    page.get_by_text("Thay thế danh sách hiện có", exact=True).click()  # the demo has villages: the same ones again
     _idle(page)
     _type(page, "Tên bộ dữ liệu", "Thử nhập thôn bản")
     _click(page, "Kiểm tra")
@@ -316,7 +320,7 @@ def test_optimiser_then_compare_scenarios(server, page):
     page.get_by_text("Các địa điểm được chọn").first.wait_for(timeout=120_000)
     body = page.locator("body").inner_text()
     assert "Phương án nhanh" in body or "optimal" in body
-    _click(page, "Dùng các điểm này làm đề xuất")
+    _click(page, "Thêm vào các đề xuất của tôi")
     page.wait_for_function("() => !document.body.innerText.includes('9/38 → 9/38')", timeout=60_000)
     _idle(page)
     # save the optimised plan and an empty one, then compare them

@@ -7,7 +7,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 
-from planner.cli import main
+from planner.cli import build_parser, main
 from planner.io import DEMO_DIR
 
 REQUIRED = {"communes_total", "communes_with_point", "share_with_point", "needed_2025", "needed_2030",
@@ -96,3 +96,13 @@ def test_data_error_is_one_line_in_vietnamese(tiny_dir):
     out = run("summary", "--data", str(tiny_dir))
     assert out.returncode == 2
     assert "thiếu tệp boundaries/villages.geojson" in out.stderr and out.stderr.count("\n") == 1
+
+
+def test_site_options_default_to_the_request_defaults():
+    from planner.site_plan import SitingRequest
+
+    args = build_parser().parse_args(["site", "--budget-vnd", "5", "--out", "x.csv"])
+    got = SitingRequest.from_text(budget_vnd=args.budget_vnd, radius_m=args.radius_m, target_year=args.target_year,
+                                  method=args.method, max_new=args.max_new, sources=args.sources,
+                                  default_cost_vnd=args.default_cost_vnd, time_limit_s=args.time_limit_s)
+    assert got == SitingRequest(budget_vnd=5)

@@ -18,7 +18,7 @@ def test_production_settings():
 
 
 def test_upload_limit_matches_the_importer():
-    from planner.import_io import MAX_UPLOAD_BYTES
+    from planner.importing.files import MAX_UPLOAD_BYTES
 
     assert CONFIG["server"]["maxUploadSize"] * 1024 * 1024 == MAX_UPLOAD_BYTES
 

@@ -28,6 +28,7 @@ from planner.siting import SitingResult
 from planner.store import ScenarioStore
 from tests.conftest import tiny_layers
 from ui.markdown import plain
+from conftest import plan_key
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -222,9 +223,9 @@ def test_full_database_on_the_scenarios_page(full_database):
     ScenarioStore(db).save(_sample())
     full_database()
     at = session("views/scenarios.py")
-    at.text_input(key="scn_name").set_value("Ngân sách tỉnh")
-    at.text_area(key="scn_description").set_value("y" * 5_000)
-    at.session_state["scenario_base"] = ScenarioStore(db).load("Ngân sách tỉnh")
+    at.session_state["plan"] = at.session_state["plan"].opened(ScenarioStore(db).load("Ngân sách tỉnh"))
+    at.run()
+    at.text_area(key=plan_key(at, "description")).set_value("y" * 5_000)
     next(b for b in at.button if b.label == "Lưu kịch bản").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == [plain(t("err.disk_full", "vi", path=str(db)))]
@@ -386,7 +387,7 @@ def test_locked_database_on_the_scenarios_page(monkeypatch, caplog):
     db = workspace() / "scenarios.sqlite"
     ScenarioStore(db).save(_sample())
     at = session("views/scenarios.py")
-    at.text_input(key="scn_name").set_value("Kịch bản mới")
+    at.text_input(key=plan_key(at, "name")).set_value("Kịch bản mới")
     blocker = sqlite3.connect(db, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")  # another writer, mid-save
     try:

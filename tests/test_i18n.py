@@ -19,7 +19,7 @@ def test_both_languages_same_placeholders():
 
 def test_every_literal_key_exists():
     used = set()
-    for path in [*ROOT.glob("planner/*.py"), *ROOT.glob("views/*.py"), *ROOT.glob("ui/*.py"), ROOT / "app.py"]:
+    for path in [*ROOT.glob("planner/**/*.py"), *ROOT.glob("views/*.py"), *ROOT.glob("ui/*.py"), ROOT / "app.py"]:
         text = path.read_text(encoding="utf-8")
         used |= set(re.findall(r'\b(?:t|tr)\(\s*"([a-z_]+\.[a-z0-9_.]+)"', text))
         used |= set(re.findall(r'(?:Error|Problem)\(\s*"((?:err|prob)\.[a-z0-9_]+)"', text))

@@ -10,7 +10,7 @@ import pytest
 from pyproj import Transformer
 from shapely.geometry import Point, Polygon, box
 
-from planner import import_io
+from planner.importing import files as import_files
 from planner.importing import ImportSource, prepare_import
 from planner.io import DEMO_DIR
 from tests.test_import_helpers import (BINH_LU, DOAN_KET, VILLAGE_HEADER, csv_bytes, keys, shapefile_entries, the,
@@ -66,7 +66,7 @@ def test_binary_saved_as_csv():
 
 
 def test_upload_over_the_size_limit(monkeypatch):
-    monkeypatch.setattr(import_io, "MAX_UPLOAD_BYTES", 100)
+    monkeypatch.setattr(import_files, "MAX_UPLOAD_BYTES", 100)
     p = the(validate("thon.csv", villages_csv(), "villages"), "err.imp_too_large")
     assert p.params["limit_mb"] == 0 and p.params["file"] == "thon.csv"
 
@@ -74,10 +74,10 @@ def test_upload_over_the_size_limit(monkeypatch):
 def test_size_checked_before_reading(tmp_path, monkeypatch):
     path = tmp_path / "big.csv"
     path.write_bytes(b"x" * 1000)
-    monkeypatch.setattr(import_io, "MAX_UPLOAD_BYTES", 10)
+    monkeypatch.setattr(import_files, "MAX_UPLOAD_BYTES", 10)
     monkeypatch.setattr(type(path), "read_bytes", lambda self: pytest.fail("read before the size check"))
-    with pytest.raises(import_io.UploadError) as err:
-        import_io.read_upload(path)
+    with pytest.raises(import_files.UploadError) as err:
+        import_files.read_upload(path)
     assert err.value.key == "err.imp_too_large"
 
 
@@ -110,7 +110,7 @@ def test_zip_bomb_by_ratio():
 
 
 def test_zip_too_many_entries(monkeypatch):
-    monkeypatch.setattr(import_io, "MAX_ZIP_ENTRIES", 5)
+    monkeypatch.setattr(import_files, "MAX_ZIP_ENTRIES", 5)
     data = zip_bytes({f"f{i}.txt": b"x" for i in range(6)})
     assert "entries" in the(validate("xa.zip", data, "communes"), "err.imp_zip_unsafe").params["reason"]
 
@@ -122,7 +122,7 @@ def test_zip_bomb_inside_a_workbook():
 
 def test_extraction_stays_in_its_folder(tmp_path):
     data = zip_bytes({"a/b/layer.txt": b"x"})
-    files = import_io.safe_extract(data, "x.zip", tmp_path / "out")
+    files = import_files.safe_extract(data, "x.zip", tmp_path / "out")
     assert files == [(tmp_path / "out" / "a" / "b" / "layer.txt").resolve()]
 
 
@@ -331,7 +331,7 @@ def test_point_outside_the_province():
 
 def test_point_outside_the_communes_of_the_package(demo):
     plan = prepare_import([ImportSource("villages", "thon.csv", villages_csv(village_rows()[:1] + [["V9", "Bản Xa", "03388", 1, 1, 102.2, 21.6]]))],
-                          package=demo, complete=True)
+                          package=demo, complete=True, mode="replace")
     assert the(plan, "imp.outside").row == 3
 
 

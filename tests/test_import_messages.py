@@ -13,9 +13,9 @@ from planner.importing import KINDS, ImportSource, prepare_import, targets
 from tests.test_import_helpers import csv_bytes, village_rows, villages_csv, zip_bytes
 
 PLANNER = Path(__file__).resolve().parent.parent / "planner"
-MODULES = ["importing.py", "import_columns.py", "import_sources.py", "import_layers.py", "import_communes.py",
-           "import_plan.py", "import_templates.py", "import_io.py", "cli_import.py", "coordinates.py", "names.py",
-           "encodings.py"]
+MODULES = ["importing/__init__.py", "importing/columns.py", "importing/sources.py", "importing/layers.py",
+           "importing/communes.py", "importing/plan.py", "importing/templates.py", "importing/files.py", "cli_import.py",
+           "coordinates.py", "names.py", "encodings.py"]
 
 
 def _fields(text: str) -> set[str]:

@@ -10,9 +10,9 @@ import pytest
 
 from planner import cli_import
 from planner.errors import DataPackageError, PlannerError, UsageError
-from planner.import_io import load_mappings, save_mappings
 from planner.importing import (LIST_KINDS, ImportSource, export_lists_xlsx, header, inspect_upload, prepare_import,
                                recall_mapping, remember_mapping, suggest_mapping, targets, template_xlsx, write_import)
+from planner.importing.files import load_mappings, save_mappings
 from planner.io import DEMO_DIR, read_package
 from planner.summary import summarize
 from tests.test_import_helpers import csv_bytes, keys, villages_csv, zip_bytes
@@ -56,7 +56,7 @@ def test_nothing_written_while_there_are_errors(tmp_path):
 
 
 def test_update_one_list_of_the_current_package(demo, tmp_path):
-    plan = prepare_import([ImportSource("villages", "thon.csv", villages_csv())], package=demo)
+    plan = prepare_import([ImportSource("villages", "thon.csv", villages_csv())], package=demo, mode="replace")
     assert "imp.kept_from_package" in keys(plan)
     assert len(plan.layers["villages"]) == 4 and len(plan.layers["schools"]) == len(demo.schools)
     assert "prob.village_sum" in keys(plan)  # commune figures no longer match: a warning, not an error
@@ -257,9 +257,9 @@ def test_plan_is_frozen():
 
 
 def test_cli_import_oversized_file_is_a_problem_not_a_usage_error(tmp_path, capsys, monkeypatch):
-    from planner import import_io
+    from planner.importing import files as import_files
 
     (tmp_path / "xa.geojson").write_bytes(b"x" * 200)
-    monkeypatch.setattr(import_io, "MAX_UPLOAD_BYTES", 100)
+    monkeypatch.setattr(import_files, "MAX_UPLOAD_BYTES", 100)
     code, out = _run(["import", "--communes", str(tmp_path / "xa.geojson"), "--out", str(tmp_path / "o"), "--lang", "en"], capsys)
     assert code == 1 and "over the 0 MB limit" in out

@@ -10,14 +10,23 @@ import pytest
 from planner.candidates import SOURCES, candidates_from_package, site
 from planner.cli import main
 from planner.proposals import effect
-from planner.site_plan import as_proposals, plan, render
+from planner.site_plan import SitingRequest, as_proposals, plan, render, run
 
 
 @pytest.fixture(scope="module")
 def exact_plan(demo):
+    return run(demo, SitingRequest(budget_vnd=8_000_000_000))
+
+
+def test_plan_of_a_result_solved_elsewhere(exact_plan, demo):
+    # the same exact solve outside `run` gives the same sites; its request takes the result's method
     cands = candidates_from_package(demo, sources=SOURCES, default_cost_vnd=1_500_000_000)
-    result = site(demo, cands, radius_m=2000, budget_vnd=8_000_000_000, method="exact")
-    return plan(demo, cands, result, radius_m=2000, budget_vnd=8_000_000_000, sources=SOURCES)
+    result = site(demo, cands, radius_m=2000, budget_vnd=8_000_000_000, method="exact", time_limit_s=60)
+    other = plan(demo, cands, result, radius_m=2000, budget_vnd=8_000_000_000, sources=SOURCES)
+    assert other.request == exact_plan.request and other.fast is other.result and other.note is None
+    assert list(other.sites["id"]) == list(exact_plan.sites["id"])
+    assert plan(demo, cands, site(demo, cands, radius_m=2000, budget_vnd=10**9, method="greedy"),
+                budget_vnd=10**9).request.method == "greedy"
 
 
 def test_plan_rows_match_result(exact_plan):

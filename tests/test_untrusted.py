@@ -22,8 +22,8 @@ from planner.briefs import brief_pdf, workbook
 from planner.errors import PlannerError
 from planner.exports import render
 from planner.i18n import t
-from planner.import_io import MAX_UPLOAD_BYTES, check_size, read_xlsx_bytes
 from planner.importing import KINDS, export_lists_xlsx, inspect_upload, template_xlsx
+from planner.importing.files import MAX_UPLOAD_BYTES, check_size, read_xlsx_bytes
 from planner.io import folder_name, gpkg_bytes, read_package, write_package
 from planner.proposals import Proposal, propose_at
 from planner.ranking import rank
@@ -31,6 +31,7 @@ from planner.scenario_file import MAX_SCENARIO_MB, from_gpkg, to_gpkg
 from planner.scenarios import MAX_PROPOSALS, Scenario
 from planner.summary import summarize
 from tests.conftest import tiny_layers
+from conftest import plan_key
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMULA = '=HYPERLINK("http://x")'
@@ -308,9 +309,9 @@ def test_scenario_page_bounds_its_upload_and_its_text_fields():
     assert not at.exception
     [uploader] = at.get("file_uploader")
     assert uploader.proto.max_upload_size_mb == MAX_SCENARIO_MB and list(uploader.proto.type) == [".gpkg"]
-    assert at.text_input(key="scn_name").proto.max_chars == 120
-    assert at.text_input(key="scn_author").proto.max_chars == 120
-    assert at.text_area(key="scn_description").proto.max_chars == 5_000
+    assert at.text_input(key=plan_key(at, "name")).proto.max_chars == 120
+    assert at.text_input(key=plan_key(at, "author-")).proto.max_chars == 120
+    assert at.text_area(key=plan_key(at, "description")).proto.max_chars == 5_000
 
 
 def test_names_from_the_data_are_shown_literally_in_messages(tmp_path):

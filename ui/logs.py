@@ -15,6 +15,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from planner.errors import PlannerError
+from ui.lang import lang
 from ui.markdown import plain
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -76,8 +77,6 @@ def failure_text(exc: BaseException, ref: str | None, lang: str) -> str:
 
 def show_failure(exc: BaseException, where: str) -> str | None:
     """Log `exc` and show the user a short message in their language, never a traceback."""
-    from ui.state import lang
-
     ref = log_failure(exc, where)
     st.error(failure_text(exc, ref, lang()))
     return ref
@@ -91,8 +90,6 @@ def guarded(fn: Callable[[], object], where: str) -> Callable[[], None]:
         try:
             fn()
         except Exception as exc:  # noqa: BLE001 - the last line of defence
-            from ui.state import lang
-
             st.session_state[FAULT_KEY] = failure_text(exc, log_failure(exc, where), lang())
 
     return run

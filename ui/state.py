@@ -9,10 +9,10 @@ from pathlib import Path
 import streamlit as st
 
 from planner.errors import DataPackageError, PlannerError
-from planner.i18n import DEFAULT_LANG, t
 from planner.io import DEMO_DIR, publish_map_assets, read_bytes, read_package, write_bytes
 from planner.package import DataPackage
-from planner.summary import DEFAULT_RADIUS_M, Summary, existing_distance_m, summarize
+from planner.analysis import Analysis
+from ui.lang import lang, tr
 from ui.logs import setup_logging
 from ui.markdown import plain
 
@@ -23,22 +23,10 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 DEFAULT_WORKSPACE = Path(__file__).resolve().parent.parent / "workspace"
 
 
-def lang() -> str:
-    return st.session_state.get("lang", DEFAULT_LANG)
-
-
-def tr(key: str, **params) -> str:
-    return t(key, lang(), **params)
-
-
 def message_of(exc: PlannerError) -> str:
     """What went wrong, in the session's language, escaped for Streamlit's markdown (it names files
     and values from the user's data)."""
     return plain(exc.message(lang()))
-
-
-def radius_m() -> float:
-    return float(st.session_state.get("radius_m", DEFAULT_RADIUS_M))
 
 
 def data_dir() -> str:
@@ -68,14 +56,7 @@ def use_package(path: str) -> None:
     workspace().mkdir(parents=True, exist_ok=True)
     write_bytes(workspace() / "active_package.txt", str(path).encode("utf-8"))
     st.session_state["data_dir"] = str(path)
-    st.session_state["proposals"] = []
     st.session_state.pop("package_fallback", None)
-
-
-def set_proposals(proposals) -> None:
-    """Replace the session's proposals; the new version gives the Sites page's table a fresh editor."""
-    st.session_state["proposals"] = list(proposals)
-    st.session_state["proposals_version"] = st.session_state.get("proposals_version", 0) + 1
 
 
 @st.cache_resource(show_spinner=False)
@@ -98,13 +79,14 @@ def _package(path: str) -> DataPackage:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _distances(path: str):
-    return existing_distance_m(_package(path))
+def _analysis_base(path: str) -> Analysis:
+    return Analysis.of(_package(path))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _summary(path: str, radius: float) -> Summary:
-    return summarize(_package(path), radius_m=radius, distance_m=_distances(path))
+def _analysis(path: str, radius: float) -> Analysis:
+    # every radius of a package shares the distances to the nearest existing point
+    return _analysis_base(path).at(radius)
 
 
 def package() -> DataPackage:
@@ -122,28 +104,20 @@ def log_package_problem(path: str, key: str, text: str) -> None:
     log.error("data package %s cannot be used (read data package): DataPackageError %s: %s", path, key, text)
 
 
-def summary() -> Summary:
-    return _summary(data_dir(), radius_m())
+def analysis_at(radius_m: float) -> Analysis:
+    """The session's data package at `radius_m`: its figures, computed once per server process."""
+    package()  # a package whose folder has gone is refused, not answered from the cache
+    return _analysis(data_dir(), float(radius_m))
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _ranking(path: str, radius: float, weights_key: tuple, preset: str | None):
-    from planner.ranking import rank
-
-    weights = dict(weights_key)
-    return rank(_package(path), weights=None if preset else weights, preset=preset, radius_m=radius,
-                summary=_summary(path, radius))
+def flash(text: str, kind: str = "success") -> None:
+    """A message for the next run of the page (after an action that reruns it)."""
+    st.session_state.setdefault("flash", []).append((kind, text))
 
 
-def ranking():
-    """The ranking for the session's preset or custom weights (see views/priorities.py)."""
-    from planner.ranking import DEFAULT_PRESET, PRESETS
-
-    preset = st.session_state.get("preset", DEFAULT_PRESET)
-    weights = {c: float(st.session_state.get(f"w_{c}", PRESETS[DEFAULT_PRESET][c])) for c in PRESETS[DEFAULT_PRESET]}
-    if preset != "custom" and weights != {k: float(v) for k, v in PRESETS[preset].items()}:
-        preset = "custom"
-    return _ranking(data_dir(), radius_m(), tuple(sorted(weights.items())), None if preset == "custom" else preset)
+def show_flash() -> None:
+    for kind, text in st.session_state.pop("flash", []):
+        getattr(st, kind)(plain(text))
 
 
 @st.cache_resource(show_spinner=False)

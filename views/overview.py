@@ -6,11 +6,12 @@ from planner.i18n import fmt_int, fmt_pct
 from planner.maps import overview_base, reach_layers
 from planner.targets import Indicator
 from ui.mapview import show_map
-from ui.state import data_dir, map_assets, message_of, page_header, summary, tr
+from ui.plan import analysis
+from ui.state import data_dir, map_assets, message_of, page_header, tr
 
 L, pkg = page_header("app.title")
 try:
-    s = summary()
+    s = analysis().summary
 except PlannerError as exc:
     st.error(message_of(exc))
     st.stop()

@@ -7,48 +7,42 @@ from planner.errors import PlannerError
 from planner.exports import render
 from planner.i18n import fmt_num, fmt_pct, t
 from planner.maps import priority_map
-from planner.ranking import CRITERIA, PRESETS, explain, target_path
+from planner.ranking import CRITERIA, PRESETS, explain, resolve_weights, target_path
+from ui.logs import guarded
 from ui.mapview import show_map
 from ui.markdown import plain
-from ui.state import data_dir, map_assets, message_of, page_header, ranking, tr
+from ui.plan import analysis, current, put, widget_key
+from ui.state import data_dir, map_assets, message_of, page_header, tr
 
 L, pkg = page_header("page.priorities")
-
+plan = current()
 PRESET_KEYS = list(PRESETS) + ["custom"]
+preset = plan.scenario.preset
+weights = dict(PRESETS[preset]) if preset else {c: float(plan.scenario.weights.get(c, 0.0)) for c in CRITERIA}
 
 
-PRESET_WIDGET = f"preset_widget_{L}"  # one widget per language: the shown labels differ
+def choose_preset() -> None:
+    chosen = st.session_state[widget_key(f"preset-{L}")]
+    if chosen != "custom":  # a preset sets every weight: the sliders start afresh from it
+        put(current().edited(preset=chosen, weights={}).renewed())
 
-
-def apply_preset() -> None:
-    chosen = st.session_state[PRESET_WIDGET]
-    st.session_state["preset"] = chosen
-    if chosen in PRESETS:
-        for c, w in PRESETS[chosen].items():
-            st.session_state[f"w_{c}"] = float(w)
-
-
-def mark_custom() -> None:
-    st.session_state["preset"] = "custom"
-    st.session_state[PRESET_WIDGET] = "custom"
-
-
-st.session_state.setdefault("preset", "balanced")
-for c, w in PRESETS["balanced"].items():
-    st.session_state.setdefault(f"w_{c}", float(w))
 
 left, right = st.columns([1, 2], gap="large")
 with left:
-    st.session_state[PRESET_WIDGET] = st.session_state["preset"]
-    st.selectbox(tr("rank.preset"), PRESET_KEYS, key=PRESET_WIDGET,
-                 format_func=lambda k, lang=L: t(f"preset.{k}", lang), on_change=apply_preset)
+    st.session_state[widget_key(f"preset-{L}")] = preset or "custom"  # follows the weights when a slider moves
+    st.selectbox(tr("rank.preset"), PRESET_KEYS, key=widget_key(f"preset-{L}"),
+                 format_func=lambda k, lang=L: t(f"preset.{k}", lang), on_change=guarded(choose_preset, "choose preset"))
     with st.expander(tr("rank.weights"), expanded=True):
         st.caption(tr("rank.weights_help"))
-        for c in CRITERIA:
-            st.slider(tr(f"crit.{c}"), 0.0, 10.0, step=0.5, key=f"w_{c}", on_change=mark_custom)
+        moved = {c: st.slider(tr(f"crit.{c}"), 0.0, 10.0, value=float(weights[c]), step=0.5, key=widget_key(f"w-{c}"))
+                 for c in CRITERIA}
+    if moved != weights:
+        chosen, raw = resolve_weights(None, moved)
+        plan = put(plan.edited(preset=chosen, weights={} if chosen else raw))
+        st.rerun()  # the preset box follows: "custom", or the preset these weights are
 
 try:
-    r = ranking()
+    r = analysis().ranking(preset=plan.scenario.preset, weights=plan.scenario.weights)
 except PlannerError as exc:
     with right:
         st.error(message_of(exc))

@@ -1,23 +1,24 @@
-"""Scenarios: save the current plan, phase it by year, keep versions, exchange files, compare,
-and take a brief to the budgeting meeting."""
+"""Scenarios: save the plan being edited (as itself or as a new scenario), phase it by year, keep
+versions, exchange files, compare, and take a brief to the budgeting meeting."""
 from dataclasses import replace
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from planner.briefs import brief_pdf, comparison_table, figure_rows, workbook
+from planner.briefs import brief_pdf, comparison_table, figure_rows, fmt_vnd_short, workbook
 from planner.errors import PlannerError
 from planner.maps import compare_map
-from planner.ranking import CRITERIA, PRESETS
-from planner.scenario_file import MAX_SCENARIO_MB, from_gpkg, to_gpkg
+from planner.plan import Plan, save_plan
 from planner.proposals import MAX_VND
-from planner.scenarios import YEARS, Scenario, auto_phase, figures
+from planner.scenario_file import MAX_SCENARIO_MB, from_gpkg, to_gpkg
+from planner.scenarios import YEARS, auto_phase, figures
 from ui.auth import allow, can_edit, locked_note, user_name
-from ui.logs import guarded
+from ui.logs import show_failure
 from ui.mapview import show_map
 from ui.markdown import plain
-from ui.state import data_dir, map_assets, message_of, page_header, radius_m, set_proposals, store, tr
+from ui.plan import current, put, widget_key
+from ui.state import data_dir, flash, map_assets, message_of, page_header, store, tr
 
 L, pkg = page_header("scn.heading")
 try:
@@ -25,48 +26,8 @@ try:
 except PlannerError as exc:
     st.error(message_of(exc))
     st.stop()
-
-st.session_state.setdefault("proposals", [])
-base: Scenario = st.session_state.setdefault("scenario_base", Scenario(name=""))
-for key, value in (("scn_name", base.name), ("scn_description", base.description), ("scn_author", base.author)):
-    st.session_state.setdefault(key, value)
-for y in YEARS:
-    st.session_state.setdefault(f"scn_budget_{y}", base.budget_by_year.get(y, 0) / 1e9)
 editable = can_edit()
-if not st.session_state["scn_author"] and user_name():
-    st.session_state["scn_author"] = user_name()  # the signed-in user, unless typed otherwise
-
-
-def current() -> Scenario:
-    """The plan as the session has it now, on top of the version it was loaded from."""
-    preset = st.session_state.get("preset", "balanced")
-    weights = {} if preset in PRESETS else {c: float(st.session_state.get(f"w_{c}", 1.0)) for c in CRITERIA}
-    return replace(base, name=st.session_state["scn_name"], description=st.session_state["scn_description"],
-                   author=st.session_state["scn_author"], radius_m=radius_m(),
-                   preset=preset if preset in PRESETS else None, weights=weights,
-                   budget_by_year={y: int(round(st.session_state[f"scn_budget_{y}"] * 1e9)) for y in YEARS},
-                   proposals=tuple(st.session_state["proposals"]))
-
-
-def open_scenario(s: Scenario) -> None:
-    st.session_state["scenario_base"] = s
-    st.session_state["scn_name"], st.session_state["scn_description"], st.session_state["scn_author"] = s.name, s.description, s.author
-    for y in YEARS:
-        st.session_state[f"scn_budget_{y}"] = s.budget_by_year.get(y, 0) / 1e9
-    set_proposals(s.proposals)
-    st.session_state["radius_m"] = int(s.radius_m)
-    st.session_state["preset"] = s.preset or "custom"
-    for c in CRITERIA:
-        st.session_state[f"w_{c}"] = float((PRESETS.get(s.preset) or s.weights).get(c, 0.0))
-    st.session_state["scn_flash"] = tr("scn.loaded", name=s.name, version=s.version)
-
-
-def phase() -> None:
-    cur = current()
-    placed, unfit = auto_phase(cur.proposals, cur.budget_by_year)
-    set_proposals(placed + unfit)
-    if unfit:
-        st.session_state["scn_flash"] = tr("scn.unfit", n=len(unfit))
+plan = current()
 
 
 def figure_table(fig) -> None:
@@ -74,35 +35,94 @@ def figure_table(fig) -> None:
                  hide_index=True, width="stretch")
 
 
-if "scn_flash" in st.session_state:
-    st.success(plain(st.session_state.pop("scn_flash")))
+def discard_guard(action: str, label: str, then) -> None:
+    """Run `then` at once when nothing would be lost; else ask first (a button press marks the wish)."""
+    pending = st.session_state.get("scn-discard")
+    if pending == action:
+        st.warning(plain(tr("scn.discard_ask", action=label)))
+        y1, y2 = st.columns(2)
+        if y1.button(tr("scn.discard_yes"), key=f"discard-yes-{action}", type="primary"):
+            st.session_state.pop("scn-discard", None)
+            then()
+        if y2.button(tr("scn.delete_cancel"), key=f"discard-no-{action}"):
+            st.session_state.pop("scn-discard", None)
+            st.rerun()
+
+
+def ask_or_do(action: str, then) -> None:
+    if current().unsaved:
+        st.session_state["scn-discard"] = action
+        st.rerun()
+    then()
+
+
+def start_new() -> None:
+    put(Plan.new(package=data_dir(), previous=current(), author=user_name()))
+    flash(tr("scn.started_new"))
+    st.rerun()
+
+
+def open_saved(name: str) -> None:
+    try:
+        s = db.load(name)
+    except Exception as exc:  # noqa: BLE001 - a store that cannot be read: say so, log it with a reference
+        show_failure(exc, "open scenario")
+        return
+    put(current().opened(s))
+    flash(tr("scn.loaded", name=s.name, version=s.version))
+    st.rerun()
+
 
 # --- the scenario being edited -------------------------------------------------------------
 st.subheader(tr("scn.current"))
 locked_note()
+s = plan.scenario
+status = tr("scn.editing", name=plan.saved_name, version=s.version) if plan.saved_name else tr("scn.editing_new")
+st.caption(plain(status + (f" — {tr('scn.unsaved')}" if plan.unsaved and plan.saved_name else "")))
 left, right = st.columns([1, 1], gap="large")
 with left:
-    st.text_input(tr("scn.name"), key="scn_name", max_chars=120)
-    st.text_area(tr("scn.description"), key="scn_description", height=80, max_chars=5_000)
-    st.text_input(tr("scn.author"), key="scn_author", max_chars=120)
-    cols = st.columns(len(YEARS))
-    for col, y in zip(cols, YEARS):
-        col.number_input(tr("scn.budget_year", year=y), min_value=0.0, max_value=MAX_VND / 1e9, step=0.5, format="%.2f",
-                         key=f"scn_budget_{y}")
-    b1, b2 = st.columns(2)
-    b1.button(tr("scn.phase"), on_click=phase, disabled=not st.session_state["proposals"])
-    if b2.button(tr("scn.save"), type="primary", disabled=not editable) and allow("save scenario"):
+    name = st.text_input(tr("scn.name"), value=s.name, key=widget_key("name"), max_chars=120)
+    description = st.text_area(tr("scn.description"), value=s.description, key=widget_key("description"), height=80,
+                               max_chars=5_000)
+    author = st.text_input(tr("scn.author"), value=s.author or user_name(), max_chars=120,
+                           key=widget_key(f"author-{user_name()}"))  # signing in fills it afresh
+    budget = {}
+    for col, y in zip(st.columns(len(YEARS)), YEARS):
+        budget[y] = int(round(col.number_input(tr("scn.budget_year", year=y), min_value=0.0, max_value=MAX_VND / 1e9,
+                                               value=s.budget_by_year.get(y, 0) / 1e9, step=0.5, format="%.2f",
+                                               key=widget_key(f"budget-{y}")) * 1e9))
+    plan = put(plan.edited(name=name, description=description, author=author,
+                           budget_by_year={**s.budget_by_year, **budget}))
+    b1, b2, b3, b4 = st.columns(4)
+    if b1.button(tr("scn.save"), type="primary", disabled=not editable, key="scn-save") and allow("save scenario"):
         try:
-            saved = db.save(current())
+            plan = put(save_plan(db, plan))
         except PlannerError as exc:
             st.error(message_of(exc))
         else:
-            st.session_state["scenario_base"] = saved
-            st.session_state["scn_flash"] = tr("scn.saved", name=saved.name, version=saved.version)
+            flash(tr("scn.saved", name=plan.scenario.name, version=plan.scenario.version))
             st.rerun()
+    if b2.button(tr("scn.save_as_new"), disabled=not editable, key="scn-save-new") and allow("save scenario as new"):
+        try:
+            plan = put(save_plan(db, plan, as_new=True))
+        except PlannerError as exc:
+            st.error(message_of(exc))
+        else:
+            flash(tr("scn.saved", name=plan.scenario.name, version=plan.scenario.version))
+            st.rerun()
+    if b3.button(tr("scn.new"), key="scn-new"):
+        ask_or_do("new", start_new)
+    if b4.button(tr("scn.phase"), disabled=not plan.proposals, key="scn-phase"):
+        placed, unfit = auto_phase(plan.proposals, plan.scenario.budget_by_year)
+        put(plan.with_proposals(placed + unfit))
+        if unfit:
+            flash(tr("scn.unfit", n=len(unfit)), "warning")
+        st.rerun()
+    discard_guard("new", tr("scn.action_new"), start_new)
 with right:
-    cur = current()
-    figure_table(figures(pkg, cur))
+    cur = plan.scenario
+    fig = figures(pkg, cur)
+    figure_table(fig)
     if cur.name.strip():
         d1, d2, d3 = st.columns(3)
         d1.download_button("PDF", data=lambda: brief_pdf(pkg, [cur], L), file_name="tom-tat.pdf", mime="application/pdf",
@@ -118,12 +138,15 @@ names = db.names()
 if not names:
     st.caption(tr("scn.none"))
 else:
-    pick = st.selectbox(tr("scn.name"), names, key="scn_pick")
+    pick = st.selectbox(tr("scn.name"), names, key="scn_pick",
+                        index=names.index(plan.saved_name) if plan.saved_name in names else 0)
     versions = db.versions(pick)
     st.dataframe(pd.DataFrame([(v.version, v.saved_at, v.author, v.note) for v in versions],
                               columns=["v", tr("scn.saved_at"), tr("scn.author"), tr("scn.note")]), hide_index=True, width="stretch")
     o1, o2, o3, o4 = st.columns(4)
-    o1.button(tr("scn.load"), on_click=guarded(lambda: open_scenario(db.load(pick)), "open scenario"), key="scn_open")
+    if o1.button(tr("scn.load"), key="scn_open"):
+        ask_or_do(f"open:{pick}", lambda: open_saved(pick))
+    discard_guard(f"open:{pick}", tr("scn.action_open", name=pick), lambda: open_saved(pick))
     old = o2.selectbox("v", [v.version for v in versions], key="scn_restore_v", label_visibility="collapsed")
     with st.expander(plain(tr("scn.view_version", name=pick, version=old))):
         shown = db.load(pick, old)
@@ -145,17 +168,19 @@ else:
             except PlannerError as exc:
                 st.error(message_of(exc))
             else:
-                if base.name == pick:
-                    st.session_state["scenario_base"] = replace(base, version=0)
-                st.session_state["scn_flash"] = tr("scn.deleted", name=pick)
+                if plan.saved_name == pick:
+                    put(plan.unstored())  # what is on screen stays, as a new scenario
+                flash(tr("scn.deleted", name=pick))
                 st.rerun()
     if o3.button(tr("scn.restore", version=old), key="scn_restore", disabled=not editable) and allow("restore scenario"):
         try:
-            restored = db.restore(pick, old, expected_version=versions[0].version, author=st.session_state["scn_author"])
+            restored = db.restore(pick, old, expected_version=versions[0].version, author=author)
         except PlannerError as exc:
             st.error(message_of(exc))
         else:
-            st.session_state["scn_flash"] = tr("scn.restored", version=restored.version)
+            if plan.saved_name == pick and not plan.unsaved:
+                put(plan.opened(restored))
+            flash(tr("scn.restored", version=restored.version))
             st.rerun()
 
 upload = st.file_uploader(tr("scn.import"), type=["gpkg"], key="scn_upload", disabled=not editable,
@@ -168,7 +193,7 @@ if upload is not None and st.session_state.get("scn_uploaded") != upload.file_id
     except PlannerError as exc:
         st.error(message_of(exc))
     else:
-        st.session_state["scn_flash"] = tr("scn.imported", name=saved.name)
+        flash(tr("scn.imported", name=saved.name))
         st.rerun()
 
 # --- compare ------------------------------------------------------------------------------
@@ -176,22 +201,38 @@ st.subheader(tr("scn.compare"))
 chosen = st.multiselect(tr("scn.pick"), names, max_selections=4, key="scn_compare")
 if len(chosen) >= 2:
     scenarios = [db.load(n) for n in chosen]
-    figs = [figures(pkg, s) for s in scenarios]
+    figs = [figures(pkg, sc) for sc in scenarios]
+    over = [tr("scn.over_budget_item", name=sc.name, year=y, amount=fmt_vnd_short(v, L))
+            for sc, f in zip(scenarios, figs) for y, v in sorted(f.over_budget.items())]
+    if over:
+        st.error(plain(tr("scn.over_budget_warning", items="; ".join(over))))
     table = comparison_table(pkg, scenarios, L, figs)
     differs = table.nunique(axis=1) > 1
-    st.dataframe(table.style.apply(lambda row: ["background-color: #fff3cd" if differs[row.name] else "" for _ in row], axis=1),
-                 width="stretch")
-    chart_data = pd.DataFrame({
-        "scenario": [s.name for s in scenarios for _ in YEARS],
+    over_row = tr("scn.over_budget_row")
+
+    def shade(row):
+        colour = "#f8d7da" if row.name == over_row and any(v != "—" for v in row) else "#fff3cd" if differs[row.name] else ""
+        return [f"background-color: {colour}" if colour else "" for _ in row]
+
+    st.dataframe(table.style.apply(shade, axis=1), width="stretch")
+    spend = pd.DataFrame({
+        "scenario": [sc.name for sc in scenarios for _ in YEARS],
         "year": [str(y) for _ in scenarios for y in YEARS],
         "cost": [f.cost_by_year.get(y, 0) / 1e9 for f in figs for y in YEARS],
+        "budget": [sc.budget_by_year.get(y, 0) / 1e9 for sc in scenarios for y in YEARS],
     })
-    st.altair_chart(alt.Chart(chart_data).mark_bar().encode(
-        x=alt.X("year:N", title=tr("col.year")), xOffset="scenario:N",
-        y=alt.Y("cost:Q", title=tr("opt.budget_ty")), color=alt.Color("scenario:N", title=tr("scn.name")),
-        tooltip=["scenario", "year", alt.Tooltip("cost:Q", format=".2f")]).properties(height=260), width="stretch")
+    x = alt.X("year:N", title=tr("col.year"))
+    bars = alt.Chart(spend).mark_bar().encode(
+        x=x, xOffset="scenario:N", y=alt.Y("cost:Q", title=tr("opt.budget_ty")),
+        color=alt.Color("scenario:N", title=tr("scn.spending")),
+        tooltip=["scenario", "year", alt.Tooltip("cost:Q", format=".2f"), alt.Tooltip("budget:Q", format=".2f")])
+    budget_marks = alt.Chart(spend).mark_tick(color="#b71c1c", thickness=3, size=18).encode(
+        x=x, xOffset="scenario:N", y="budget:Q",
+        tooltip=["scenario", "year", alt.Tooltip("budget:Q", title=tr("scn.budget_line"), format=".2f")])
+    st.altair_chart((bars + budget_marks).properties(height=260, title=f"{tr('scn.spending')} — ▬ {tr('scn.budget_line')}"),
+                    width="stretch")
     basemap = bool(st.session_state.get("basemap"))
-    show_map(("compare", data_dir(), L, basemap, repr([(s.name, s.version, s.proposals) for s in scenarios])),
+    show_map(("compare", data_dir(), L, basemap, repr([(sc.name, sc.version, sc.proposals) for sc in scenarios])),
              lambda: compare_map(pkg, scenarios, lang=L, assets_url=map_assets(), basemap=basemap),
              height=460, widget_key=f"compare-map-{L}-{'|'.join(chosen)}")
     c1, c2 = st.columns(2)

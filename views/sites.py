@@ -1,33 +1,28 @@
-"""Sites: propose new points by clicking the map, edit them, and see the effect at once."""
+"""Sites: propose new points by clicking the map, or let the optimiser choose within a budget, and
+see the effect at once. Every action is one core call on the session's plan (ui.plan)."""
 import pandas as pd
 import streamlit as st
 
 from planner.briefs import fmt_vnd_short
+from planner.candidates import METHODS, SOURCES
 from planner.errors import PlannerError
 from planner.i18n import fmt_int, fmt_pct, t
 from planner.maps import overview_base, proposals_layer, reach_layers
-from planner.candidates import METHODS, SOURCES, candidates_from_package, problem_from_package
-from planner.proposals import FUNDING, KINDS, SNAP_M, edit, effect, propose_at, proposals_frame
-from planner.site_plan import EXACT_TIME_LIMIT_S, SITE_FORMATS, as_proposals, note_text, plan, settle, sites_frame
+from planner.proposals import FUNDING, KINDS, SNAP_M, changed_communes, edit, propose_at, proposals_frame
+from planner.site_plan import SITE_FORMATS, SitingRequest, note_text, run, sites_frame
 from planner.site_plan import render as render_sites
 from ui.mapview import show_map
 from ui.markdown import plain
-from ui.state import data_dir, map_assets, message_of, page_header, radius_m, set_proposals, summary, tr
+from ui.plan import analysis, current, put
+from ui.state import data_dir, flash, map_assets, message_of, page_header, tr
 
-radius = radius_m()
 L, pkg = page_header("sites.heading")
-
-st.session_state.setdefault("proposals", [])
-st.session_state.setdefault("proposals_version", 0)
-
-proposals = st.session_state["proposals"]
-candidates = None
-if pkg.candidate_sites is not None:
-    candidates = pkg.candidate_sites.rename(columns={"est_cost_vnd": "cost_vnd"})
-
-before = summary()
-eff = effect(pkg, proposals, radius_m=radius, before=before)
-after = eff.after
+plan = current()
+radius = plan.scenario.radius_m
+proposals = plan.proposals
+candidates = None if pkg.candidate_sites is None else pkg.candidate_sites.rename(columns={"est_cost_vnd": "cost_vnd"})
+eff = analysis().effect(proposals)
+before, after = eff.before, eff.after
 
 c1, c2, c3 = st.columns(3)
 with c1, st.container(border=True):
@@ -48,49 +43,88 @@ with c2, st.container(border=True):
 with c3, st.container(border=True):
     st.markdown(f"**{tr('sites.total_cost')}**")
     total = sum(p.cost_vnd for p in proposals)
-    st.metric(tr("sites.total_cost"), f"{fmt_int(total, L)} ₫", label_visibility="collapsed")
+    st.metric(tr("sites.total_cost"), fmt_vnd_short(total, L), help=f"{fmt_int(total, L)} ₫", label_visibility="collapsed")
     st.caption(f"{tr('sites.proposals')}: {len(proposals)}")
 
-# --- optimiser --------------------------------------------------------------------------
-with st.expander(tr("opt.heading"), expanded=True), st.form("optimiser"):
-    f1, f2 = st.columns(2)
-    with f1:
-        budget_ty = st.number_input(tr("opt.budget_ty"), min_value=0.0, value=20.0, step=0.5, format="%.2f", key="opt_budget")
-        goal = st.radio(tr("opt.mode"), ["children", "2025", "2030"], key="opt_goal",
-                        format_func=lambda g, lang=L: t("opt.mode_children", lang) if g == "children" else t("opt.mode_target", lang, year=g))
-        method = st.radio(tr("opt.method"), list(METHODS), key="opt_method", format_func=lambda m, lang=L: t(f"opt.method_{m}", lang))
-    with f2:
-        sources = st.multiselect(tr("opt.sources"), list(SOURCES), default=list(SOURCES), key="opt_sources",
-                                 format_func=lambda s, lang=L: t(f"opt.source_{s}", lang))
-        max_new = st.number_input(tr("opt.max_new"), min_value=0, value=0, step=1, help=tr("opt.no_limit"), key="opt_max_new")
-        default_cost_ty = st.number_input(tr("opt.default_cost_ty"), min_value=0.0, value=1.5, step=0.1, format="%.2f", key="opt_default_cost")
-    run = st.form_submit_button(tr("opt.run"), type="primary")
+# --- the map: existing points, the planner's proposals and the optimiser's sites -------------
+# Everything above the map has a fixed shape: a changed position would make the browser draw a new map.
+st.caption(tr("sites.click_help", snap=fmt_int(SNAP_M, L)))
+notes = st.container()
+basemap = bool(st.session_state.get("basemap"))
+newly = after.communes.index[after.communes["has_point"] & ~before.communes["has_point"]]
+layer = proposals_layer(proposals_frame(proposals), radius_m=radius, lang=L,
+                        new_communes=pkg.communes[pkg.communes["code"].isin(newly)],
+                        chosen=None if plan.siting is None else plan.siting.sites,
+                        chosen_radius_m=None if plan.siting is None else plan.siting.radius_m)
+out = show_map(("sites", data_dir(), L, basemap),
+               lambda: overview_base(pkg, lang=L, assets_url=map_assets(), basemap=basemap, with_proposals=True,
+                                    candidates=candidates),
+               layers=[(("reach-hover", data_dir(), before.radius_m, L),
+                        lambda: reach_layers(pkg, before, lang=L, clickable=False)),
+                       (None, lambda: [layer])], returned_objects=["last_clicked"],
+               widget_key=f"sites-map-{L}")
+click = (out or {}).get("last_clicked")
+if click and click != st.session_state.get("sites-last-click"):
+    st.session_state["sites-last-click"] = click
+    try:
+        new = propose_at(pkg, click["lng"], click["lat"], existing=proposals, candidates=candidates,
+                         default_cost_vnd=plan.scenario.default_cost_vnd)
+    except PlannerError as exc:
+        notes.warning(message_of(exc))
+    else:
+        put(plan.with_proposals((*proposals, new)))
+        names = dict(zip(pkg.communes["code"], pkg.communes["name"]))
+        flash(tr("sites.added", id=new.id, commune=names.get(new.commune_code, new.commune_code)))
+        st.rerun()
 
-if run:
-    budget, default_cost = round(budget_ty * 1e9), round(default_cost_ty * 1e9)
-    year = None if goal == "children" else int(goal)
+u1, u2, _ = st.columns([1, 1, 3])
+if u1.button(tr("sites.undo"), disabled=not plan.undo, key="sites-undo"):
+    put(plan.undone())
+    flash(tr("sites.undone"))
+    st.rerun()
+if u2.button(tr("sites.clear"), disabled=not proposals, key="sites-clear"):
+    put(plan.with_proposals(()))
+    st.rerun()
+
+# --- optimiser ------------------------------------------------------------------------------
+last = plan.siting.request if plan.siting is not None else SitingRequest(budget_vnd=20_000_000_000,
+                                                                         default_cost_vnd=plan.scenario.default_cost_vnd)
+with st.expander(tr("opt.heading"), expanded=plan.siting is None), st.form("optimiser"):
+    f1, f2 = st.columns(2)
+    goals = ["children", "2025", "2030"]
+    with f1:
+        budget_ty = st.number_input(tr("opt.budget_ty"), min_value=0.0, value=last.budget_vnd / 1e9, step=0.5, format="%.2f", key="opt_budget")
+        goal = st.radio(tr("opt.mode"), goals, index=goals.index(str(last.target_year or "children")), key="opt_goal",
+                        format_func=lambda g, lang=L: t("opt.mode_children", lang) if g == "children" else t("opt.mode_target", lang, year=g))
+        method = st.radio(tr("opt.method"), list(METHODS), index=list(METHODS).index(last.method), key="opt_method",
+                          format_func=lambda m, lang=L: t(f"opt.method_{m}", lang))
+    with f2:
+        sources = st.multiselect(tr("opt.sources"), list(SOURCES), default=list(last.sources), key="opt_sources",
+                                 format_func=lambda s, lang=L: t(f"opt.source_{s}", lang))
+        max_new = st.number_input(tr("opt.max_new"), min_value=0, value=last.max_new or 0, step=1, help=tr("opt.no_limit"), key="opt_max_new")
+        default_cost_ty = st.number_input(tr("opt.default_cost_ty"), min_value=0.0, value=last.default_cost_vnd / 1e9,
+                                          step=0.1, format="%.2f", key="opt_default_cost")
+    submitted = st.form_submit_button(tr("opt.run"), type="primary")
+
+if submitted:
+    request = SitingRequest(budget_vnd=round(budget_ty * 1e9), radius_m=radius, method=method,
+                            target_year=None if goal == "children" else int(goal), max_new=int(max_new) or None,
+                            sources=tuple(sources), default_cost_vnd=round(default_cost_ty * 1e9))
     try:
         with st.status(tr("opt.running"), expanded=True) as status:
-            cands = candidates_from_package(pkg, sources=tuple(sources), default_cost_vnd=int(default_cost))
-            problem = problem_from_package(pkg, cands, radius_m=radius, budget_vnd=int(budget),
-                                           max_new=int(max_new) or None, target_year=year)
-            fast = problem.solve_greedy()
-            st.write(tr("opt.greedy_done", children=fmt_int(fast.children_newly_reached, L), cost=fmt_int(fast.total_cost_vnd, L)))
-            best, note = (fast, None) if method == "greedy" else settle(
-                fast, problem.solve_exact(time_limit_s=EXACT_TIME_LIMIT_S), time_limit_s=EXACT_TIME_LIMIT_S)
+            sp = run(pkg, request, on_greedy=lambda fast: st.write(tr(
+                "opt.greedy_done", children=fmt_int(fast.children_newly_reached, L), cost=fmt_int(fast.total_cost_vnd, L))))
             status.update(label=tr("opt.done"), state="complete", expanded=False)
     except PlannerError as exc:
         st.error(message_of(exc))
     else:
-        st.session_state["site_plan"] = plan(pkg, cands, best, radius_m=radius, budget_vnd=int(budget), target_year=year,
-                                             max_new=int(max_new) or None, sources=tuple(sources))
-        st.session_state["site_plan_fast"] = fast
-        st.session_state["site_plan_note"] = note
+        put(plan.with_siting(sp))
         st.rerun()
 
-sp = st.session_state.get("site_plan")
+sp = plan.siting
 if sp is not None:
     r = sp.result
+    st.subheader(tr("opt.chosen"))
     if sp.radius_m != radius:
         st.caption(tr("opt.stale", radius=fmt_int(sp.radius_m, L)))
     m1, m2, m3, m4 = st.columns(4)
@@ -98,50 +132,33 @@ if sp is not None:
     m2.metric(tr("opt.communes"), r.communes_newly_with_point)
     m3.metric(tr("opt.total_cost"), fmt_vnd_short(r.total_cost_vnd, L), help=f"{fmt_int(r.total_cost_vnd, L)} ₫")
     m4.metric(tr("opt.status"), r.status, help=f"{tr('opt.gap')}: {'—' if r.gap is None else f'{r.gap:.4%}'}; {tr('opt.seconds')}: {r.seconds:.2f}")
-    if st.session_state.get("site_plan_note"):
-        st.warning(plain(note_text(st.session_state["site_plan_note"], L)))
-    fast = st.session_state.get("site_plan_fast")
-    if fast is not None and r.method == "exact":
-        diff = r.children_newly_reached - fast.children_newly_reached
-        st.caption(tr("opt.greedy_vs_exact", greedy=fmt_int(fast.children_newly_reached, L),
+    if sp.note:
+        st.warning(plain(note_text(sp.note, L)))
+    if r.method == "exact" and sp.fast is not r:
+        diff = r.children_newly_reached - sp.fast.children_newly_reached
+        st.caption(tr("opt.greedy_vs_exact", greedy=fmt_int(sp.fast.children_newly_reached, L),
                       exact=fmt_int(r.children_newly_reached, L), diff=f"+{fmt_int(diff, L)}"))
     if len(sp.sites) == 0:
         st.warning(tr("opt.nothing"))
     else:
-        st.markdown(f"**{tr('opt.chosen')}**")
+        st.info(tr("sites.pending"))
         st.dataframe(sites_frame(sp, L), hide_index=True, width="stretch")
-        b1, b2, b3, b4 = st.columns(4)
-        if b1.button(tr("opt.use"), type="primary"):
-            set_proposals(as_proposals(sp))
-            st.session_state.pop("site_plan", None)
+        b1, b2, b3 = st.columns(3)
+        for col, mode in ((b1, "add"), (b2, "replace")):
+            if col.button(tr(f"sites.take_{mode}"), type="primary" if mode == "add" else "secondary", key=f"take-{mode}"):
+                taken, n, dropped = plan.take_sites(mode=mode)
+                put(taken)
+                flash(tr(f"sites.took_{mode}", n=n, kept=len(taken.proposals) - n, dropped=dropped))
+                st.rerun()
+        if b3.button(tr("sites.dismiss"), key="take-dismiss"):
+            put(plan.with_siting(None))
             st.rerun()
-        for col, ext in zip((b2, b3, b4), SITE_FORMATS):
+        d = st.columns(len(SITE_FORMATS))
+        for col, ext in zip(d, SITE_FORMATS):
             col.download_button(ext.lstrip(".").upper(), data=lambda e=ext: render_sites(sp, pkg, L, e),
                                 file_name=f"dia-diem{ext}", key=f"site-dl{ext}", on_click="ignore")
 
-st.caption(tr("sites.click_help", snap=fmt_int(SNAP_M, L)))
-basemap = bool(st.session_state.get("basemap"))
-newly = after.communes.index[after.communes["has_point"] & ~before.communes["has_point"]]
-layer = proposals_layer(proposals_frame(proposals), radius_m=radius, lang=L,
-                        new_communes=pkg.communes[pkg.communes["code"].isin(newly)],
-                        chosen=None if sp is None else sp.sites)
-out = show_map(("sites", data_dir(), L, basemap),
-               lambda: overview_base(pkg, lang=L, assets_url=map_assets(), basemap=basemap, with_proposals=True,
-                                    candidates=candidates),
-               layers=[(("reach", data_dir(), before.radius_m, L), lambda: reach_layers(pkg, before, lang=L)),
-                       (None, lambda: [layer])], returned_objects=["last_clicked"],
-               widget_key=f"sites-map-{L}")
-click = (out or {}).get("last_clicked")
-if click and click != st.session_state.get("last_click_done"):
-    st.session_state["last_click_done"] = click
-    try:
-        new = propose_at(pkg, click["lng"], click["lat"], existing=tuple(proposals), candidates=candidates)
-    except PlannerError as exc:
-        st.warning(message_of(exc))
-    else:
-        set_proposals([*proposals, new])
-        st.rerun()
-
+# --- the proposals --------------------------------------------------------------------------
 st.subheader(tr("sites.proposals"))
 if not proposals:
     st.caption(tr("sites.none"))
@@ -162,7 +179,7 @@ else:
         "remove": [False] * len(proposals),
     })
     edited = st.data_editor(
-        table, hide_index=True, width="stretch", key=f"proposals-editor-{st.session_state['proposals_version']}",
+        table, hide_index=True, width="stretch", key=f"proposals-editor-{hash(proposals)}",  # new list: fresh editor
         disabled=["id", "commune", "source"],
         column_config={
             "id": st.column_config.TextColumn(tr("col.id")),
@@ -183,21 +200,16 @@ else:
         except PlannerError as exc:
             st.error(message_of(exc))
         else:
-            set_proposals(kept)
+            put(plan.with_proposals(kept))
             st.rerun()
-    if st.button(tr("sites.clear")):
-        set_proposals([])
-        st.rerun()
 
     st.subheader(tr("sites.affected"))
-    b, a = before.communes, after.communes
-    changed = (a["points"] != b["points"]) | (a["children_within"] != b["children_within"])
-    view = pd.DataFrame({
-        tr("col.code"): a.index[changed], tr("col.name"): a.loc[changed, "name"],
-        tr("col.points"): [f"{x} → {y}" for x, y in zip(b.loc[changed, "points"], a.loc[changed, "points"])],
-        tr("col.children_within"): [f"{fmt_int(x, L)} → {fmt_int(y, L)}" for x, y in
-                                    zip(b.loc[changed, "children_within"], a.loc[changed, "children_within"])],
-        tr("col.reach_share"): [f"{fmt_pct(x, L)} → {fmt_pct(y, L)}" for x, y in
-                                zip(b.loc[changed, "reach_share"], a.loc[changed, "reach_share"])],
-    })
-    st.dataframe(view, hide_index=True, width="stretch")
+    ch = changed_communes(eff)
+    st.dataframe(pd.DataFrame({
+        tr("col.code"): ch.index, tr("col.name"): ch["name"],
+        tr("col.points"): [f"{x} → {y}" for x, y in zip(ch["points_before"], ch["points_after"])],
+        tr("col.children_within"): [f"{fmt_int(x, L)} → {fmt_int(y, L)}"
+                                    for x, y in zip(ch["children_within_before"], ch["children_within_after"])],
+        tr("col.reach_share"): [f"{fmt_pct(x, L)} → {fmt_pct(y, L)}"
+                                for x, y in zip(ch["reach_share_before"], ch["reach_share_after"])],
+    }), hide_index=True, width="stretch")

@@ -12,7 +12,7 @@ import numpy as np
 from planner.contracts import BOOL, LAYER_BY_NAME, TEXT, Column
 from planner.exports import safe_text
 from planner.i18n import t
-from planner.import_columns import LIST_KINDS, canonical_kind
+from planner.importing.columns import LIST_KINDS, canonical_kind
 from planner.package import DataPackage
 
 

@@ -1,12 +1,13 @@
 """Converting one read source into a contract layer: each mapped cell checked, points from lon/lat or
 VN-2000 X/Y columns or a GIS layer's geometry in any coordinate system, commune codes from codes
 or names (pre-2025 ones through the official mapping), every problem noted with the file's own
-row numbers (`SourceProblems`). Boundaries and the commune table are in `import_communes`.
+row numbers (`SourceProblems`). Boundaries and the commune table are in `communes`.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import numpy as np
@@ -17,9 +18,9 @@ from planner import coordinates as co
 from planner.contracts import BOOL, FLOAT, INT, LAYER_BY_NAME, TEXT, Column
 from planner.errors import Problem
 from planner.i18n import t
-from planner.import_columns import LIST_KINDS, cell_text, enum_table, parse_bool, parse_coordinate, parse_number
-from planner.import_io import first_rows
-from planner.import_sources import SourceRead
+from planner.importing.columns import LIST_KINDS, cell_text, enum_table, parse_bool, parse_coordinate, parse_number
+from planner.importing.files import first_rows
+from planner.importing.sources import SourceRead
 from planner.names import NameIndex, fold, normalize_code
 
 ID_PREFIX = {"villages": "V", "play_points": "P", "schools": "S", "toilets": "T", "candidate_sites": "C"}
@@ -57,6 +58,7 @@ class ImportContext:
     area: object | None  # shapely geometry of the communes, or None for the Lai Châu bbox
     communes: gpd.GeoDataFrame | None
     crs: str | None
+    taken_ids: Mapping[str, frozenset[str]] = field(default_factory=dict)  # kind -> ids generated ids must avoid
 
 
 def convert_columns(rd: SourceRead, rep: SourceProblems, columns: Sequence[Column], enum_kind: str) -> dict[str, list]:
@@ -330,8 +332,7 @@ def list_layer(rd: SourceRead, ctx: ImportContext) -> tuple[gpd.GeoDataFrame | N
         geoms = [None] * n
     report_outside(rep, geoms, ctx, kind)
     if "id" in (c.name for c in layer.columns) and "id" not in cols:
-        width = max(4, len(str(n)))
-        cols["id"] = [f"{ID_PREFIX[kind]}{i + 1:0{width}d}" for i in range(n)]
+        cols["id"] = new_ids(kind, n, ctx.taken_ids.get(kind, frozenset()))
         rep.add("imp.ids_generated", target="id", severity="warning", example=cols["id"][0] if n else "-")
     if "commune_code" in (c.name for c in layer.columns):
         if "commune_code" in cols:
@@ -344,6 +345,24 @@ def list_layer(rd: SourceRead, ctx: ImportContext) -> tuple[gpd.GeoDataFrame | N
             rep.add("imp.commune_by_location", target="commune_code", severity="warning")
     report_duplicates(rep, cols, layer, inverse)
     return layer_frame(kind, cols, geoms, n), rep
+
+
+def new_ids(kind: str, n: int, taken: frozenset[str] = frozenset()) -> list[str]:
+    """`n` ids for rows of a file without an id column: the kind's prefix and a number. With ids
+    already `taken` (rows added to a current list), numbering goes on after the highest number
+    they use with that prefix, in as many digits, so no id clashes."""
+    prefix = ID_PREFIX[kind]
+    used = [m.group(1) for v in taken if (m := re.fullmatch(rf"{re.escape(prefix)}(\d+)", v))]
+    start = max((int(u) for u in used), default=0)
+    width = max(max((len(u) for u in used), default=4), len(str(start + n)))
+    out: list[str] = []
+    k = start
+    while len(out) < n:
+        k += 1
+        candidate = f"{prefix}{k:0{width}d}"
+        if candidate not in taken:
+            out.append(candidate)
+    return out
 
 
 def _by_location(geoms: list, communes: gpd.GeoDataFrame) -> list:

@@ -1,6 +1,6 @@
 """Reading one upload for the import: what the user chose for it (`ImportSource`), what was found in
 it (`SourceReport`: format, encoding, sheets, headers, suggested mapping, the first rows decoded),
-and the list it most likely holds (`guess_kind`). The bytes themselves are read by `import_io`.
+and the list it most likely holds (`guess_kind`). The bytes themselves are read by `files`.
 """
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import pandas as pd
 
 from planner.errors import PlannerError
 from planner.i18n import t
-from planner.import_columns import LIST_KINDS, canonical_kind, cell_text, check_mapping, suggest_mapping
-from planner.import_io import (PREVIEW_ROWS, RawLayer, RawTable, check_size, file_format, read_csv_bytes,
-                               read_gis_bytes, read_xlsx_bytes)
+from planner.importing.columns import LIST_KINDS, canonical_kind, cell_text, check_mapping, suggest_mapping
+from planner.importing.files import (PREVIEW_ROWS, RawLayer, RawTable, check_size, file_format, read_csv_bytes,
+                                     read_gis_bytes, read_xlsx_bytes)
 from planner.names import fold
 
 

@@ -11,10 +11,10 @@ from pyproj import Geod
 
 from planner.contracts import LAYER_BY_NAME
 from planner.i18n import t
-from planner.import_columns import TABLE_COLUMNS, cell_text
-from planner.import_layers import (ImportContext, SourceProblems, convert_columns, layer_frame, report_duplicates,
-                                   report_outside, resolve_communes, source_geometry, typed_column)
-from planner.import_sources import SourceRead
+from planner.importing.columns import TABLE_COLUMNS, cell_text
+from planner.importing.layers import (ImportContext, SourceProblems, convert_columns, layer_frame, report_duplicates,
+                                      report_outside, resolve_communes, source_geometry, typed_column)
+from planner.importing.sources import SourceRead
 from planner.names import NameIndex, fold, name_keys, normalize_code, official_index
 
 COUNT_COLUMNS = ("population", "children", "land_available_m2")  # summed when pre-2025 units merge

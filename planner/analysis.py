@@ -1,0 +1,78 @@
+"""A data package at one reach radius, with its figures computed once and kept.
+
+The app and the CLI ask the same questions of a package (the Overview's figures, a ranking, what
+some proposals change); an `Analysis` answers them and keeps what it computed, so no caller has to
+pass cached pieces back into the core. Each village's distance to the nearest existing point does
+not depend on the radius: `at(radius_m)` gives the same package at another radius sharing it.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from planner.coverage import check_radius
+from planner.package import DataPackage
+from planner.proposals import Effect, Proposal, proposals_frame
+from planner.ranking import Ranking, rank, resolve_weights
+from planner.summary import DEFAULT_RADIUS_M, Summary, existing_distance_m, summarize
+
+
+@dataclass(frozen=True, eq=False)
+class _Nearest:
+    """Distances to the nearest existing point, computed on first use, shared between radii."""
+
+    package: DataPackage
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @cached_property
+    def distance_m(self) -> np.ndarray:
+        with self.lock:
+            return existing_distance_m(self.package)
+
+
+@dataclass(frozen=True, eq=False)
+class Analysis:
+    package: DataPackage
+    radius_m: float
+    _nearest: _Nearest = field(repr=False)
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def of(cls, package: DataPackage, *, radius_m: float = DEFAULT_RADIUS_M) -> Analysis:
+        """`package` at `radius_m` (checked: UsageError for a radius out of range)."""
+        return cls(package, check_radius(radius_m), _Nearest(package))
+
+    def at(self, radius_m: float) -> Analysis:
+        """The same package at another radius, sharing what does not depend on it."""
+        radius_m = check_radius(radius_m)
+        return self if radius_m == self.radius_m else Analysis(self.package, radius_m, self._nearest)
+
+    @cached_property
+    def summary(self) -> Summary:
+        """Every Overview figure at this radius."""
+        return summarize(self.package, radius_m=self.radius_m, distance_m=self._nearest.distance_m)
+
+    def effect(self, proposals: tuple[Proposal, ...] | list[Proposal]) -> Effect:
+        """The figures without and with `proposals` counted as built."""
+        proposals = tuple(proposals)
+        if not proposals:
+            return Effect(self.summary, self.summary)
+        key = ("effect", proposals)
+        if key not in self._memo:
+            if len(self._memo) > 64:  # a session trying many plans: keep memory bounded
+                self._memo.clear()
+            after = summarize(self.package, radius_m=self.radius_m, extra_points=proposals_frame(proposals))
+            self._memo[key] = Effect(self.summary, after)
+        return self._memo[key]
+
+    def ranking(self, *, preset: str | None = None, weights: dict | None = None) -> Ranking:
+        """The commune ranking for a preset or custom weights (one rule: `ranking.resolve_weights`)."""
+        preset, weights = resolve_weights(preset, weights)
+        key = ("ranking", preset, tuple(sorted(weights.items())))
+        if key not in self._memo:
+            self._memo[key] = rank(self.package, weights=None if preset else weights, preset=preset,
+                                   radius_m=self.radius_m, summary=self.summary)
+        return self._memo[key]
