@@ -20,6 +20,9 @@ from planner.ranking import Ranking, rank, resolve_weights
 from planner.summary import DEFAULT_RADIUS_M, Summary, existing_distance_m, summarize
 
 
+MEMO_ENTRIES = 64  # effects and rankings kept per package and radius
+
+
 @dataclass(frozen=True, eq=False)
 class _Nearest:
     """Distances to the nearest existing point, computed on first use, shared between radii."""
@@ -61,18 +64,30 @@ class Analysis:
         if not proposals:
             return Effect(self.summary, self.summary)
         key = ("effect", proposals)
-        if key not in self._memo:
-            if len(self._memo) > 64:  # a session trying many plans: keep memory bounded
-                self._memo.clear()
+        found = self._memo.get(key)
+        if found is None:
             after = summarize(self.package, radius_m=self.radius_m, extra_points=proposals_frame(proposals))
-            self._memo[key] = Effect(self.summary, after)
-        return self._memo[key]
+            found = Effect(self.summary, after)
+            self._remember(key, found)
+        return found
 
     def ranking(self, *, preset: str | None = None, weights: dict | None = None) -> Ranking:
         """The commune ranking for a preset or custom weights (one rule: `ranking.resolve_weights`)."""
         preset, weights = resolve_weights(preset, weights)
         key = ("ranking", preset, tuple(sorted(weights.items())))
-        if key not in self._memo:
-            self._memo[key] = rank(self.package, weights=None if preset else weights, preset=preset,
-                                   radius_m=self.radius_m, summary=self.summary)
-        return self._memo[key]
+        found = self._memo.get(key)
+        if found is None:
+            found = rank(self.package, weights=None if preset else weights, preset=preset,
+                         radius_m=self.radius_m, summary=self.summary)
+            self._remember(key, found)
+        return found
+
+    def _remember(self, key, value) -> None:
+        """Keep `value`; the app shares one Analysis between sessions, so the memory is bounded
+        (the oldest answers go first) and every step is one dict operation, safe between threads."""
+        while len(self._memo) >= MEMO_ENTRIES:
+            try:
+                self._memo.pop(next(iter(self._memo)))
+            except (StopIteration, KeyError, RuntimeError):  # another thread emptied or changed it meanwhile
+                break
+        self._memo[key] = value

@@ -140,3 +140,19 @@ def test_edited_refuses_what_is_not_a_setting():
         Plan.new().edited(proposals=())
     assert Plan.new().edited(radius_m=2000.0) == Plan.new()
     assert replace(Plan.new().edited(radius_m=3000.0).scenario, radius_m=2000.0) == Plan.new().scenario
+
+
+def test_analysis_keeps_answers_and_bounds_what_it_keeps(demo):
+    from planner.analysis import MEMO_ENTRIES, Analysis
+    from planner.proposals import effect
+
+    a = Analysis.of(demo, radius_m=2000)
+    p = [Proposal(f"N{k:03d}", 103.36, 22.7547 + k / 1000, "x") for k in range(MEMO_ENTRIES + 5)]
+    first = a.effect(p[:1])
+    assert a.effect(p[:1]) is first  # kept
+    assert first.after.reach.children_within == effect(demo, p[:1], radius_m=2000).after.reach.children_within
+    for k in range(1, len(p)):
+        a.effect(p[:k + 1])
+    assert len(a._memo) <= MEMO_ENTRIES
+    assert a.at(5000).summary.reach.children_within == effect(demo, [], radius_m=5000).before.reach.children_within
+    assert a.at(2000) is a and a.at(5000)._nearest is a._nearest  # the distances are shared between radii
