@@ -3,8 +3,9 @@ import streamlit as st
 
 from planner.errors import PlannerError
 from planner.i18n import LANGS
+from planner.scenarios import RADIUS_RANGE_M
 from ui.auth import sidebar as auth_sidebar
-from ui.logs import show_failure, show_pending_fault
+from ui.logs import guarded, show_failure, show_pending_fault
 from ui.markdown import plain
 from ui.plan import current as current_plan, put as put_plan, widget_key
 from ui.state import data_dir, lang, log_package_problem, map_assets, message_of, package, show_flash, tr
@@ -18,12 +19,13 @@ with st.sidebar:
         tr("app.language_both"), LANGS, key="lang", horizontal=True,
         format_func=lambda code: tr(f"lang.{code}"),
     )
-    plan = current_plan()
-    radius = st.number_input(
-        tr("app.radius"), min_value=100, max_value=20_000, step=100, value=int(plan.scenario.radius_m),
-        key=widget_key("radius_m"), help=tr("app.radius_help"),
+    radius_key = widget_key("radius_m")
+    lo, hi = RADIUS_RANGE_M
+    st.number_input(  # the plan's radius, written back only when the planner changes it
+        tr("app.radius"), min_value=int(lo), max_value=int(hi), step=100, value=int(round(current_plan().scenario.radius_m)),
+        key=radius_key, help=tr("app.radius_help"),
+        on_change=guarded(lambda: put_plan(current_plan().edited(radius_m=float(st.session_state[radius_key]))), "change radius"),
     )
-    put_plan(plan.edited(radius_m=float(radius)))
     st.toggle(tr("app.basemap"), key="basemap", value=False)
     auth_sidebar()  # sign-in / sign-out; nothing when sign-in is off (docs/deployment.md)
 

@@ -14,9 +14,8 @@ import pandas as pd
 
 from planner.exports import localise, params_frame, ranking_frame, safe_text, xlsx_workbook
 from planner.i18n import fmt_int, fmt_num, fmt_pct, t
-from planner.package import DataPackage
-from planner.proposals import effect, proposals_frame
-from planner.ranking import rank
+from planner.analysis import Analysis
+from planner.proposals import proposals_frame
 from planner.scenarios import FUNDING, YEARS, Figures, Scenario, figures
 from planner.summary import existing_points
 
@@ -57,13 +56,13 @@ def figure_rows(fig: Figures, lang: str) -> list[tuple[str, str]]:
     return rows
 
 
-def comparison_table(package: DataPackage, scenarios: list[Scenario], lang: str,
+def comparison_table(analysis: Analysis, scenarios: list[Scenario], lang: str,
                      figs: list[Figures] | None = None) -> pd.DataFrame:
     """Figures side by side: one row per figure, one column per scenario (pass `figs` when the
     scenarios' figures are already computed)."""
     cols = {}
     labels = None
-    figs = figs or [figures(package, s) for s in scenarios]
+    figs = figs or [figures(analysis, s) for s in scenarios]
     for s, fig in zip(scenarios, figs):
         rows = figure_rows(fig, lang)
         labels = labels or [r[0] for r in rows]
@@ -71,7 +70,7 @@ def comparison_table(package: DataPackage, scenarios: list[Scenario], lang: str,
     return pd.DataFrame(cols, index=pd.Index(labels or [], name=t("scn.figure", lang)))
 
 
-def map_png(package: DataPackage, scenarios: list[Scenario], *, width_in: float = 7.0) -> bytes:
+def map_png(analysis: Analysis, scenarios: list[Scenario], *, width_in: float = 7.0) -> bytes:
     """Communes (green with a point after the first scenario, orange without) and each scenario's
     proposals, as a PNG."""
     import matplotlib
@@ -79,8 +78,8 @@ def map_png(package: DataPackage, scenarios: list[Scenario], *, width_in: float 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    first = scenarios[0]
-    after = effect(package, first.proposals, radius_m=first.radius_m).after.communes
+    first, package = scenarios[0], analysis.package
+    after = analysis.at(radius_m=first.radius_m).effect(first.proposals).after.communes
     communes = package.communes.to_crs(32648)
     has = after["has_point"].reindex(communes["code"]).to_numpy()
     fig, ax = plt.subplots(figsize=(width_in, width_in * 0.55), dpi=110)
@@ -123,8 +122,9 @@ def _font() -> tuple[str, str]:
     return "DejaVuSans", "DejaVuSans-Bold"
 
 
-def brief_pdf(package: DataPackage, scenarios: list[Scenario], lang: str, *, now: datetime | None = None) -> bytes:
+def brief_pdf(analysis: Analysis, scenarios: list[Scenario], lang: str, *, now: datetime | None = None) -> bytes:
     """A one-page A4 brief: map, figures against targets, top priorities, costs."""
+    package = analysis.package
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -146,8 +146,8 @@ def brief_pdf(package: DataPackage, scenarios: list[Scenario], lang: str, *, now
         about = " — ".join(x for x in (s0.description.strip()[:300], s0.author.strip()) if x)
         story.append(Paragraph(escape(about), small))
     story.append(Spacer(1, 2 * mm))
-    story.append(Image(_bytes_io.BytesIO(map_png(package, scenarios)), width=180 * mm, height=99 * mm))
-    table = comparison_table(package, scenarios, lang)
+    story.append(Image(_bytes_io.BytesIO(map_png(analysis, scenarios)), width=180 * mm, height=99 * mm))
+    table = comparison_table(analysis, scenarios, lang)
     data = [[Paragraph(t("scn.figure", lang), body)] + [Paragraph(f"<b>{escape(str(c))}</b>", body) for c in table.columns]]
     data += [[Paragraph(escape(str(i)), body)] + [Paragraph(escape(str(v)), body) for v in row]
              for i, row in zip(table.index, table.to_numpy())]
@@ -159,7 +159,7 @@ def brief_pdf(package: DataPackage, scenarios: list[Scenario], lang: str, *, now
                              ("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 1),
                              ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
     story += [Spacer(1, 2 * mm), tbl, Spacer(1, 2 * mm)]
-    top = scenario_ranking(package, scenarios[0]).table.head(5)
+    top = scenario_ranking(analysis, scenarios[0]).table.head(5)
     story.append(Paragraph(f"<b>{t('rank.table', lang)}</b>: " + "; ".join(
         f"{int(row.rank)}. {escape(str(row.name))} ({fmt_num(row.score, lang)})" for row in top.itertuples()), body))
     if package.is_demo:
@@ -171,16 +171,15 @@ def brief_pdf(package: DataPackage, scenarios: list[Scenario], lang: str, *, now
     return buf.getvalue()
 
 
-def scenario_ranking(package: DataPackage, scenario: Scenario):
+def scenario_ranking(analysis: Analysis, scenario: Scenario):
     """The commune ranking with the scenario's preset or custom weights and radius."""
-    if scenario.weights:
-        return rank(package, weights=scenario.weights, radius_m=scenario.radius_m)
-    return rank(package, preset=scenario.preset or "balanced", radius_m=scenario.radius_m)
+    return analysis.at(radius_m=scenario.radius_m).ranking(preset=scenario.preset, weights=scenario.weights)
 
 
-def workbook(package: DataPackage, scenarios: list[Scenario], lang: str) -> bytes:
+def workbook(analysis: Analysis, scenarios: list[Scenario], lang: str) -> bytes:
     """Summary (figures side by side), proposals, priorities and parameters, in one .xlsx."""
-    summary = comparison_table(package, scenarios, lang).reset_index()
+    package = analysis.package
+    summary = comparison_table(analysis, scenarios, lang).reset_index()
     props = []
     names = dict(zip(package.communes["code"], package.communes["name"]))
     for s in scenarios:
@@ -199,5 +198,5 @@ def workbook(package: DataPackage, scenarios: list[Scenario], lang: str) -> byte
     params = [(safe_text(k), safe_text(v)) for k, v in params]
     return xlsx_workbook([(t("scn.figure", lang), localise(summary), 1),
                           (t("sites.proposals", lang), localise(pd.DataFrame(props)), 1),
-                          (t("rank.table", lang), ranking_frame(scenario_ranking(package, scenarios[0]), lang), 3),
+                          (t("rank.table", lang), ranking_frame(scenario_ranking(analysis, scenarios[0]), lang), 3),
                           (t("param.sheet", lang), params_frame(params, lang), 1)])

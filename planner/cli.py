@@ -90,13 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _summary(args) -> int:
+    from planner.analysis import Analysis
     from planner.coverage import check_radius
     from planner.io import DEMO_DIR, read_package
-    from planner.summary import summarize
 
     radius = check_radius(args.radius_m)
     package = read_package(args.data or DEMO_DIR)
-    s = summarize(package, radius_m=radius)
+    s = Analysis.of(package, radius_m=radius).summary
     if args.json:
         out = s.to_json()
         out["data"] = package.source
@@ -127,7 +127,8 @@ def _rank(args) -> int:
     from planner.coverage import check_radius
     from planner.exports import check_format, render
     from planner.io import DEMO_DIR, read_package, write_bytes
-    from planner.ranking import check_weights, parse_weights, preset_weights, rank
+    from planner.analysis import Analysis
+    from planner.ranking import check_weights, parse_weights, preset_weights
 
     out = Path(args.out)
     ext = check_format(out.suffix)
@@ -138,7 +139,7 @@ def _rank(args) -> int:
         preset_weights(args.preset)
     radius = check_radius(args.radius_m)
     package = read_package(args.data or DEMO_DIR)
-    ranking = rank(package, weights=weights, preset=args.preset, radius_m=radius)
+    ranking = Analysis.of(package, radius_m=radius).ranking(preset=args.preset, weights=weights)
     write_bytes(out, render(ranking, package, args.lang, ext))
     print(t("cli.rank_written", args.lang, n=len(ranking.table), out=out))
     return 0
@@ -185,6 +186,7 @@ def _store(args):
 def _scenario(args) -> int:
     from dataclasses import replace
 
+    from planner.analysis import Analysis
     from planner.briefs import comparison_table, figure_rows
     from planner.io import DEMO_DIR, read_package, write_bytes
     from planner.scenario_file import from_gpkg, to_gpkg
@@ -219,6 +221,7 @@ def _scenario(args) -> int:
         print(out)
         return 0
     package = read_package(args.data or DEMO_DIR)
+    analysis = Analysis.of(package)
     version = _number(args.version, "err.version", int) if args.version else None
     scenarios = [store.load(n, version) for n in args.names]
     if args.action == "show":
@@ -226,18 +229,19 @@ def _scenario(args) -> int:
         if args.json:
             from dataclasses import asdict
 
-            print(json.dumps({"scenario": s.to_dict(), "figures": asdict(figures(package, s))}, ensure_ascii=False, indent=2, default=str))
+            print(json.dumps({"scenario": s.to_dict(), "figures": asdict(figures(analysis, s))}, ensure_ascii=False, indent=2, default=str))
         else:
             print(f"{s.name} (v{s.version}, {s.updated_at}, {s.author})")
-            for k, v in figure_rows(figures(package, s), lang):
+            for k, v in figure_rows(figures(analysis, s), lang):
                 print(f"- {k}: {v}")
         return 0
-    table = comparison_table(package, scenarios, lang)
+    table = comparison_table(analysis, scenarios, lang)
     print(table.to_string())
     return 0
 
 
 def _report(args) -> int:
+    from planner.analysis import Analysis
     from planner.briefs import brief_pdf, workbook
     from planner.io import DEMO_DIR, read_package, write_bytes
 
@@ -250,7 +254,8 @@ def _report(args) -> int:
     store = _store(args)
     scenarios = [store.load(n) for n in [args.scenario, *args.compare]]
     package = read_package(args.data or DEMO_DIR)
-    data = brief_pdf(package, scenarios, args.lang) if ext == ".pdf" else workbook(package, scenarios, args.lang)
+    analysis = Analysis.of(package)
+    data = brief_pdf(analysis, scenarios, args.lang) if ext == ".pdf" else workbook(analysis, scenarios, args.lang)
     write_bytes(out, data)
     print(out)
     return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from planner.errors import UsageError
-from planner.i18n import DEFAULT_LANG, LANGS, fmt_int, fmt_pct, t
+from planner.i18n import DEFAULT_LANG, LANGS, t
 from planner.importing.files import UploadError, read_upload
 
 FILE_OPTIONS = (("communes", "communes"), ("communes-2024", "communes_2024"), ("villages", "villages"),
@@ -48,6 +48,8 @@ def _add(subparsers) -> None:
     i.add_argument("--data", default=None, help="current data package: lists not given are kept from it")
     i.add_argument("--mode", default=None, choices=("add", "replace"),
                    help="with --data, for a list the package has: add the file's rows to it, or replace it (required then)")
+    i.add_argument("--radius-m", default="2000",
+                   help="with --data, the reach radius in metres of the children-within-reach figure (default 2000)")
     i.add_argument("--crs", default=None, help="CRS for files without one: EPSG code or preset")
     i.add_argument("--fix", action="append", default=[], help="apply a fix the report offers (swap_lonlat, swap_xy)")
     i.add_argument("--name", default="", help="package name")
@@ -103,24 +105,12 @@ def _print_report(plan, lang: str) -> None:
 
 
 def effect_lines(effect, lang: str) -> list[str]:
-    """What an import changes in the current package, one translated line each: rows per layer that
-    changes, then play points, communes with a point and children within reach, before -> after."""
-    lines = [t("imp.effect_heading", lang)]
-    for c in effect.layer_rows:
-        if c.before != c.after or c.mode or c.dropped:
-            key = f"imp.effect_layer_{c.mode}" if c.mode else "imp.effect_layer"
-            lines.append("  " + t(key, lang, layer=t(f"imp.kind.{c.layer}", lang), before=fmt_int(c.before, lang),
-                                  after=fmt_int(c.after, lang)))
-    communes = [f"{a}/{n} ({fmt_pct(a / n if n else 0.0, lang)})"
-                for a, n in ((effect.communes_with_point_before, effect.communes_total_before),
-                             (effect.communes_with_point_after, effect.communes_total_after))]
-    lines += [
-        "  " + t("imp.effect_points", lang, before=fmt_int(effect.points_before, lang), after=fmt_int(effect.points_after, lang)),
-        "  " + t("imp.effect_communes", lang, before=communes[0], after=communes[1]),
-        "  " + t("imp.effect_children", lang, radius=fmt_int(effect.radius_m, lang),
-                 before=fmt_int(effect.children_within_before, lang), after=fmt_int(effect.children_within_after, lang)),
-    ]
-    return lines
+    """What an import changes in the current package, as `planner.importing.effect_rows` tells it:
+    a heading (naming the mode when a list was added to or replaced), then one line per row."""
+    from planner.importing import effect_rows
+
+    heading = t(f"imp.effect_heading_{effect.mode}" if effect.mode else "imp.effect_heading", lang)
+    return [heading] + [f"  {label}: {change}" for label, change in effect_rows(effect, lang)]
 
 
 def _plan_json(plan, lang: str) -> dict:
@@ -167,11 +157,13 @@ def validate_command(args) -> int:
 def import_command(args) -> int:
     """Convert the given files into a data package at --out, only when the report has no errors.
     With --data, a list file for a list the package has needs --mode (add or replace); what the
-    import changes (rows, play points, communes with a point, children within reach) is printed
+    import changes (rows, play points, communes with a point, children within --radius-m) is printed
     before anything is written."""
-    from planner.importing import ImportSource, import_effect, prepare_import, write_import
+    from planner.coverage import check_radius
+    from planner.importing import ImportSource, import_effect, lists_needing_mode, prepare_import, write_import
 
     lang = _lang(args)
+    radius = check_radius(args.radius_m)
     package = None
     if args.data:
         from planner.io import read_package
@@ -190,7 +182,9 @@ def import_command(args) -> int:
             return 1
         sources.append(ImportSource(kind, name, data, fixes=tuple(args.fix)))
     plan = prepare_import(sources, package=package, crs=args.crs, name=args.name, as_of=args.as_of, mode=args.mode)
-    effect = import_effect(plan, package) if package is not None and plan.ok else None
+    effect = import_effect(plan, package, radius_m=radius) if package is not None and plan.ok else None
+    if args.mode and not args.json and not lists_needing_mode((s.kind for s in sources), package):
+        print(t("imp.cli_mode_unused", lang, mode=args.mode))
     if args.json:
         record = _plan_json(plan, lang) | ({"effect": effect.to_json()} if effect is not None else {})
         print(json.dumps(record, ensure_ascii=False, indent=2, default=str))

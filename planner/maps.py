@@ -285,7 +285,8 @@ def proposals_layer(proposals: gpd.GeoDataFrame, *, radius_m: float, lang: str =
         folium.Circle([geom.y, geom.x], radius=radius_m, color=PROPOSAL_COLOUR, weight=2, dash_array="6 4",
                       fill=True, fill_opacity=0.08, interactive=False).add_to(fg)
         folium.CircleMarker([geom.y, geom.x], radius=9, color="#ffffff", weight=2, fill=True, fill_color=PROPOSAL_COLOUR,
-                            fill_opacity=1.0, tooltip=html.escape(f"{t('sites.proposed', lang)} {pid}: {fmt_int(cost, lang)} ₫")
+                            fill_opacity=1.0, bubbling_mouse_events=False,  # a click on a proposal is not a new one
+                            tooltip=html.escape(f"{t('sites.proposed', lang)} {pid}: {fmt_int(cost, lang)} ₫")
                             ).add_to(fg)
     return fg
 

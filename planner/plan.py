@@ -3,8 +3,8 @@ plan to the next.
 
 A plan is a scenario (name, parameters, budget, proposals, and the version it was loaded at) plus
 what the session holds around it: which stored scenario it came from, the data package it was made
-on, the optimiser's answer waiting for a decision, and earlier proposal lists to undo to. The app
-keeps exactly one plan per session; the CLI works on stored scenarios with the same functions.
+on, the optimiser's answer waiting for a decision, and earlier states to undo to. The app keeps
+exactly one plan per session; the CLI works on stored scenarios with the same functions.
 """
 from __future__ import annotations
 
@@ -26,6 +26,14 @@ def _content(s: Scenario) -> Scenario:
     return replace(s, created_at="", updated_at="", version=0)
 
 
+@dataclass(frozen=True, eq=False)
+class Step:
+    """A state to undo to: the proposals, and the optimiser's answer that was on the table."""
+
+    proposals: tuple[Proposal, ...]
+    siting: SitePlan | None
+
+
 @dataclass(frozen=True)
 class Plan:
     scenario: Scenario = field(default_factory=lambda: Scenario(name=""))
@@ -33,7 +41,7 @@ class Plan:
     baseline: Scenario | None = None  # the scenario as opened or last saved, to tell unsaved changes
     package: str = ""  # the data package it was made on
     siting: SitePlan | None = None  # the optimiser's answer, until taken or dismissed
-    undo: tuple[tuple[Proposal, ...], ...] = ()  # earlier proposal lists, newest last
+    undo: tuple[Step, ...] = ()  # earlier states, newest last
     revision: int = 0  # grows whenever the plan is replaced as a whole: forms start afresh from it
 
     @classmethod
@@ -42,7 +50,8 @@ class Plan:
         """An empty plan (keeping the previous plan's radius unless given)."""
         radius = radius_m if radius_m is not None else (previous.scenario.radius_m if previous else 2000.0)
         scenario = Scenario(name="", author=author, radius_m=float(radius))
-        return cls(scenario, "", scenario, package, None, (), (previous.revision + 1) if previous else 0)
+        return cls(scenario=scenario, baseline=scenario, package=package,
+                   revision=previous.revision + 1 if previous else 0)
 
     @property
     def proposals(self) -> tuple[Proposal, ...]:
@@ -55,10 +64,13 @@ class Plan:
 
     def edited(self, **changes) -> Plan:
         """The plan with new scenario fields (name, description, author, radius_m, preset, weights,
-        default_cost_vnd, budget_by_year). Proposals change through `with_proposals`."""
+        default_cost_vnd, budget_by_year). A name is kept as it will be saved: spaces collapsed.
+        Proposals change through `with_proposals`."""
         unknown = set(changes) - set(SCENARIO_FIELDS)
         if unknown:
             raise TypeError(f"not a plan setting: {', '.join(sorted(unknown))}")
+        if "name" in changes:
+            changes["name"] = " ".join(str(changes["name"]).split())
         if all(getattr(self.scenario, k) == v for k, v in changes.items()):
             return self
         return replace(self, scenario=replace(self.scenario, **changes))
@@ -67,31 +79,35 @@ class Plan:
         """The same plan, with every form started afresh from it."""
         return replace(self, revision=self.revision + 1)
 
+    def _step(self) -> tuple[Step, ...]:
+        return (*self.undo, Step(self.proposals, self.siting))[-UNDO_DEPTH:]
+
     def with_proposals(self, proposals) -> Plan:
         """New proposals; the old list can be had back with `undone`."""
         proposals = tuple(proposals)
         if proposals == self.proposals:
             return self
-        return replace(self, scenario=replace(self.scenario, proposals=proposals),
-                       undo=(*self.undo, self.proposals)[-UNDO_DEPTH:])
+        return replace(self, scenario=replace(self.scenario, proposals=proposals), undo=self._step())
 
     def undone(self) -> Plan:
-        """The proposals as they were before the last change."""
+        """The proposals (and the optimiser's answer) as they were before the last change."""
         if not self.undo:
             return self
-        return replace(self, scenario=replace(self.scenario, proposals=self.undo[-1]), undo=self.undo[:-1])
+        last = self.undo[-1]
+        return replace(self, scenario=replace(self.scenario, proposals=last.proposals), siting=last.siting,
+                       undo=self.undo[:-1])
 
     def with_siting(self, site_plan: SitePlan | None) -> Plan:
         return replace(self, siting=site_plan)
 
-    def take_sites(self, *, mode: str) -> tuple[Plan, int, int]:
+    def take_sites(self, *, mode: str) -> Taken:
         """The optimiser's sites as proposals: "add" puts them after the planner's own (a site whose
-        candidate is already proposed is not added twice), "replace" puts them instead. Returns the
-        plan, how many sites were taken, and how many proposals were dropped."""
+        candidate is already proposed is not added twice), "replace" puts them instead. Undo brings
+        back the proposals and the optimiser's answer."""
         if mode not in TAKE_MODES:
             raise UsageError("err.take_mode", value=mode, known=", ".join(TAKE_MODES))
         if self.siting is None:
-            return self, 0, 0
+            return Taken(self, 0, 0, 0)
         kept = self.proposals if mode == "add" else ()
         taken_ids = {p.candidate_id for p in kept if p.candidate_id}
         new: list[Proposal] = []
@@ -99,12 +115,13 @@ class Plan:
             if p.candidate_id in taken_ids:
                 continue
             new.append(replace(p, id=next_id((*kept, *new))))
-        plan = self.with_proposals((*kept, *new))
-        return replace(plan, siting=None), len(new), len(self.proposals) - len(kept)
+        plan = replace(self, scenario=replace(self.scenario, proposals=(*kept, *new)), siting=None, undo=self._step())
+        return Taken(plan, added=len(new), kept=len(kept), dropped=len(self.proposals) - len(kept))
 
     def opened(self, scenario: Scenario) -> Plan:
         """A stored scenario opened for editing (forms start afresh, undo history cleared)."""
-        return Plan(scenario, scenario.name, scenario, self.package, None, (), self.revision + 1)
+        return Plan(scenario=scenario, saved_name=scenario.name, baseline=scenario, package=self.package,
+                    revision=self.revision + 1)
 
     def saved(self, scenario: Scenario) -> Plan:
         """The plan after `scenario` (this plan as stored) was saved."""
@@ -114,15 +131,25 @@ class Plan:
         """The plan after its stored scenario was deleted: the content stays, as a new scenario."""
         return replace(self, scenario=replace(self.scenario, version=0), saved_name="", baseline=None)
 
-    def on_package(self, path: str, package: DataPackage | None) -> tuple[Plan, tuple[str, ...]]:
+    def on_package(self, path: str, package: DataPackage) -> tuple[Plan, tuple[str, ...]]:
         """The plan moved to another data package: proposals kept, each counted for the commune it
         lies in on the new data; the optimiser's answer (made on the old data) dropped. Returns the
         plan and the ids of proposals outside every commune of the new package (kept, not counted)."""
         if path == self.package:
             return self, ()
-        proposals, outside = relocate(self.proposals, package) if package is not None else (self.proposals, ())
+        proposals, outside = relocate(self.proposals, package)
         scenario = replace(self.scenario, proposals=proposals)
         return replace(self, scenario=scenario, package=path, siting=None, undo=(), revision=self.revision + 1), outside
+
+
+@dataclass(frozen=True)
+class Taken:
+    """What taking the optimiser's sites did: the new plan, sites added, own proposals kept and dropped."""
+
+    plan: Plan
+    added: int
+    kept: int
+    dropped: int
 
 
 def save_plan(store, plan: Plan, *, as_new: bool = False) -> Plan:

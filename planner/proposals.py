@@ -53,6 +53,12 @@ class Effect:
         return self.after.play_point.achieved - self.before.play_point.achieved
 
     @property
+    def communes_gaining_point(self) -> pd.Index:
+        """Codes of the communes without a point before and with one after."""
+        a, b = self.after.communes, self.before.communes
+        return a.index[a["has_point"] & ~b["has_point"]]
+
+    @property
     def children_newly_reached(self) -> int:
         return self.after.reach.children_within - self.before.reach.children_within
 

@@ -27,6 +27,7 @@ MAX_PROPOSALS = 5_000
 YEAR_RANGE = (2000, 2100)
 TEXT_LIMITS = {"description": 5_000, "author": 120, "id": 200, "commune_code": 40, "candidate_id": 200, "preset": 40}
 SOURCES = ("map", "candidate", "optimiser")
+RADIUS_RANGE_M = (1, 100_000)  # what a scenario may hold, and what the app's radius box takes
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ def check_values(s: Scenario) -> Scenario:
     for name in ("description", "author"):
         if len(getattr(s, name)) > TEXT_LIMITS[name]:
             raise _bad(name, getattr(s, name), f"≤ {TEXT_LIMITS[name]} characters")
-    number("radius_m", s.radius_m, 1, 100_000)
+    number("radius_m", s.radius_m, *RADIUS_RANGE_M)
     number("default_cost_vnd", s.default_cost_vnd, 0, MAX_VND)
     if s.preset is not None and s.preset not in PRESETS:
         raise _bad("preset", s.preset, ", ".join(PRESETS))
@@ -194,9 +195,10 @@ class Figures:
         return self.cost_total_vnd / self.children_newly_reached if self.children_newly_reached else None
 
 
-def figures(package: DataPackage, scenario: Scenario) -> Figures:
-    """The scenario's figures on `package` (proposals counted as built in their year)."""
-    analysis = Analysis.of(package, radius_m=scenario.radius_m)
+def figures(analysis: Analysis, scenario: Scenario) -> Figures:
+    """The scenario's figures on the analysed package at the scenario's radius (proposals counted
+    as built in their year)."""
+    analysis = analysis.at(radius_m=scenario.radius_m)
     e = analysis.effect(scenario.proposals)
     total = e.after.play_point.total
     before = e.before.play_point.achieved

@@ -90,3 +90,100 @@ def test_replacing_warns_how_many_rows_go(tmp_path, monkeypatch, demo):
     assert any("Điểm vui chơi: 19 trong 19 dòng hiện có sẽ bị bỏ khi nhập" in w.value for w in at.warning)
     at.radio(key="import_mode").set_value("add").run()  # another choice: the report made with the first one goes
     assert not any(s.value == "Thay đổi so với dữ liệu hiện tại" for s in at.subheader)
+
+
+def _changes(at) -> dict:
+    table = at.table[-1].value
+    return dict(zip(table.index, table.iloc[:, 0]))
+
+
+def _report(at) -> bool:
+    return any(s.value == "Báo cáo kiểm tra" for s in at.subheader)
+
+
+def _confirm(at) -> bool:
+    return any(b.label == "Xác nhận và dùng dữ liệu này" for b in at.button)
+
+
+def _checked(at) -> bool:
+    """Whether a valid check result is on screen: the report and the confirm button."""
+    assert _report(at) == _confirm(at), (_report(at), _confirm(at))
+    return _report(at)
+
+
+def _stale_note(at) -> bool:
+    return any("đã thay đổi sau lần kiểm tra trước" in i.value for i in at.info)
+
+
+def test_children_within_reach_at_the_sessions_radius(tmp_path, monkeypatch, demo):
+    from planner.summary import summarize
+
+    at = _upload_points(tmp_path, monkeypatch, demo)
+    at.session_state["plan"] = at.session_state["plan"].edited(radius_m=1000)
+    at.radio(key="import_mode").set_value("add").run()
+    _check(at)
+    before = int(summarize(demo, radius_m=1000).reach.children_within)
+    assert before != 18_764
+    change = _changes(at)["Trẻ em trong bán kính 1.000 m"]
+    assert change.startswith(f"{before:,}".replace(",", ".") + " → "), change
+
+
+def test_a_change_after_checking_drops_the_report_until_checked_again(tmp_path, monkeypatch, demo):
+    from tests.test_import_modes import points_csv
+
+    at = _upload_points(tmp_path, monkeypatch, demo)
+    at.radio(key="import_mode").set_value("add").run()
+    at.text_input(key="import_name").set_value("Ba điểm mới").run()
+    _check(at)
+    assert _checked(at) and not _stale_note(at)
+    at.run()  # nothing changed: the result stays
+    assert _checked(at)
+
+    at.text_input(key="import_name").set_value("Tên khác").run()  # the package name
+    assert not _checked(at) and _stale_note(at)
+    assert not any(s.value == "Thay đổi so với dữ liệu hiện tại" for s in at.subheader)
+    _check(at)
+    assert _checked(at) and not _stale_note(at)
+    assert at.session_state["import_plan"].manifest["name"] == "Tên khác"
+
+    at.selectbox(key="map-play_points-Diện tích (m²)").set_value("").run()  # a column mapping: the area ignored
+    assert not _report(at) and not _confirm(at) and _stale_note(at)
+    _check(at)
+    assert _report(at) and not _confirm(at)  # checked with the new mapping: the area is missing
+    assert any("Còn lỗi" in e.value for e in at.error)
+    at.selectbox(key="map-play_points-Diện tích (m²)").set_value("area_m2").run()
+    assert not _report(at) and _stale_note(at)
+    _check(at)
+    assert _checked(at)
+
+    at.selectbox(key="crs-play_points").set_value("wgs84").run()  # the coordinate system
+    assert not _checked(at)
+    _check(at)
+    assert _checked(at) and _changes(at)["Số điểm vui chơi"] == "19 → 22"
+
+    two = points_csv(demo)
+    two = b"\r\n".join(two.split(b"\r\n")[:3]) + b"\r\n"  # the header and two of the three points, same file name
+    at.file_uploader(key="up-play_points").set_value(("diem.csv", two, "text/csv")).run()
+    assert not _checked(at) and _stale_note(at)
+    _check(at)
+    assert _checked(at) and _changes(at)["Số điểm vui chơi"] == "19 → 21"  # what is on screen is what gets written
+
+
+def test_choosing_a_fix_drops_the_report_made_without_it(tmp_path, monkeypatch, demo):
+    from tests.test_import_modes import NEW, _at, points_csv
+
+    monkeypatch.setenv("PLANNER_WORKSPACE", str(tmp_path))
+    rows = [[f"Điểm mới {i + 1}", "play_area", "existing", 2025, 400, *_at(demo, v)] for i, (_, v) in enumerate(NEW)]
+    rows[1][5], rows[1][6] = rows[1][6], rows[1][5]  # the second point's lon/lat exchanged
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    at.switch_page("views/data.py").run()
+    at.file_uploader(key="up-play_points").set_value(("diem.csv", points_csv(demo, rows), "text/csv")).run()
+    at.radio(key="import_mode").set_value("add").run()
+    _check(at)
+    assert _report(at) and not _confirm(at)
+    at.checkbox(key="fix-play_points-swap_lonlat").check().run()
+    assert not at.exception, at.exception
+    assert not _report(at) and _stale_note(at)  # the report on screen was made without the fix
+    _check(at)
+    assert _checked(at) and _changes(at)["Số điểm vui chơi"] == "19 → 22"

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import plan_key
+from planner.analysis import Analysis
 from planner.plan import Plan
 from planner.proposals import propose_at
 from planner.scenarios import figures
@@ -68,7 +69,7 @@ def test_figures_and_restore(workspace, demo):
     at.selectbox(key="scn_restore_v").set_value(1).run()
     click(at, "Khôi phục phiên bản 1")
     assert store.load("Một điểm").proposals == (p,) and store.load("Một điểm").version == 3
-    f = figures(demo, store.load("Một điểm"))
+    f = figures(Analysis.of(demo), store.load("Một điểm"))
     assert f.communes_with_point == 10
 
 

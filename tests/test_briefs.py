@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
+from planner.analysis import Analysis
 from planner.briefs import brief_pdf, comparison_table, fmt_vnd, fmt_vnd_short, workbook
 from planner.proposals import propose_at
 from planner.scenarios import Scenario, figures
@@ -33,11 +34,11 @@ def test_money_styles():
 
 
 def test_pdf_text_has_vietnamese_labels_and_figures(demo, two):
-    data = brief_pdf(demo, list(two), "vi")
+    data = brief_pdf(Analysis.of(demo), list(two), "vi")
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
-    f = figures(demo, two[0])
+    f = figures(Analysis.of(demo), two[0])
     for needle in ("Quy hoạch điểm vui chơi trẻ em — Lai Châu", "Xã có điểm văn hóa, vui chơi cho trẻ em",
                    "Năm đạt chỉ tiêu 35%", "Ngân sách nhà nước", "Xã hội hóa", "Dữ liệu minh họa",
                    f"{f.communes_with_point}/38", fmt_vnd(f.cost_total_vnd, "vi"), "Vượt ngân sách nhà nước",
@@ -46,20 +47,20 @@ def test_pdf_text_has_vietnamese_labels_and_figures(demo, two):
 
 
 def test_pdf_in_english(demo, two):
-    text = PdfReader(io.BytesIO(brief_pdf(demo, [two[0]], "en"))).pages[0].extract_text()
+    text = PdfReader(io.BytesIO(brief_pdf(Analysis.of(demo), [two[0]], "en"))).pages[0].extract_text()
     assert "Communes with a play/culture point" in text and "VND 3,750,000,000" in text
 
 
 def test_workbook_cells_match_figures(demo, two):
-    wb = openpyxl.load_workbook(io.BytesIO(workbook(demo, list(two), "vi")))
+    wb = openpyxl.load_workbook(io.BytesIO(workbook(Analysis.of(demo), list(two), "vi")))
     assert wb.sheetnames == ["Chỉ số", "Các điểm đề xuất", "Xếp hạng xã", "Tham số"]
     ws = wb["Chỉ số"]
-    table = comparison_table(demo, list(two), "vi")
+    table = comparison_table(Analysis.of(demo), list(two), "vi")
     assert [c.value for c in ws[1]] == ["Chỉ số", "Ngân sách nhà nước", "Xã hội hóa"]
     got = {ws.cell(i, 1).value: (ws.cell(i, 2).value, ws.cell(i, 3).value) for i in range(2, ws.max_row + 1)}
     for label, row in table.iterrows():
         assert got[label] == tuple(row), label
-    f = figures(demo, two[0])
+    f = figures(Analysis.of(demo), two[0])
     assert got["Trẻ em mới được tiếp cận"][0] == f"{f.children_newly_reached:,}".replace(",", ".")
     props = wb["Các điểm đề xuất"]
     assert props.max_row == 1 + 3 + 1

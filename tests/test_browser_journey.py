@@ -71,14 +71,16 @@ def proposals_shown(pg) -> int:
 
 def click_on_map(pg, lat: float, lon: float) -> bool:
     """Click the map where (lat, lon) is, as a person would: only where nothing of the map's own
-    controls (zoom, layers, legend, scale) covers it. False when the spot is off screen or covered."""
+    controls (zoom, layers, legend, scale) or a proposal already made covers it. False when the spot
+    is off screen or covered."""
     frame = pg.frame_locator(MAP)
     x, y, free = frame.locator("body").evaluate(
         "(_, [lat, lon]) => { const p = window.map_div.latLngToContainerPoint([lat, lon]);"
         " const s = window.map_div.getSize(); if (p.x < 5 || p.y < 5 || p.x > s.x - 5 || p.y > s.y - 5) return [p.x, p.y, false];"
         " const r = window.map_div.getContainer().getBoundingClientRect();"
         " const e = document.elementFromPoint(r.left + p.x, r.top + p.y);"
-        " return [p.x, p.y, !!e && !e.closest('.leaflet-control, #planner-legend')]; }", [lat, lon])
+        " return [p.x, p.y, !!e && !e.closest('.leaflet-control, #planner-legend') && e.getAttribute('fill') !== '#e65100']; }",
+        [lat, lon])  # a click on a proposal's own marker shows it, it does not propose another
     if not free:
         return False
     box = pg.locator(MAP).bounding_box()

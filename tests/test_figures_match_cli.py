@@ -2,6 +2,7 @@
 `python -m planner` make the same core calls (Analysis, site_plan.run, scenarios.figures)."""
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -41,10 +42,13 @@ def open_app(page: str | None = None, radius_m: int | None = None) -> AppTest:
 def test_overview_at_another_radius(capsys):
     j = json.loads(cli(capsys, "summary", "--json", "--radius-m", "3500"))
     at = open_app(radius_m=3500)
-    values = [m.value for m in at.metric]
-    assert values[0] == fmt_pct(j["share_with_point"], "vi")
-    assert values[4] == fmt_int(j["children_within_radius"], "vi")
-    assert f"{j['communes_with_point']}/{j['communes_total']}" in [c.value for c in at.caption]
+    assert [m.value for m in at.metric] == [
+        fmt_pct(j["share_with_point"], "vi"), fmt_pct(j["child_friendly_share"], "vi"), fmt_pct(j["school_toilet_share"], "vi"),
+        fmt_pct(j["psych_support_share"], "vi"), fmt_int(j["children_within_radius"], "vi")]
+    captions = [c.value for c in at.caption]
+    for num, den in (("communes_with_point", "communes_total"), ("child_friendly_communes", "communes_total"),
+                     ("schools_with_standard_toilet", "schools_total"), ("main_schools_with_psych_support", "main_schools_total")):
+        assert f"{fmt_int(j[num])}/{fmt_int(j[den])}" in captions
 
 
 def test_priorities_table_is_the_cli_ranking(capsys, tmp_path):
@@ -68,13 +72,32 @@ def test_sites_optimiser_is_the_cli_site_command(capsys, tmp_path):
     at.radio(key="opt_goal").set_value("2030")
     next(b for b in at.button if b.label == "Chạy tối ưu hóa").click().run()
     assert not at.exception, at.exception
-    sites = at.session_state["plan"].siting.sites
-    assert list(sites["id"]) == list(expected.iloc[:, 0])
-    shown = {m.label: m.value for m in at.metric[3:]}
-    r = at.session_state["plan"].siting.result
-    assert shown["Trẻ em mới được tiếp cận"] == fmt_int(r.children_newly_reached)
-    assert f"{fmt_int(r.children_newly_reached)}" in out and f"{fmt_int(r.total_cost_vnd)} ₫" in out
-    assert shown["Tổng kinh phí"] == fmt_vnd_short(r.total_cost_vnd, "vi")
+    assert list(at.session_state["plan"].siting.sites["id"]) == list(expected.iloc[:, 0])
+    said = dict(line.split(": ", 1) for line in out.splitlines() if ": " in line)
+    shown = {m.label: m for m in at.metric[3:]}
+    assert shown["Trẻ em mới được tiếp cận"].value == said["Trẻ em mới được tiếp cận"]
+    assert shown["Xã mới có điểm"].value == said["Xã mới có điểm"]
+    assert shown["Tổng kinh phí"].help == said["Tổng kinh phí"]  # the exact đồng on hover; the card shows tỷ đồng
+    assert shown["Trạng thái lời giải"].value == said["Trạng thái lời giải"]
+
+
+def test_sites_cards_are_the_cli_scenario_figures(capsys, tmp_path, monkeypatch, demo):
+    """The Sites page's before/after cards for some proposals are `scenario show`'s figures for a
+    scenario holding the same proposals."""
+    monkeypatch.setenv("PLANNER_WORKSPACE", str(tmp_path))
+    props = [propose_at(demo, 103.36, 22.7547), propose_at(demo, 103.4957, 22.5216)]
+    props[1] = replace(props[1], id="N002")
+    ScenarioStore(tmp_path / "scenarios.sqlite").save(Scenario(name="Hai điểm", proposals=tuple(props)))
+    said = dict(line[2:].split(": ", 1) for line in
+                cli(capsys, "scenario", "show", "Hai điểm", "--workspace", str(tmp_path)).splitlines()[1:])
+    at = open_app("views/sites.py")
+    at.session_state["plan"] = at.session_state["plan"].with_proposals(props)
+    at.run()
+    assert not at.exception, at.exception
+    after = at.metric[0].value.split(" → ")[1]  # "9/38 → 11/38"
+    assert said["Xã có điểm văn hóa, vui chơi cho trẻ em"].startswith(after + " (")
+    assert f"Trẻ em mới được tiếp cận: {said['Trẻ em mới được tiếp cận']}" in [c.value for c in at.caption]
+    assert at.metric[2].help == said["Tổng kinh phí"]
 
 
 def test_scenario_figures_are_the_cli_scenario_show(capsys, tmp_path, monkeypatch, demo):

@@ -8,6 +8,7 @@ construction) in 9 of 38 communes; 18,764 children within 2 km of an existing po
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -215,7 +216,8 @@ def test_cli_import_add_prints_the_effect_before_writing(files, capsys):
     assert main(_cli(files, "--mode", "add", "--lang", "en")) == 0
     out = capsys.readouterr().out
     lines = [line.strip() for line in out.splitlines()]
-    assert "Play points: 19 → 22 rows (added to the current list)" in lines
+    assert "Compared with the current data (adding to the current list):" in lines
+    assert "Play points (rows): 19 → 22" in lines
     assert "Play points: 19 → 22" in lines
     assert "Communes with a play point: 9/38 (23.7%) → 12/38 (31.6%)" in lines
     assert "Children within 2,000 m: 18,764 → 21,546" in lines
@@ -228,7 +230,8 @@ def test_cli_import_add_prints_the_effect_before_writing(files, capsys):
 def test_cli_import_replace_in_vietnamese(files, capsys):
     assert main(_cli(files, "--mode", "replace")) == 0
     out = capsys.readouterr().out
-    assert "Điểm vui chơi: 19 → 3 dòng (thay thế danh sách hiện có)" in out
+    assert "So với dữ liệu hiện tại (thay thế danh sách hiện có):" in out
+    assert "Điểm vui chơi (số dòng): 19 → 3" in out
     assert "Xã có điểm vui chơi: 9/38 (23,7%) → 3/38 (7,9%)" in out
     assert "Trẻ em trong bán kính 2.000 m: 18.764 → 2.782" in out
     assert "bỏ 19 trong 19 dòng hiện có" in out
@@ -256,3 +259,146 @@ def test_the_lists_kept_from_the_package_are_named_in_the_users_language(demo):
                                        "Địa điểm tiềm năng")
     assert kept.message("en").endswith(": Commune boundaries, Pre-2025 commune boundaries, Villages, Schools, Toilets, "
                                        "Candidate sites")
+
+
+# --- one module for the effect, one way to say it -------------------------------------------------------
+def test_the_effect_has_its_own_module_and_the_same_public_names():
+    import planner.importing as importing
+    from planner.importing import effect, plan
+
+    for name in ("ImportEffect", "LayerChange", "import_effect", "effect_rows"):
+        assert getattr(importing, name) is getattr(effect, name) and name in importing.__all__
+        assert not hasattr(plan, name)
+    assert not hasattr(plan, "_keys")
+    lines = Path(plan.__file__).read_text(encoding="utf-8").count("\n")
+    assert lines < 400, lines
+
+
+def test_effect_rows_in_both_languages(demo):
+    from planner.importing import effect_rows
+
+    effect = import_effect(_import(demo, points_csv(demo), mode="add"), demo, radius_m=2000)
+    assert effect_rows(effect, "vi") == [
+        ("Điểm vui chơi (số dòng)", "19 → 22"),
+        ("Số điểm vui chơi", "19 → 22"),
+        ("Xã có điểm vui chơi", "9/38 (23,7%) → 12/38 (31,6%)"),
+        ("Trẻ em trong bán kính 2.000 m", "18.764 → 21.546"),
+    ]
+    assert effect_rows(effect, "en")[2:] == [("Communes with a play point", "9/38 (23.7%) → 12/38 (31.6%)"),
+                                             ("Children within 2,000 m", "18,764 → 21,546")]
+
+
+def test_effect_rows_use_the_effects_shares_and_big_numbers():
+    from planner.importing import ImportEffect, LayerChange, effect_rows
+
+    effect = ImportEffect((LayerChange("villages", 1062, 1062), LayerChange("schools", 1200, 1500, dropped=3)),
+                          1000, 1001, 0, 0, 0, 1234, 0, 123_456, 1500.0)
+    assert effect.share_before == 0.0 and effect.share_after == 0.0
+    assert effect_rows(effect, "vi") == [  # unchanged villages left out; thousands grouped, none divided by zero
+        ("Trường học (số dòng)", "1.200 → 1.500"),
+        ("Số điểm vui chơi", "1.000 → 1.001"),
+        ("Xã có điểm vui chơi", "0/0 (0,0%) → 0/1.234 (0,0%)"),
+        ("Trẻ em trong bán kính 1.500 m", "0 → 123.456"),
+    ]
+
+
+def test_the_page_and_the_command_line_say_the_effect_through_effect_rows(demo):
+    from planner.cli_import import effect_lines
+    from planner.importing import effect_rows
+
+    effect = import_effect(_import(demo, points_csv(demo), mode="replace"), demo, radius_m=2000)
+    assert effect_lines(effect, "en") == (["Compared with the current data (replacing the current list):"]
+                                          + [f"  {a}: {b}" for a, b in effect_rows(effect, "en")])
+    root = Path(__file__).resolve().parent.parent
+    for path in (root / "views" / "data.py", root / "planner" / "cli_import.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "effect_rows(" in text and "fmt_pct" not in text and "communes_with_point" not in text, path
+
+
+# --- which lists need a mode ----------------------------------------------------------------------------
+def test_lists_needing_mode(demo):
+    from planner.importing import lists_needing_mode
+
+    assert lists_needing_mode(["communes", "play_points", "table", "villages"], demo) == ("villages", "play_points")
+    assert lists_needing_mode(["boundaries", "table"], demo) == ()
+    assert lists_needing_mode(["play_points"], None) == ()
+    assert lists_needing_mode(["candidate_sites", "play_points"], replace(demo, candidate_sites=None)) == ("play_points",)
+
+
+def test_a_mode_no_list_needs_is_said_on_the_command_line(files, capsys):
+    assert main(_cli(files, "--mode", "add", "--lang", "en", data=False)) == 1
+    assert "--mode add is not used: the current data has none of the lists being imported" in capsys.readouterr().out
+    assert main(_cli(files, "--mode", "add", "--lang", "en")) == 0
+    assert "is not used" not in capsys.readouterr().out
+
+
+# --- the radius of "children within reach" on the command line -------------------------------------------
+def test_cli_import_effect_at_the_radius_given(files, demo, capsys):
+    import json
+
+    before = int(summarize(demo, radius_m=1000).reach.children_within)
+    assert before != 18_764
+    assert main(_cli(files, "--mode", "add", "--lang", "en", "--radius-m", "1000", "--json")) == 0
+    effect = json.loads(capsys.readouterr().out)["effect"]
+    assert effect["radius_m"] == 1000 and effect["children_within_radius"][0] == before
+    assert main(_cli(files, "--mode", "add", "--radius-m", "1000", "--out", str(files / "out2"))) == 0
+    assert f"Trẻ em trong bán kính 1.000 m: {before:,}".replace(",", ".") + " → " in capsys.readouterr().out
+
+
+def test_cli_import_refuses_a_bad_radius(files, capsys):
+    for bad in ("-5", "0", "abc", "nan"):
+        assert main(_cli(files, "--mode", "add", "--lang", "en", "--radius-m", bad)) == 2
+        assert "The radius must be a positive number of metres" in capsys.readouterr().err
+    assert not (files / "out").exists()
+
+
+# --- problems of the package's own rows name the package ----------------------------------------------
+def test_a_problem_only_in_the_packages_rows_names_the_package(demo):
+    pts = demo.play_points.copy()
+    pts.loc[pts.index[4], "year"] = 1800  # row 5 of the package's list, outside 1900..2100
+    pkg = replace(demo, play_points=pts)
+    plan = _import(pkg, points_csv(demo), mode="add")
+    bad = the(plan, "prob.out_of_range")
+    assert (bad.params["file"], bad.params["rows"], bad.row) == (demo.source, "5", 5)
+    assert "diem_moi.csv" not in bad.message("vi")
+
+
+def test_remap_names_the_file_or_the_package_by_the_rows():
+    from planner.errors import Problem
+    from planner.importing.plan import _remap
+
+    def problem(rows):
+        return Problem("prob.out_of_range", dict(file="facilities/play_points.geojson", column="year", n=2, rows=rows),
+                       layer="play_points", column="year")
+
+    files = {"play_points": ("diem.csv", (2, 3, 5))}  # the file's rows 2, 3, 5 after the package's 19
+    got = _remap([problem("3, 7"), problem("20, 22"), problem("4, 21")], files, set(), {"play_points": 19}, "/data/pkg")
+    assert [(p.params["file"], p.params["rows"], p.row) for p in got] == [
+        ("/data/pkg", "3, 7", 3),  # the package's rows only: the package, its row numbers
+        ("diem.csv", "2, 5", 2),  # the file's rows only
+        ("diem.csv", "3", 3),  # both: named by the file's row (as before)
+    ]
+    replaced = _remap([problem("2")], files, set(), {}, "/data/pkg")[0]  # no package rows before the file's
+    assert (replaced.params["file"], replaced.params["rows"], replaced.row) == ("diem.csv", "3", 3)
+
+
+# --- a checked plan matches what it was checked with ----------------------------------------------------
+def test_import_fingerprint_changes_with_every_input():
+    from planner.importing import import_fingerprint
+
+    src = ImportSource("play_points", "diem.csv", b"a,b\n1,2\n", crs="wgs84", mapping={"a": "name", "b": "year"},
+                       fixes=("swap_lonlat",))
+    base = import_fingerprint([src], mode="add", name="Gói", context=("/data", 2000.0))
+    same = ImportSource("play_points", "diem.csv", b"a,b\n1,2\n", crs="wgs84", mapping={"b": "year", "a": "name"},
+                        fixes=("swap_lonlat",))
+    assert import_fingerprint([same], mode="add", name="Gói", context=("/data", 2000.0)) == base  # mapping order aside
+    changed = [
+        [replace(src, kind="schools")], [replace(src, name="khac.csv")], [replace(src, data=b"a,b\n1,3\n")],
+        [replace(src, crs=None)], [replace(src, mapping={"a": "name"})], [replace(src, fixes=())],
+        [replace(src, encoding="cp1258")], [replace(src, sheet="Sheet2")], [src, src], [],
+    ]
+    assert all(import_fingerprint(s, mode="add", name="Gói", context=("/data", 2000.0)) != base for s in changed)
+    assert import_fingerprint([src], mode="replace", name="Gói", context=("/data", 2000.0)) != base
+    assert import_fingerprint([src], mode="add", name="Gói khác", context=("/data", 2000.0)) != base
+    assert import_fingerprint([src], mode="add", name="Gói", context=("/data", 1000.0)) != base
+    assert import_fingerprint([src], mode="add", name="Gói", context=("/other", 2000.0)) != base

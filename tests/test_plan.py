@@ -32,25 +32,28 @@ def with_siting(plan, *ids):
 def test_take_sites_add_keeps_hand_placed_points_and_undo_brings_back_the_list():
     plan = Plan.new().with_proposals([prop("N001"), prop("N002")])
     plan = with_siting(plan, "C1", "C2")
-    added, n, dropped = plan.take_sites(mode="add")
-    assert (n, dropped) == (2, 0)
+    taken = plan.take_sites(mode="add")
+    added = taken.plan
+    assert (taken.added, taken.kept, taken.dropped) == (2, 2, 0)
     assert [p.id for p in added.proposals] == ["N001", "N002", "N003", "N004"]
     assert [p.candidate_id for p in added.proposals[2:]] == ["C1", "C2"] and added.siting is None
-    assert added.undone().proposals == plan.proposals
+    back = added.undone()
+    assert back.proposals == plan.proposals and back.siting is plan.siting  # the optimiser's answer is back too
 
 
 def test_take_sites_replace_drops_hand_placed_points_and_says_how_many():
     plan = with_siting(Plan.new().with_proposals([prop("N001"), prop("N002"), prop("N003")]), "C1")
-    replaced, n, dropped = plan.take_sites(mode="replace")
-    assert (n, dropped) == (1, 3)
+    taken = plan.take_sites(mode="replace")
+    replaced = taken.plan
+    assert (taken.added, taken.kept, taken.dropped) == (1, 0, 3)
     assert [(p.id, p.candidate_id) for p in replaced.proposals] == [("N001", "C1")]
     assert replaced.undone().proposals == plan.proposals
 
 
 def test_take_sites_add_does_not_propose_a_candidate_twice():
     plan = with_siting(Plan.new().with_proposals([prop("N001", candidate="C1")]), "C1", "C2")
-    added, n, _ = plan.take_sites(mode="add")
-    assert n == 1 and [p.candidate_id for p in added.proposals] == ["C1", "C2"]
+    taken = plan.take_sites(mode="add")
+    assert taken.added == 1 and [p.candidate_id for p in taken.plan.proposals] == ["C1", "C2"]
 
 
 def test_take_sites_unknown_mode():
@@ -73,6 +76,7 @@ def test_unsaved_tells_edits_from_an_untouched_plan():
     assert plan.edited(name="A").unsaved
     assert plan.with_proposals([prop("N001")]).unsaved
     assert not plan.edited(name="").unsaved  # the same values are no change
+    assert not plan.edited(name="   ").unsaved and plan.edited(name=" A  B ").scenario.name == "A B"  # as saved
 
 
 def test_save_then_rename_saves_a_new_scenario_not_a_conflict(tmp_path):
@@ -154,5 +158,5 @@ def test_analysis_keeps_answers_and_bounds_what_it_keeps(demo):
     for k in range(1, len(p)):
         a.effect(p[:k + 1])
     assert len(a._memo) <= MEMO_ENTRIES
-    assert a.at(5000).summary.reach.children_within == effect(demo, [], radius_m=5000).before.reach.children_within
-    assert a.at(2000) is a and a.at(5000)._nearest is a._nearest  # the distances are shared between radii
+    assert a.at(radius_m=5000).summary.reach.children_within == effect(demo, [], radius_m=5000).before.reach.children_within
+    assert a.at(radius_m=2000) is a and a.at(radius_m=5000)._nearest is a._nearest  # the distances are shared between radii

@@ -5,6 +5,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
+from planner.analysis import Analysis
 from planner.errors import PlannerError, UsageError
 from planner.io import read_package
 from planner.proposals import propose_at
@@ -34,7 +35,7 @@ def plan(tiny):
 
 
 def test_figures_by_hand(tiny, plan):
-    f = figures(tiny, plan)
+    f = figures(Analysis.of(tiny), plan)
     assert (f.communes_with_point_before, f.communes_with_point, f.communes_total) == (2, 4, 4)
     assert (f.children_newly_reached, f.communes_newly_with_point) == (80, 2)
     assert f.cost_total_vnd == 3_000_000_000
@@ -55,10 +56,10 @@ def test_year_target_reached(demo):
     for k, code in enumerate(codes):
         p = propose_at(demo, centres[code].x, centres[code].y, existing=tuple(props))
         props.append(replace(p, year=2026 + k))
-    f = figures(demo, Scenario(name="x", proposals=tuple(props)))
+    f = figures(Analysis.of(demo), Scenario(name="x", proposals=tuple(props)))
     assert f.communes_with_point == 14
     assert (f.year_2025_target, f.year_2030_target, f.short_2030_end) == (2028, 2030, 0)
-    f2 = figures(demo, Scenario(name="y", proposals=tuple(props[:2])))
+    f2 = figures(Analysis.of(demo), Scenario(name="y", proposals=tuple(props[:2])))
     assert (f2.year_2025_target, f2.year_2030_target, f2.short_2030_end) == (None, None, 3)
 
 

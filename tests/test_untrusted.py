@@ -18,6 +18,7 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
+from planner.analysis import Analysis
 from planner.briefs import brief_pdf, workbook
 from planner.errors import PlannerError
 from planner.exports import render
@@ -67,7 +68,7 @@ def no_formulas(data: bytes) -> None:
 def test_scenario_workbook_keeps_formula_like_text_as_text(demo):
     p = propose_at(demo, 103.36, 22.7547)
     s = Scenario(name=FORMULA, description="+cmd", author="@evil", proposals=(p,))
-    data = workbook(demo, [s], "vi")
+    data = workbook(Analysis.of(demo), [s], "vi")
     no_formulas(data)
     sheets = cells(data)
     summary, props, params = sheets["Chỉ số"], sheets["Các điểm đề xuất"], sheets["Tham số"]
@@ -119,7 +120,7 @@ def test_templates_hold_only_plain_text():
 # --- markup in the PDF brief ----------------------------------------------------------------------
 def test_pdf_shows_markup_in_names_exactly_as_typed(demo):
     s = Scenario(name=MARKUP, description="<font color=red>&amp;</font>", author="A & B <i>")
-    text = PdfReader(io.BytesIO(brief_pdf(demo, [s], "en"))).pages[0].extract_text()
+    text = PdfReader(io.BytesIO(brief_pdf(Analysis.of(demo), [s], "en"))).pages[0].extract_text()
     assert f"Scenario being edited: {MARKUP} —" in text
     assert "<font color=red>&amp;</font> — A & B <i>" in text
 
@@ -129,7 +130,7 @@ def test_pdf_with_markup_and_dollars_in_names_of_data_and_scenarios(hostile):
     p = Proposal("N001", centre.x, centre.y, "001")
     a = Scenario(name=r"Giá $\notacommand$ & <x>", proposals=(p,))  # bad mathematics for matplotlib's legend
     b = Scenario(name="_ẩn", proposals=(p,))
-    text = " ".join(PdfReader(io.BytesIO(brief_pdf(hostile, [a, b], "vi"))).pages[0].extract_text().split())
+    text = " ".join(PdfReader(io.BytesIO(brief_pdf(Analysis.of(hostile), [a, b], "vi"))).pages[0].extract_text().split())
     assert r"So sánh kịch bản: Giá $\notacommand$ & <x> / _ẩn —" in text
     for name in (CMD, IMG, "Xã C & <D>", "-2+3"):  # communes from the data, in the ranking line
         assert " ".join(name.split()) in text, name

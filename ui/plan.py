@@ -27,8 +27,8 @@ def current() -> Plan:
     elif plan.package != path:
         try:
             pkg = package()
-        except Exception:  # noqa: BLE001 - a broken package: app.py says so; the plan keeps its proposals as they are
-            pkg = None
+        except Exception:  # noqa: BLE001 - a broken package: app.py says so; the plan stays where it was until it loads
+            return plan
         plan, outside = plan.on_package(path, pkg)
         if plan.proposals or plan.saved_name:
             flash(tr("plan.package_changed"), "info")

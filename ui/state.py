@@ -83,10 +83,10 @@ def _analysis_base(path: str) -> Analysis:
     return Analysis.of(_package(path))
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=16)  # each holds its package: few, or old copies stay alive
 def _analysis(path: str, radius: float) -> Analysis:
     # every radius of a package shares the distances to the nearest existing point
-    return _analysis_base(path).at(radius)
+    return _analysis_base(path).at(radius_m=radius)
 
 
 def package() -> DataPackage:

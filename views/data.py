@@ -1,7 +1,8 @@
 """Data: import a province's own files (preview, column mapping, coordinate system, a validation
 report), write them as a data package only on confirmation, or return to the demo. A list the current
 package has is added to or replaces the package's, as the user chooses (never guessed), and the
-report shows what the import changes before it is confirmed."""
+report shows what the import changes before it is confirmed. A checked plan is kept only while the
+files and every choice stay as they were when it was checked: "confirm" writes what is on screen."""
 from datetime import date
 
 import pandas as pd
@@ -9,14 +10,15 @@ import streamlit as st
 
 from planner.coordinates import PRESETS
 from planner.errors import PlannerError
-from planner.importing import (KINDS, LIST_KINDS, MODES, ImportSource, export_lists_xlsx, import_effect, inspect_upload,
-                               prepare_import, recall_mapping, remember_mapping, targets, template_xlsx, write_import)
+from planner.importing import (KINDS, MODES, ImportSource, effect_rows, export_lists_xlsx, import_effect, import_fingerprint,
+                               inspect_upload, lists_needing_mode, prepare_import, recall_mapping, remember_mapping, targets,
+                               template_xlsx, write_import)
 from planner.importing.files import load_mappings, save_mappings
 from planner.io import DEMO_DIR, folder_name, unused_folder
-from planner.i18n import fmt_int, fmt_pct, t
-from planner.summary import DEFAULT_RADIUS_M
+from planner.i18n import fmt_int, t
 from ui.auth import allow, can_edit, locked_note
 from ui.markdown import plain
+from ui.plan import current as session_plan
 from ui.state import data_dir, lang, message_of, package, tr, use_package, workspace
 
 L = lang()
@@ -93,43 +95,54 @@ for kind in KINDS:
         file_rows[kind] = info.rows
 
 # a list the current package has: add to it or replace it, chosen by the user (no default)
-over = [s for s in sources if s.kind in LIST_KINDS and pkg is not None and getattr(pkg, s.kind) is not None]
+over = lists_needing_mode((s.kind for s in sources), pkg)
 mode = None
 if over:
-    mode = st.radio(tr("data.mode", lists=", ".join(tr(f"imp.kind.{s.kind}") for s in over)), list(MODES), index=None,
+    mode = st.radio(tr("data.mode", lists=", ".join(tr(f"imp.kind.{k}") for k in over)), list(MODES), index=None,
                     key="import_mode", format_func=lambda m, lang=L: t(f"imp.mode.{m}", lang))
-    for s in over:
-        st.caption(plain(tr("imp.mode_layer", layer=tr(f"imp.kind.{s.kind}"), before=fmt_int(len(getattr(pkg, s.kind)), L),
-                            file=s.name, rows=fmt_int(file_rows.get(s.kind, 0), L))))
-if st.session_state.get("import_plan") is not None and st.session_state.get("import_plan_mode") != mode:
-    st.session_state.pop("import_plan", None)  # checked with another choice: check again
-    st.session_state.pop("import_effect", None)
+    for s in sources:
+        if s.kind in over:
+            st.caption(plain(tr("imp.mode_layer", layer=tr(f"imp.kind.{s.kind}"), before=fmt_int(len(getattr(pkg, s.kind)), L),
+                                file=s.name, rows=fmt_int(file_rows.get(s.kind, 0), L))))
 
+name = ""
 if sources:
     name = st.text_input(tr("data.package_name"), value=st.session_state.get("import_name", ""), key="import_name",
                          max_chars=120)
-    if st.button(tr("data.check"), type="primary"):
-        st.session_state.pop("import_plan", None)
-        st.session_state.pop("import_effect", None)
-        if over and mode is None:
-            st.error(tr("data.mode_required"))
-        else:
-            with st.spinner(tr("data.checking")):
-                try:
-                    checked = prepare_import(sources, package=pkg, name=name or "Dữ liệu nhập",
-                                             as_of=date.today().isoformat(), mode=mode)
-                    if pkg is not None and checked.ok:
-                        st.session_state["import_effect"] = import_effect(checked, pkg, radius_m=DEFAULT_RADIUS_M)
-                    st.session_state["import_plan"] = checked
-                    st.session_state["import_plan_mode"] = mode
-                except PlannerError as exc:
-                    st.error(message_of(exc))
+# the figures "before" are those the other pages show: the session's plan's radius
+radius_m = session_plan().scenario.radius_m
+fingerprint = import_fingerprint(sources, mode=mode, name=name, context=(data_dir(), radius_m))
+if st.session_state.get("import_plan") is not None and st.session_state.get("import_fingerprint") != fingerprint:
+    # a file, a mapping, a CRS, a fix, the mode or the name changed since the check: check again
+    st.session_state.pop("import_plan", None)
+    st.session_state.pop("import_effect", None)
+    st.session_state["import_stale"] = bool(sources)
+stale_note = st.empty()  # filled below, once a click on "check" has been taken into account
+
+if sources and st.button(tr("data.check"), type="primary"):
+    for key in ("import_plan", "import_effect", "import_fingerprint", "import_stale"):
+        st.session_state.pop(key, None)
+    if over and mode is None:
+        st.error(tr("data.mode_required"))
+    else:
+        with st.spinner(tr("data.checking")):
+            try:
+                checked = prepare_import(sources, package=pkg, name=name or "Dữ liệu nhập",
+                                         as_of=date.today().isoformat(), mode=mode)
+                if pkg is not None and checked.ok:
+                    st.session_state["import_effect"] = import_effect(checked, pkg, radius_m=radius_m)
+                st.session_state["import_plan"] = checked
+                st.session_state["import_fingerprint"] = fingerprint
+            except PlannerError as exc:
+                st.error(message_of(exc))
+if sources and st.session_state.get("import_stale"):
+    stale_note.info(tr("data.stale"))
 
 plan = st.session_state.get("import_plan")
 if plan is not None and sources:
     st.subheader(tr("data.report"))
     rows = [{tr("data.severity"): tr(f"data.sev.{p.severity}"), tr("data.file"): p.params.get("file", ""),
-             tr("data.row"): "" if p.row is None else p.row, tr("data.field"): p.column, tr("data.what"): p.message(L)}
+             tr("data.row"): "" if p.row is None else str(p.row), tr("data.field"): p.column, tr("data.what"): p.message(L)}
             for p in plan.problems]
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
@@ -137,23 +150,15 @@ if plan is not None and sources:
     for file, fix in plan.fixes:
         kind = next((s.kind for s in sources if s.name == file), None)
         if kind and st.checkbox(plain(tr("data.apply_fix", fix=tr(f"data.fix.{fix}"), file=file)), key=f"fix-{kind}-{fix}"):
-            st.session_state[f"fixes-{kind}"] = tuple(sorted({*st.session_state.get(f"fixes-{kind}", ()), fix}))
+            chosen = tuple(sorted({*st.session_state.get(f"fixes-{kind}", ()), fix}))
+            if chosen != tuple(st.session_state.get(f"fixes-{kind}", ())):
+                st.session_state[f"fixes-{kind}"] = chosen
+                st.rerun()  # the report on screen was made without the fix: it goes until checked again
     effect = st.session_state.get("import_effect")
     if plan.ok and effect is not None:
         st.subheader(tr("data.effect"))
-        shares = [f"{a}/{n} ({fmt_pct(a / n if n else 0.0, L)})"
-                  for a, n in ((effect.communes_with_point_before, effect.communes_total_before),
-                               (effect.communes_with_point_after, effect.communes_total_after))]
-        lines = [(tr("data.effect_rows", layer=tr(f"imp.kind.{c.layer}")),
-                  f"{fmt_int(c.before, L)} → {fmt_int(c.after, L)}")
-                 for c in effect.layer_rows if c.before != c.after or c.mode or c.dropped]
-        lines += [
-            (tr("data.effect_points"), f"{fmt_int(effect.points_before, L)} → {fmt_int(effect.points_after, L)}"),
-            (tr("data.effect_communes"), f"{shares[0]} → {shares[1]}"),
-            (tr("data.effect_children", radius=fmt_int(effect.radius_m, L)),
-             f"{fmt_int(effect.children_within_before, L)} → {fmt_int(effect.children_within_after, L)}"),
-        ]
-        st.table(pd.DataFrame(lines, columns=[tr("data.effect_item"), tr("data.effect_change")]).set_index(tr("data.effect_item")))
+        st.table(pd.DataFrame(effect_rows(effect, L), columns=[tr("data.effect_item"), tr("data.effect_change")])
+                 .set_index(tr("data.effect_item")))
         for c in effect.dropped:
             st.warning(tr("data.drops", layer=tr(f"imp.kind.{c.layer}"), dropped=fmt_int(c.dropped, L),
                           before=fmt_int(c.before, L)))
@@ -171,8 +176,8 @@ if plan is not None and sources:
                 st.error(message_of(exc))
             else:
                 use_package(str(out))
-                st.session_state.pop("import_plan", None)
-                st.session_state.pop("import_effect", None)
+                for key in ("import_plan", "import_effect", "import_fingerprint", "import_stale"):
+                    st.session_state.pop(key, None)
                 st.session_state["data_flash"] = tr("data.imported", path=str(out))
                 st.rerun()
     else:

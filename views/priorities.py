@@ -17,8 +17,8 @@ from ui.state import data_dir, map_assets, message_of, page_header, tr
 L, pkg = page_header("page.priorities")
 plan = current()
 PRESET_KEYS = list(PRESETS) + ["custom"]
-preset = plan.scenario.preset
-weights = dict(PRESETS[preset]) if preset else {c: float(plan.scenario.weights.get(c, 0.0)) for c in CRITERIA}
+preset, weights = resolve_weights(plan.scenario.preset, plan.scenario.weights)  # what the ranking below uses
+weights = {c: float(weights.get(c, 0.0)) for c in CRITERIA}
 
 
 def choose_preset() -> None:

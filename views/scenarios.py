@@ -17,7 +17,7 @@ from ui.auth import allow, can_edit, locked_note, user_name
 from ui.logs import show_failure
 from ui.mapview import show_map
 from ui.markdown import plain
-from ui.plan import current, put, widget_key
+from ui.plan import analysis, current, put, widget_key
 from ui.state import data_dir, flash, map_assets, message_of, page_header, store, tr
 
 L, pkg = page_header("scn.heading")
@@ -28,6 +28,7 @@ except PlannerError as exc:
     st.stop()
 editable = can_edit()
 plan = current()
+an = analysis()  # figures() moves it to each scenario's radius, sharing what it has computed
 
 
 def figure_table(fig) -> None:
@@ -121,13 +122,13 @@ with left:
     discard_guard("new", tr("scn.action_new"), start_new)
 with right:
     cur = plan.scenario
-    fig = figures(pkg, cur)
+    fig = figures(an, cur)
     figure_table(fig)
     if cur.name.strip():
         d1, d2, d3 = st.columns(3)
-        d1.download_button("PDF", data=lambda: brief_pdf(pkg, [cur], L), file_name="tom-tat.pdf", mime="application/pdf",
+        d1.download_button("PDF", data=lambda: brief_pdf(an, [cur], L), file_name="tom-tat.pdf", mime="application/pdf",
                            key="pdf-current", on_click="ignore")
-        d2.download_button("XLSX", data=lambda: workbook(pkg, [cur], L), file_name="kich-ban.xlsx", key="xlsx-current",
+        d2.download_button("XLSX", data=lambda: workbook(an, [cur], L), file_name="kich-ban.xlsx", key="xlsx-current",
                            on_click="ignore")
         d3.download_button("GPKG", data=lambda: to_gpkg(cur), file_name="kich-ban.gpkg", key="gpkg-current",
                            on_click="ignore", help=tr("scn.export"))
@@ -151,7 +152,7 @@ else:
     with st.expander(plain(tr("scn.view_version", name=pick, version=old))):
         shown = db.load(pick, old)
         st.caption(plain(f"{shown.description} — {shown.author}, {shown.updated_at}"))
-        figure_table(figures(pkg, shown))
+        figure_table(figures(an, shown))
     if o4.button(tr("scn.delete"), key="scn_delete", disabled=not editable):
         st.session_state["scn_delete_pending"] = (pick, versions[0].version)
     pending = st.session_state.get("scn_delete_pending")
@@ -201,12 +202,13 @@ st.subheader(tr("scn.compare"))
 chosen = st.multiselect(tr("scn.pick"), names, max_selections=4, key="scn_compare")
 if len(chosen) >= 2:
     scenarios = [db.load(n) for n in chosen]
-    figs = [figures(pkg, sc) for sc in scenarios]
+    figs = [figures(an, sc) for sc in scenarios]
     over = [tr("scn.over_budget_item", name=sc.name, year=y, amount=fmt_vnd_short(v, L))
             for sc, f in zip(scenarios, figs) for y, v in sorted(f.over_budget.items())]
-    if over:
-        st.error(plain(tr("scn.over_budget_warning", items="; ".join(over))))
-    table = comparison_table(pkg, scenarios, L, figs)
+    with st.container():  # always there: a warning that comes and goes must not move the map below
+        if over:
+            st.error(plain(tr("scn.over_budget_warning", items="; ".join(over))))
+    table = comparison_table(an, scenarios, L, figs)
     differs = table.nunique(axis=1) > 1
     over_row = tr("scn.over_budget_row")
 
@@ -236,7 +238,7 @@ if len(chosen) >= 2:
              lambda: compare_map(pkg, scenarios, lang=L, assets_url=map_assets(), basemap=basemap),
              height=460, widget_key=f"compare-map-{L}-{'|'.join(chosen)}")
     c1, c2 = st.columns(2)
-    c1.download_button(f"PDF — {tr('scn.compare')}", data=lambda: brief_pdf(pkg, scenarios, L), file_name="so-sanh.pdf",
+    c1.download_button(f"PDF — {tr('scn.compare')}", data=lambda: brief_pdf(an, scenarios, L), file_name="so-sanh.pdf",
                        mime="application/pdf", key="pdf-compare", on_click="ignore")
-    c2.download_button(f"XLSX — {tr('scn.compare')}", data=lambda: workbook(pkg, scenarios, L), file_name="so-sanh.xlsx",
+    c2.download_button(f"XLSX — {tr('scn.compare')}", data=lambda: workbook(an, scenarios, L), file_name="so-sanh.xlsx",
                        key="xlsx-compare", on_click="ignore")

@@ -51,9 +51,8 @@ with c3, st.container(border=True):
 st.caption(tr("sites.click_help", snap=fmt_int(SNAP_M, L)))
 notes = st.container()
 basemap = bool(st.session_state.get("basemap"))
-newly = after.communes.index[after.communes["has_point"] & ~before.communes["has_point"]]
 layer = proposals_layer(proposals_frame(proposals), radius_m=radius, lang=L,
-                        new_communes=pkg.communes[pkg.communes["code"].isin(newly)],
+                        new_communes=pkg.communes[pkg.communes["code"].isin(eff.communes_gaining_point)],
                         chosen=None if plan.siting is None else plan.siting.sites,
                         chosen_radius_m=None if plan.siting is None else plan.siting.radius_m)
 out = show_map(("sites", data_dir(), L, basemap),
@@ -101,15 +100,18 @@ with st.expander(tr("opt.heading"), expanded=plan.siting is None), st.form("opti
     with f2:
         sources = st.multiselect(tr("opt.sources"), list(SOURCES), default=list(last.sources), key="opt_sources",
                                  format_func=lambda s, lang=L: t(f"opt.source_{s}", lang))
-        max_new = st.number_input(tr("opt.max_new"), min_value=0, value=last.max_new or 0, step=1, help=tr("opt.no_limit"), key="opt_max_new")
+        max_new = st.number_input(tr("opt.max_new"), min_value=0, value=last.max_new, step=1, help=tr("opt.no_limit"),
+                                  key="opt_max_new", placeholder=tr("opt.no_limit"))  # empty: no limit, as in the CLI
         default_cost_ty = st.number_input(tr("opt.default_cost_ty"), min_value=0.0, value=last.default_cost_vnd / 1e9,
                                           step=0.1, format="%.2f", key="opt_default_cost")
     submitted = st.form_submit_button(tr("opt.run"), type="primary")
 
 if submitted:
     request = SitingRequest(budget_vnd=round(budget_ty * 1e9), radius_m=radius, method=method,
-                            target_year=None if goal == "children" else int(goal), max_new=int(max_new) or None,
+                            target_year=None if goal == "children" else int(goal),
+                            max_new=None if max_new is None else int(max_new),
                             sources=tuple(sources), default_cost_vnd=round(default_cost_ty * 1e9))
+    plan = put(plan.edited(default_cost_vnd=request.default_cost_vnd))  # a click now costs the same by default
     try:
         with st.status(tr("opt.running"), expanded=True) as status:
             sp = run(pkg, request, on_greedy=lambda fast: st.write(tr(
@@ -146,9 +148,9 @@ if sp is not None:
         b1, b2, b3 = st.columns(3)
         for col, mode in ((b1, "add"), (b2, "replace")):
             if col.button(tr(f"sites.take_{mode}"), type="primary" if mode == "add" else "secondary", key=f"take-{mode}"):
-                taken, n, dropped = plan.take_sites(mode=mode)
-                put(taken)
-                flash(tr(f"sites.took_{mode}", n=n, kept=len(taken.proposals) - n, dropped=dropped))
+                taken = plan.take_sites(mode=mode)
+                put(taken.plan)
+                flash(tr(f"sites.took_{mode}", n=taken.added, kept=taken.kept, dropped=taken.dropped))
                 st.rerun()
         if b3.button(tr("sites.dismiss"), key="take-dismiss"):
             put(plan.with_siting(None))

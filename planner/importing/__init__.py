@@ -3,7 +3,9 @@ once the caller confirms.
 
 For a page: `inspect_upload` (preview, encoding, suggested mapping) for each file, then
 `prepare_import` (an `ImportPlan`: converted layers and the report; over a current package, each list
-added to or replacing the package's, as chosen), `import_effect` (what it changes), then `write_import`.
+`lists_needing_mode` names is added to or replaces the package's, as chosen), `import_effect` and
+`effect_rows` (what it changes), then `write_import`; `import_fingerprint` tells whether a checked
+plan still matches what the user chose.
 Row numbers in the report are those people see: the line of a CSV file, the row of a sheet,
 the feature number of a GIS layer.
 
@@ -12,7 +14,8 @@ This `__init__` is the import's public door; the work is done in its modules (lo
 - `sources`: reading one upload, its preview and the list it most likely holds;
 - `layers`: converting a source into a contract layer (cells, coordinates, communes);
 - `communes`: boundaries, pre-2025 merges, the commune table, sums from villages;
-- `plan`: the import as a whole (`prepare_import`, `write_import`, the report, the effect on the figures);
+- `plan`: the import as a whole (`prepare_import`, `write_import`, the report);
+- `effect`: what an import changes in the current package (`import_effect`, `effect_rows`);
 - `templates`: Excel templates and the lists export.
 Files are opened only by `files` (named so as not to shadow the standard `io` beside `planner.io`).
 """
@@ -23,7 +26,8 @@ from planner.importing.columns import (COORD_ROLES, KIND_ALIASES, KINDS, LIST_KI
                                        suggest_mapping, targets)
 from planner.importing.communes import COUNT_COLUMNS
 from planner.importing.layers import ID_PREFIX, MAX_WHOLE, OUTSIDE_TOLERANCE_DEG
-from planner.importing.plan import (MODES, REQUIRED, ImportEffect, ImportPlan, LayerChange, import_effect, prepare_import,
+from planner.importing.effect import ImportEffect, LayerChange, effect_rows, import_effect
+from planner.importing.plan import (MODES, REQUIRED, ImportPlan, import_fingerprint, lists_needing_mode, prepare_import,
                                     report_json, report_lines, write_import)
 from planner.importing.sources import ImportSource, SourceReport, guess_kind, inspect_upload
 from planner.importing.templates import export_lists_xlsx, header, template_xlsx
@@ -32,7 +36,7 @@ __all__ = [
     "COORD_ROLES", "COUNT_COLUMNS", "ID_PREFIX", "KINDS", "KIND_ALIASES", "LIST_KINDS", "MAX_WHOLE", "MODES",
     "OUTSIDE_TOLERANCE_DEG", "REQUIRED", "TABLE_COLUMNS",
     "ImportEffect", "ImportPlan", "ImportSource", "LayerChange", "SourceReport",
-    "canonical_kind", "check_mapping", "export_lists_xlsx", "guess_kind", "header", "import_effect", "inspect_upload",
-    "parse_coordinate", "parse_number", "prepare_import", "recall_mapping", "remember_mapping", "report_json",
+    "canonical_kind", "check_mapping", "effect_rows", "export_lists_xlsx", "guess_kind", "header", "import_effect",
+    "import_fingerprint", "inspect_upload", "lists_needing_mode", "parse_coordinate", "parse_number", "prepare_import", "recall_mapping", "remember_mapping", "report_json",
     "report_lines", "suggest_mapping", "targets", "template_xlsx", "write_import",
 ]

@@ -1,12 +1,14 @@
 """The import as a whole: `prepare_import` reads, converts and checks every source into an
 `ImportPlan` (the layers it would write and every problem, named by the user's file and rows);
-a list taken over a current package is added to its rows or replaces them, as the caller chose;
-`import_effect` tells what the import changes (rows per layer, the headline figures);
-`write_import` writes it as a data package only when the report has no errors.
+a list taken over a current package is added to its rows or replaces them, as the caller chose
+(`lists_needing_mode` tells which lists need that choice); `write_import` writes it as a data package
+only when the report has no errors. What an import changes is told by `planner.importing.effect`.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -27,7 +29,6 @@ from planner.importing.layers import ImportContext, SourceProblems, list_layer, 
 from planner.importing.sources import ImportSource, SourceRead, SourceReport, read_source
 from planner.names import index_for, official_index
 from planner.package import DataPackage
-from planner.summary import DEFAULT_RADIUS_M, summarize
 from planner.validate import check_layer, check_package
 
 REQUIRED = tuple(layer.name for layer in LAYERS if layer.required)
@@ -69,9 +70,10 @@ class ImportPlan:
 
 
 def _remap(problems: Sequence[Problem], layer_files: dict[str, tuple[str, tuple[int, ...]]],
-           covered: set[tuple[str, str]], offsets: Mapping[str, int]) -> list[Problem]:
+           covered: set[tuple[str, str]], offsets: Mapping[str, int], package_source: str = "") -> list[Problem]:
     """Contract problems named by the user's file and rows, without those already reported per row.
-    `offsets`: rows of the package before the file's in a layer the file was added to."""
+    `offsets`: rows of the package before the file's in a layer the file was added to; a problem
+    found only in those rows names the package (`package_source`) and keeps its row numbers."""
     supersedes = {"prob.empty_values", "prob.wrong_type", "prob.not_allowed", "prob.duplicate", "prob.geometry",
                   "prob.missing_column"}
     out = []
@@ -83,14 +85,17 @@ def _remap(problems: Sequence[Problem], layer_files: dict[str, tuple[str, tuple[
         skip = offsets.get(p.layer, 0)
         params = dict(p.params)
         row = None
+        given = [int(r) for r in str(params.get("rows", "")).split(", ") if r.isdigit()]
         if "file" in params:
             params["file"] = file
         if "rows" in params and rows:
-            nums = [rows[int(r) - 1 - skip] for r in str(params["rows"]).split(", ")
-                    if r.isdigit() and skip < int(r) <= skip + len(rows)]
+            nums = [rows[r - 1 - skip] for r in given if skip < r <= skip + len(rows)]
             if nums:
                 params["rows"] = ", ".join(str(r) for r in nums)
                 row = nums[0]
+            elif skip and given and all(r <= skip for r in given):  # the package's own rows, not the file's
+                params["file"] = package_source or p.params.get("file", "")
+                row = given[0]
         out.append(replace(p, params=params, row=row if row is not None else p.row))
     return out
 
@@ -105,6 +110,26 @@ def _guarded(fn, rd: SourceRead, *args, empty: tuple):
         rep = SourceProblems(rd.label, rd.kind, rd.rows)
         rep.add("err.imp_failed", detail=f"{type(exc).__name__}: {str(exc)[:150]}")
         return (*empty, rep)
+
+
+def lists_needing_mode(kinds: Iterable[str], package: DataPackage | None) -> tuple[str, ...]:
+    """The lists among `kinds` (kinds of the files of an import) that `package` has already: for
+    each, the import must be told whether to add the file's rows or replace the list (`MODES`)."""
+    if package is None:
+        return ()
+    wanted = {canonical_kind(k) for k in kinds}
+    return tuple(k for k in LIST_KINDS if k in wanted and getattr(package, k) is not None)
+
+
+def import_fingerprint(sources: Sequence[ImportSource], *, mode: str | None = None, name: str = "",
+                       context: Sequence = ()) -> str:
+    """A digest of everything an import is prepared from: each source (kind, name, a hash of its bytes,
+    CRS, encoding, sheet, mapping, fixes), the mode, the package name and `context` (e.g. the current
+    package and the radius of its figures). A checked plan is only good while this stays the same."""
+    parts = [[s.kind, s.name, hashlib.sha256(s.data).hexdigest(), s.crs, s.encoding, s.sheet,
+              sorted((str(k), str(v)) for k, v in (s.mapping or {}).items()), list(s.fixes)] for s in sources]
+    text = json.dumps([parts, mode, name, [str(c) for c in context]], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def prepare_import(sources: Sequence[ImportSource], *, package: DataPackage | None = None, crs: str | None = None,
@@ -163,7 +188,7 @@ def prepare_import(sources: Sequence[ImportSource], *, package: DataPackage | No
     offsets: dict[str, int] = {}
     covered: set[tuple[str, str]] = set()
     base = {} if package is None else {l.name: getattr(package, l.name) for l in LAYERS if getattr(package, l.name) is not None}
-    over = [k for k in LIST_KINDS if k in by_kind and k in base] if complete else []
+    over = list(lists_needing_mode(by_kind, package)) if complete else []
     if over and mode is None:
         raise UsageError("err.imp_mode_needed", problems=tuple(
             Problem("imp.mode_layer", dict(layer=t(f"imp.kind.{k}", "vi"), layer_en=t(f"imp.kind.{k}", "en"),
@@ -223,6 +248,7 @@ def prepare_import(sources: Sequence[ImportSource], *, package: DataPackage | No
         problems.extend(rep.items)
         covered |= rep.covered
     kept = []
+    source = "" if package is None else package.source
     if complete:
         for lname, gdf in base.items():
             # the pre-2025 boundaries go when new boundaries come, not when only a list or a table does
@@ -239,10 +265,10 @@ def prepare_import(sources: Sequence[ImportSource], *, package: DataPackage | No
             problems.append(Problem("imp.missing_kind", dict(kinds=", ".join(missing))))
     if complete and not missing:
         frames = {l.name: layers.get(l.name) for l in LAYERS}
-        problems.extend(_remap(check_package(frames), layer_files, covered, offsets))
+        problems.extend(_remap(check_package(frames), layer_files, covered, offsets, source))
     else:  # each layer on its own
         for lname, gdf in layers.items():
-            problems.extend(_remap(check_layer(LAYER_BY_NAME[lname], gdf), layer_files, covered, offsets))
+            problems.extend(_remap(check_layer(LAYER_BY_NAME[lname], gdf), layer_files, covered, offsets, source))
     source_reports = tuple(rd.report for rd in reads)
     manifest = {
         "name": name or "Imported data",
@@ -335,93 +361,6 @@ def write_import(plan: ImportPlan, out_dir) -> Path:
         raise DataPackageError("err.imp_not_ready", problems=(Problem("imp.missing_kind", dict(kinds=", ".join(missing))),),
                                path=str(out_dir))
     return write_package(dict(plan.layers), dict(plan.manifest), out_dir)
-
-
-@dataclass(frozen=True)
-class LayerChange:
-    """One layer's rows before and after an import; `dropped`: rows of the package whose id (code for
-    communes) the new layer no longer has; `mode`: "add" or "replace" for a list file over the package."""
-
-    layer: str
-    before: int
-    after: int
-    dropped: int = 0
-    mode: str = ""
-
-
-@dataclass(frozen=True)
-class ImportEffect:
-    """What an import changes in the current package: rows per layer and the headline figures
-    (play points, communes with an existing point, children within `radius_m` of one)."""
-
-    layer_rows: tuple[LayerChange, ...]
-    points_before: int
-    points_after: int
-    communes_with_point_before: int
-    communes_with_point_after: int
-    communes_total_before: int
-    communes_total_after: int
-    children_within_before: int
-    children_within_after: int
-    radius_m: float
-
-    @property
-    def share_before(self) -> float:
-        return self.communes_with_point_before / self.communes_total_before if self.communes_total_before else 0.0
-
-    @property
-    def share_after(self) -> float:
-        return self.communes_with_point_after / self.communes_total_after if self.communes_total_after else 0.0
-
-    @property
-    def dropped(self) -> tuple[LayerChange, ...]:
-        """Layers losing rows of the package (a replaced list without some of its ids)."""
-        return tuple(c for c in self.layer_rows if c.dropped)
-
-    def to_json(self) -> dict:
-        return {
-            "layers": [{"layer": c.layer, "before": c.before, "after": c.after, "dropped": c.dropped, "mode": c.mode}
-                       for c in self.layer_rows],
-            "radius_m": self.radius_m,
-            "play_points": [self.points_before, self.points_after],
-            "communes_with_point": [self.communes_with_point_before, self.communes_with_point_after],
-            "communes_total": [self.communes_total_before, self.communes_total_after],
-            "children_within_radius": [self.children_within_before, self.children_within_after],
-        }
-
-
-def _keys(gdf: gpd.GeoDataFrame | None, layer: str) -> set:
-    column = "code" if layer in ("communes", "communes_2024") else "id"
-    return set() if gdf is None or column not in gdf.columns else set(gdf[column])
-
-
-def import_effect(plan: ImportPlan, package: DataPackage, *, radius_m: float = DEFAULT_RADIUS_M) -> ImportEffect:
-    """Rows per layer and the headline figures of `package` and of the package the plan would write,
-    both through `summarize` at `radius_m`. Nothing is written. The plan must be a complete import
-    with no errors (DataPackageError otherwise: its figures would mean nothing)."""
-    missing = [k for k in REQUIRED if k not in plan.layers]
-    if not plan.ok or missing:
-        errors = plan.errors or (Problem("imp.missing_kind", dict(kinds=", ".join(missing))),)
-        raise DataPackageError("err.imp_not_ready", problems=errors, path=package.source)
-    after = DataPackage(**{l.name: plan.layers.get(l.name) for l in LAYERS}, manifest=dict(plan.manifest),
-                        source=str(plan.manifest.get("name", "")))
-    changes = []
-    for l in LAYERS:
-        old, new = getattr(package, l.name), plan.layers.get(l.name)
-        if old is None and new is None:
-            continue
-        dropped = len(_keys(old, l.name) - _keys(new, l.name)) if old is not None and new is not old else 0
-        changes.append(LayerChange(l.name, 0 if old is None else len(old), 0 if new is None else len(new), dropped,
-                                   plan.modes.get(l.name, "")))
-    s0, s1 = summarize(package, radius_m=radius_m), summarize(after, radius_m=radius_m)
-    return ImportEffect(
-        layer_rows=tuple(changes),
-        points_before=len(package.play_points), points_after=len(after.play_points),
-        communes_with_point_before=s0.play_point.achieved, communes_with_point_after=s1.play_point.achieved,
-        communes_total_before=s0.play_point.total, communes_total_after=s1.play_point.total,
-        children_within_before=int(s0.reach.children_within), children_within_after=int(s1.reach.children_within),
-        radius_m=float(radius_m),
-    )
 
 
 def report_lines(problems: Sequence[Problem], lang: str) -> list[str]:
