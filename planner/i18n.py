@@ -86,7 +86,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Không còn tài khoản nào: không ai sửa được; xóa tệp {path} để tắt đăng nhập",
         "No account left: nobody can edit; delete {path} to turn sign-in off",
     ),
-    "scn.delete": ("Xóa kịch bản", "Delete scenario"),
+    "scn.delete": ("Xóa “{name}”", "Delete “{name}”"),
     "scn.delete_confirm": (
         "Xóa “{name}” (phiên bản mới nhất {version})? Kịch bản sẽ không còn trong danh sách; "
         "các phiên bản vẫn được giữ trong cơ sở dữ liệu.",
@@ -403,14 +403,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "scn.budget_year": ("Ngân sách nhà nước {year} (tỷ đồng)", "State budget {year} (billion VND)"),
     "scn.save": ("Lưu kịch bản", "Save scenario"),
     "scn.saved": ("Đã lưu “{name}” phiên bản {version}", "Saved “{name}” version {version}"),
-    "scn.load": ("Mở", "Open"),
+    "scn.load": ("Mở “{name}”", "Open “{name}”"),
     "scn.saved_list": ("Kịch bản đã lưu", "Saved scenarios"),
     "scn.none": ("Chưa có kịch bản nào được lưu.", "No scenario saved yet."),
     "scn.saved_at": ("Lưu lúc", "Saved at"),
     "err.version": ("Phiên bản phải là số nguyên, nhận được: {value}", "The version must be a whole number; got: {value}"),
     "scn.view_version": ("Xem “{name}” phiên bản {version}", "View “{name}” version {version}"),
     "scn.note": ("Ghi chú", "Note"),
-    "scn.restore": ("Khôi phục phiên bản {version}", "Restore version {version}"),
+    "scn.restore": ("Khôi phục “{name}” về phiên bản {version}", "Restore “{name}” to version {version}"),
     "scn.restored": ("Đã khôi phục thành phiên bản {version}", "Restored as version {version}"),
     "scn.phase": ("Xếp năm tự động theo ngân sách", "Place in years by budget"),
     "scn.unfit": ("{n} đề xuất không vừa ngân sách năm nào", "{n} proposals fit no year's budget"),
@@ -492,6 +492,16 @@ TEXT: dict[str, tuple[str, str]] = {
     "err.proposal_funding": ("Nguồn vốn không hợp lệ: {value}; dùng: {known}", "Unknown funding source: {value}; use: {known}"),
     "err.scenario_malformed": ("Tệp kịch bản không đúng định dạng: {detail}", "The scenario file is malformed: {detail}"),
     "err.scenario_name": ("Tên kịch bản không được để trống (tối đa 120 ký tự)", "A scenario needs a name (at most 120 characters)"),
+    "scn.unchanged": (
+        "Không có thay đổi nào kể từ phiên bản {version} của “{name}”: không lưu thêm phiên bản.",
+        "Nothing changed since version {version} of “{name}”: no new version saved.",
+    ),
+    "err.scenario_conflict_anon": (
+        "Không lưu được “{name}”: có người đã lưu phiên bản {theirs} lúc {when} trong khi bạn đang sửa phiên bản {mine}. "
+        "Hãy mở lại phiên bản mới nhất, rồi áp dụng lại thay đổi của bạn.",
+        "Cannot save “{name}”: someone saved version {theirs} at {when} while you were editing version {mine}. "
+        "Open the latest version, then apply your changes again.",
+    ),
     "err.scenario_conflict": (
         "Không lưu được “{name}”: {who} đã lưu phiên bản {theirs} lúc {when} trong khi bạn đang sửa phiên bản {mine}. "
         "Hãy mở lại phiên bản mới nhất, rồi áp dụng lại thay đổi của bạn.",

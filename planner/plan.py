@@ -154,9 +154,12 @@ class Taken:
 
 def save_plan(store, plan: Plan, *, as_new: bool = False) -> Plan:
     """Save the plan. Under the name it was opened or saved as: a new version of that scenario
-    (refused if someone saved one meanwhile). Under another name, or `as_new`: a new scenario, and
-    the name must not be taken. Returns the plan as saved."""
+    (refused if someone saved one meanwhile; none when nothing changed, the plan is returned as it
+    is). Under another name, or `as_new`: a new scenario, and the name must not be taken. Returns the
+    plan as saved."""
     name = check_name(plan.scenario.name)
+    if not as_new and name == plan.saved_name and not plan.unsaved:
+        return plan
     scenario = replace(plan.scenario, name=name)
     if as_new or name != plan.saved_name:
         if name in store.names():

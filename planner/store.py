@@ -52,8 +52,9 @@ def _conflict(db: sqlite3.Connection, name: str, *, mine: int, theirs: int) -> S
     if mine == 0:
         return ScenarioConflict("err.scenario_exists", name=name)
     last = db.execute("SELECT author, saved_at FROM version WHERE name = ? AND version = ?", (name, theirs)).fetchone()
-    return ScenarioConflict("err.scenario_conflict", name=name, mine=mine, theirs=theirs,
-                            who=(last[0] if last else "") or "?", when=last[1] if last else "?")
+    who = (last[0] if last else "").strip()
+    return ScenarioConflict("err.scenario_conflict" if who else "err.scenario_conflict_anon", name=name, mine=mine,
+                            theirs=theirs, who=who, when=last[1] if last else "?")
 
 
 class StoreError(PlannerError):

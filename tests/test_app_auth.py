@@ -69,7 +69,7 @@ def test_off_by_default_everything_editable(workspace):
     at.text_input(key=plan_key(at, "name")).set_value("Mở")
     click(at, "Lưu kịch bản")
     assert store(workspace).load("Mở").version == 1
-    for label in ("Xóa kịch bản", "Khôi phục phiên bản 1"):
+    for label in ("Xóa “Mở”", "Khôi phục “Mở” về phiên bản 1"):
         assert not button(at, label).disabled
     assert not at.get("file_uploader")[0].proto.disabled
 
@@ -77,11 +77,11 @@ def test_off_by_default_everything_editable(workspace):
 def test_local_not_signed_in_controls_disabled(workspace, accounts):
     store(workspace).save(Scenario(name="Có sẵn"))
     at = app()
-    for label in ("Lưu kịch bản", "Xóa kịch bản", "Khôi phục phiên bản 1"):
+    for label in ("Lưu kịch bản", "Xóa “Có sẵn”", "Khôi phục “Có sẵn” về phiên bản 1"):
         assert button(at, label).disabled, label
     assert at.get("file_uploader")[0].proto.disabled
     assert any("Chỉ người đã đăng nhập mới được lưu" in c.value for c in at.caption)
-    assert not button(at, "Mở").disabled  # reading stays open
+    assert not button(at, "Mở “Có sẵn”").disabled  # reading stays open
     at.text_input(key=plan_key(at, "name")).set_value("Chỉ xem").run()
     assert [(b.label, b.disabled) for b in at.get("download_button")] == [("PDF", False), ("XLSX", False), ("GPKG", False)]
     at.session_state["lang"] = "en"
@@ -94,7 +94,7 @@ def test_forged_click_changes_nothing(workspace, accounts):
     at = app()
     at.text_input(key=plan_key(at, "name")).set_value("Mới")
     at.run()
-    for label in ("Lưu kịch bản", "Khôi phục phiên bản 1", "Xóa kịch bản"):
+    for label in ("Lưu kịch bản", "Khôi phục “Có sẵn” về phiên bản 1", "Xóa “Có sẵn”"):
         b = button(at, label)
         b.proto.disabled = False  # what a crafted client could send: Streamlit drops it, and allow() would refuse it
         b.click().run()

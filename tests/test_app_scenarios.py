@@ -44,7 +44,7 @@ def test_save_then_stale_save_is_refused(workspace, demo):
     assert any("phiên bản 1" in s.value for s in a.success)
     b = open_page()
     b.selectbox(key="scn_pick").set_value("Biên giới trước")
-    click(b, "Mở")
+    click(b, "Mở “Biên giới trước”")
     assert b.session_state["plan"].proposals == (p,)
     b.text_input(key=plan_key(b, "author-")).set_value("Anh Minh")
     b.text_area(key=plan_key(b, "description")).set_value("B's change")
@@ -66,8 +66,8 @@ def test_figures_and_restore(workspace, demo):
     click(at, "Lưu kịch bản")
     store = ScenarioStore(workspace / "scenarios.sqlite")
     assert store.load("Một điểm").proposals == ()
-    at.selectbox(key="scn_restore_v").set_value(1).run()
-    click(at, "Khôi phục phiên bản 1")
+    at.selectbox(key="scn_restore_v-Một điểm").set_value(1).run()
+    click(at, "Khôi phục “Một điểm” về phiên bản 1")
     assert store.load("Một điểm").proposals == (p,) and store.load("Một điểm").version == 3
     f = figures(Analysis.of(demo), store.load("Một điểm"))
     assert f.communes_with_point == 10
@@ -94,16 +94,16 @@ def test_delete_asks_first_and_refuses_a_stale_delete(workspace):
     store.save(Scenario(name="B"))
     at = open_page()
     at.selectbox(key="scn_pick").set_value("A").run()
-    click(at, "Xóa kịch bản")
+    click(at, "Xóa “A”")
     assert any("Xóa “A” (phiên bản mới nhất 1)?" in w.value for w in at.warning)
     click(at, "Hủy")
     assert store.names() == ["A", "B"] and not any("Xóa “A”" in w.value for w in at.warning)
-    click(at, "Xóa kịch bản")
+    click(at, "Xóa “A”")
     store.save(Scenario(name="A", version=1, description="saved by someone else meanwhile"))
     click(at, "Có, xóa")
     assert len(at.error) == 1 and "phiên bản 2" in at.error[0].value
     assert store.names() == ["A", "B"]
-    click(at, "Xóa kịch bản")
+    click(at, "Xóa “A”")
     click(at, "Có, xóa")
     assert store.names() == ["B"] and any("Đã xóa “A”" in s.value for s in at.success)
     assert store.load("A", 2).description == "saved by someone else meanwhile"  # versions are kept
@@ -180,3 +180,33 @@ def test_overspend_is_shown_above_the_comparison(workspace, demo):
     assert not at.exception
     assert len(at.error) == 1 and "“Vượt” năm 2026 vượt 1,00 tỷ đồng" in at.error[0].value
     assert "Vừa" not in at.error[0].value
+
+
+def test_save_without_changes_adds_no_version_and_buttons_name_their_scenario(workspace, demo):
+    from planner.scenarios import Scenario
+
+    store = ScenarioStore(workspace / "scenarios.sqlite")
+    store.save(Scenario(name="Khác"))
+    at = open_page([propose_at(demo, 103.36, 22.7547)])
+    at.text_input(key=plan_key(at, "name")).set_value("Đang sửa")
+    click(at, "Lưu kịch bản")
+    click(at, "Lưu kịch bản")
+    assert store.load("Đang sửa").version == 1
+    assert any("Không có thay đổi nào kể từ phiên bản 1 của “Đang sửa”" in i.value for i in at.info)
+    at.selectbox(key="scn_pick").set_value("Khác").run()
+    labels = [b.label for b in at.button]
+    assert {"Mở “Khác”", "Khôi phục “Khác” về phiên bản 1", "Xóa “Khác”"} <= set(labels)  # never the wrong one unnamed
+
+
+def test_stale_save_by_someone_without_a_name_says_someone(workspace):
+    from planner.scenarios import Scenario
+
+    store = ScenarioStore(workspace / "scenarios.sqlite")
+    mine = store.save(Scenario(name="X"))
+    store.save(replace(mine, description="theirs"))
+    at = open_page()
+    at.session_state["plan"] = at.session_state["plan"].opened(mine)
+    at.run()
+    at.text_area(key=plan_key(at, "description")).set_value("mine").run()
+    click(at, "Lưu kịch bản")
+    assert len(at.error) == 1 and "có người đã lưu phiên bản 2" in at.error[0].value and "?" not in at.error[0].value

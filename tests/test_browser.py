@@ -229,6 +229,24 @@ def _click(pg, name: str) -> None:
     pg.get_by_role("button", name=name, exact=True).first.click()
 
 
+def _pick(pg, box, option: str) -> None:
+    """Choose `option` in a select box as a person does: scroll to it, open it, and open it again if
+    the list closed before it showed (the page may still be settling below the fold)."""
+    from playwright.sync_api import Error
+
+    for _ in range(5):
+        _idle(pg)
+        box.scroll_into_view_if_needed()
+        box.click()
+        try:
+            pg.get_by_role("option", name=option).click(timeout=4_000)
+            _idle(pg)
+            return
+        except Error:
+            pg.keyboard.press("Escape")
+    pytest.fail(f"the option {option!r} never showed")
+
+
 def _type(pg, label: str, text: str) -> None:
     """Type into a Streamlit text input/area and wait until the app has taken the value (the
     'press Enter to apply' hint disappears and the app is idle again)."""
@@ -258,7 +276,7 @@ def test_two_sessions_cannot_overwrite_each_other(server, tmp_path):
 
             b.goto(f"{server}/scenarios")
             b.get_by_text("Kịch bản đã lưu").first.wait_for(timeout=90_000)
-            _click(b, "Mở")
+            _click(b, "Mở “Chung”")
             b.get_by_text("Đã mở “Chung” phiên bản 1").first.wait_for(timeout=30_000)
             _type(b, "Người soạn", "Anh Minh")
             _type(b, "Mô tả", "Bản của B")
@@ -269,7 +287,7 @@ def test_two_sessions_cannot_overwrite_each_other(server, tmp_path):
             _click(a, "Lưu kịch bản")
             a.get_by_text("Anh Minh đã lưu phiên bản 2").first.wait_for(timeout=30_000)
             a.screenshot(path=str(ARTIFACTS / "scenario-conflict.png"), full_page=True)
-            _click(a, "Mở")  # B's work is there, not lost; A is asked before A's unsaved edit is dropped
+            _click(a, "Mở “Chung”")  # B's work is there, not lost; A is asked before A's unsaved edit is dropped
             a.get_by_text("có thay đổi chưa lưu").first.wait_for(timeout=30_000)
             _click(a, "Bỏ thay đổi và tiếp tục")
             a.get_by_text("Đã mở “Chung” phiên bản 2").first.wait_for(timeout=30_000)
@@ -338,9 +356,7 @@ def test_optimiser_then_compare_scenarios(server, page):
     _idle(page)
     box = page.locator("[data-testid='stMultiSelect']").last
     for name in ("Không đầu tư", "Tối ưu 20 tỷ"):
-        box.click()
-        page.get_by_role("option", name=name).click()
-        _idle(page)
+        _pick(page, box, name)
     page.keyboard.press("Escape")
     _idle(page)
     page.get_by_text("PDF — So sánh kịch bản").first.wait_for(timeout=60_000)

@@ -69,10 +69,9 @@ def proposals_shown(pg) -> int:
     return int(found[0])
 
 
-def click_on_map(pg, lat: float, lon: float) -> bool:
-    """Click the map where (lat, lon) is, as a person would: only where nothing of the map's own
-    controls (zoom, layers, legend, scale) or a proposal already made covers it. False when the spot
-    is off screen or covered."""
+def spot_on_map(pg, lat: float, lon: float) -> tuple[float, float] | None:
+    """Where on the page a person would click for (lat, lon), or None when the spot is off screen or
+    covered by the map's controls or a proposal already made."""
     frame = pg.frame_locator(MAP)
     x, y, free = frame.locator("body").evaluate(
         "(_, [lat, lon]) => { const p = window.map_div.latLngToContainerPoint([lat, lon]);"
@@ -82,10 +81,17 @@ def click_on_map(pg, lat: float, lon: float) -> bool:
         " return [p.x, p.y, !!e && !e.closest('.leaflet-control, #planner-legend') && e.getAttribute('fill') !== '#e65100']; }",
         [lat, lon])  # a click on a proposal's own marker shows it, it does not propose another
     if not free:
-        return False
+        return None
     box = pg.locator(MAP).bounding_box()
-    pg.mouse.click(box["x"] + x, box["y"] + y)
-    return True
+    return box["x"] + x, box["y"] + y
+
+
+def click_on_map(pg, lat: float, lon: float) -> bool:
+    """Click the map where (lat, lon) is, if a person could (see `spot_on_map`)."""
+    spot = spot_on_map(pg, lat, lon)
+    if spot:
+        pg.mouse.click(*spot)
+    return spot is not None
 
 
 def wait_count(pg, n: int, why: str) -> None:
@@ -113,6 +119,12 @@ def test_a_planners_day(server, person, demo, tmp_path):  # noqa: F811 - `server
             clicked.append(name)
             wait_count(pg, added, f"click inside {name} at {lat:.5f}, {lon:.5f}, zoomed out")
     assert added >= 4, f"too few free spots zoomed out (seed {SEED})"
+    quick = [xy for xy in (spot_on_map(pg, lat, lon) for _, lat, lon in interior_points(demo.communes, rng, 6)) if xy][:2]
+    for x, y in quick:  # two clicks a tenth of a second apart: both count
+        pg.mouse.click(x, y)
+        pg.wait_for_timeout(100)
+    added += len(quick)
+    wait_count(pg, added, "two quick clicks")
 
     # 2. zoomed in on another commune: more clicks in the communes in view, panning on when needed
     rest = [s for s in spots[6:] if s[0] not in clicked]
@@ -171,7 +183,10 @@ def test_a_planners_day(server, person, demo, tmp_path):  # noqa: F811 - `server
         _click(pg, button)
         pg.get_by_text(f"Đã lưu “{name}” phiên bản 1").first.wait_for(timeout=60_000)
         assert pg.locator("[data-testid='stAlertContentError']").count() == 0, f"save {k + 1} failed (seed {SEED})"
-    _click(pg, "Lưu kịch bản")  # and once more: a new version of the last one
+    _click(pg, "Lưu kịch bản")  # once more with nothing changed: no new version, and it says so
+    pg.get_by_text(f"Không có thay đổi nào kể từ phiên bản 1 của “{names[2]}”").first.wait_for(timeout=60_000)
+    _type(pg, "Mô tả", f"Biến thể {rng.randrange(1000)}")
+    _click(pg, "Lưu kịch bản")  # and again after a change: a new version of the last one
     pg.get_by_text(f"Đã lưu “{names[2]}” phiên bản 2").first.wait_for(timeout=60_000)
     pg.screenshot(path=str(ARTIFACTS / "journey-5-three-scenarios.png"), full_page=True)
     from planner.store import ScenarioStore

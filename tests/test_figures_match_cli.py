@@ -108,7 +108,7 @@ def test_scenario_figures_are_the_cli_scenario_show(capsys, tmp_path, monkeypatc
     lines = cli(capsys, "scenario", "show", "Một điểm", "--workspace", str(tmp_path)).splitlines()[1:]
     at = open_app("views/scenarios.py")
     at.selectbox(key="scn_pick").set_value("Một điểm").run()
-    next(b for b in at.button if b.label == "Mở").click().run()
+    next(b for b in at.button if b.label == "Mở “Một điểm”").click().run()
     assert not at.exception, at.exception
     table = at.dataframe[0].value
     assert [f"- {k}: {v}" for k, v in zip(table.iloc[:, 0], table.iloc[:, 1])] == lines

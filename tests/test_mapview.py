@@ -27,7 +27,7 @@ def test_same_arguments_as_st_folium(demo, recorded):
     for name in ("header", "html", "id", "css_links", "js_links"):
         assert ours.args[name] == theirs[name], name
     published = re.search(r"\nwindow\.plannerControl = layer_control_div_\d+;", ours.args["script"])[0]
-    assert ours.args["script"].replace(published, "", 1) == theirs["script"]
+    assert ours.args["script"].replace(published, "", 1) == theirs["script"] + mapview._CLICK_LOG  # plus the click log
     assert ours.args["default"]["bounds"] == theirs["default"]["bounds"]
     layers, entries = mapview.render_layers(reach_layers(demo, s))
     assert layers == theirs["feature_group"]
@@ -91,3 +91,23 @@ def test_leaflet_url_follows_the_base_path():
         assert at.markdown[0].value == "/quyhoach/app/static/leaflet"
     finally:
         config.set_option("server.baseUrlPath", "")
+
+
+def test_new_clicks_counts_every_click_once(monkeypatch):
+    """Quick clicks reported together are all new; a report seen before is not; a map drawn afresh
+    (another identity) counts from 1 again."""
+    import streamlit as st
+
+    state = {}
+    monkeypatch.setattr(st, "session_state", state)
+
+    def report(map_id, *clicks):
+        return {"last_clicked": {"lat": clicks[-1][1], "lng": clicks[-1][2], "map": map_id, "clicks": [list(c) for c in clicks]}}
+
+    one = report("a", (1, 22.1, 103.1))
+    assert mapview.new_clicks(one, key="k") == [(22.1, 103.1)]
+    assert mapview.new_clicks(one, key="k") == []  # the same report on the next run
+    both = report("a", (1, 22.1, 103.1), (2, 22.2, 103.2), (3, 22.2, 103.2))  # a second click on the same spot counts
+    assert mapview.new_clicks(both, key="k") == [(22.2, 103.2), (22.2, 103.2)]
+    assert mapview.new_clicks(report("b", (1, 22.5, 103.5)), key="k") == [(22.5, 103.5)]
+    assert mapview.new_clicks(None, key="k") == [] and mapview.new_clicks({"last_clicked": None}, key="k") == []

@@ -19,6 +19,11 @@ import streamlit as st
 import streamlit_folium as sf
 
 _CONTROL = re.compile(r"let (layer_control_\w+) = L\.control\.layers\(")
+# streamlit-folium reports only the last click, 250 ms after it, and the same place twice as no
+# change: every click is numbered and the last 50 travel with it, tagged with this map's identity.
+_CLICK_LOG = ("\n(function(){var id=Math.random().toString(36).slice(2),log=[],n=0;"
+              "map_div.on('click',function(e){n+=1;log.push([n,e.latlng.lat,e.latlng.lng]);"
+              "if(log.length>50){log.shift();}e.latlng.map=id;e.latlng.clicks=log.slice();});})();\n")
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ def render_base(m: folium.Map, *, widget_key: str) -> Rendered:
     if control:  # `let` is not global: publish the control once it is on the map
         end = script.index(").addTo(map_div);", control.end()) + len(").addTo(map_div);")
         script = f"{script[:end]}\nwindow.plannerControl = {control[1]};{script[end:]}"
+    script += _CLICK_LOG
     (s, w), (n, e) = m.get_bounds()
     defaults = {"last_clicked": None, "bounds": {"_southWest": {"lat": s, "lng": w}, "_northEast": {"lat": n, "lng": e}},
                 "zoom": m.options.get("zoom")}
@@ -109,3 +115,16 @@ def show_map(key: tuple, build: Callable[[], folium.Map], *, widget_key: str, la
         zoom=None, center=None, feature_group="".join(scripts) + join_control(entries) if entries else None,
         return_on_hover=False, layer_control=None, pixelated=False, on_change=on_change, wrap_longitude=False,
     )
+
+
+def new_clicks(reported: dict | None, *, key: str) -> list[tuple[float, float]]:
+    """(lat, lon) of every click on the map since the last call with this `key`: two quick clicks
+    are two, and a second click on the same spot is a click (see _CLICK_LOG)."""
+    click = (reported or {}).get("last_clicked") or {}
+    log = click.get("clicks") or []
+    seen_map, seen_n = st.session_state.get(key, ("", 0))
+    if click.get("map") != seen_map:  # a map drawn afresh counts from 1 again
+        seen_n = 0
+    if log:
+        st.session_state[key] = (click.get("map"), max(int(c[0]) for c in log))
+    return [(float(lat), float(lon)) for n, lat, lon in log if int(n) > seen_n]

@@ -94,16 +94,20 @@ with left:
                                                key=widget_key(f"budget-{y}")) * 1e9))
     plan = put(plan.edited(name=name, description=description, author=author,
                            budget_by_year={**s.budget_by_year, **budget}))
-    b1, b2, b3, b4 = st.columns(4)
-    if b1.button(tr("scn.save"), type="primary", disabled=not editable, key="scn-save") and allow("save scenario"):
+    b1, b2 = st.columns(2)
+    b3, b4 = st.columns(2)
+    if b1.button(tr("scn.save"), type="primary", disabled=not editable, key="scn-save", width="stretch") \
+            and allow("save scenario"):
         try:
-            plan = put(save_plan(db, plan))
+            before, plan = plan, put(save_plan(db, plan))
         except PlannerError as exc:
             st.error(message_of(exc))
         else:
-            flash(tr("scn.saved", name=plan.scenario.name, version=plan.scenario.version))
+            flash(tr("scn.unchanged", name=plan.saved_name, version=plan.scenario.version) if plan is before
+                  else tr("scn.saved", name=plan.scenario.name, version=plan.scenario.version), "info" if plan is before else "success")
             st.rerun()
-    if b2.button(tr("scn.save_as_new"), disabled=not editable, key="scn-save-new") and allow("save scenario as new"):
+    if b2.button(tr("scn.save_as_new"), disabled=not editable, key="scn-save-new", width="stretch") \
+            and allow("save scenario as new"):
         try:
             plan = put(save_plan(db, plan, as_new=True))
         except PlannerError as exc:
@@ -111,9 +115,9 @@ with left:
         else:
             flash(tr("scn.saved", name=plan.scenario.name, version=plan.scenario.version))
             st.rerun()
-    if b3.button(tr("scn.new"), key="scn-new"):
+    if b3.button(tr("scn.new"), key="scn-new", width="stretch"):
         ask_or_do("new", start_new)
-    if b4.button(tr("scn.phase"), disabled=not plan.proposals, key="scn-phase"):
+    if b4.button(tr("scn.phase"), disabled=not plan.proposals, key="scn-phase", width="stretch"):
         placed, unfit = auto_phase(plan.proposals, plan.scenario.budget_by_year)
         put(plan.with_proposals(placed + unfit))
         if unfit:
@@ -145,15 +149,15 @@ else:
     st.dataframe(pd.DataFrame([(v.version, v.saved_at, v.author, v.note) for v in versions],
                               columns=["v", tr("scn.saved_at"), tr("scn.author"), tr("scn.note")]), hide_index=True, width="stretch")
     o1, o2, o3, o4 = st.columns(4)
-    if o1.button(tr("scn.load"), key="scn_open"):
+    if o1.button(tr("scn.load", name=pick), key="scn_open"):
         ask_or_do(f"open:{pick}", lambda: open_saved(pick))
     discard_guard(f"open:{pick}", tr("scn.action_open", name=pick), lambda: open_saved(pick))
-    old = o2.selectbox("v", [v.version for v in versions], key="scn_restore_v", label_visibility="collapsed")
+    old = o2.selectbox("v", [v.version for v in versions], key=f"scn_restore_v-{pick}", label_visibility="collapsed")
     with st.expander(plain(tr("scn.view_version", name=pick, version=old))):
         shown = db.load(pick, old)
         st.caption(plain(f"{shown.description} — {shown.author}, {shown.updated_at}"))
         figure_table(figures(an, shown))
-    if o4.button(tr("scn.delete"), key="scn_delete", disabled=not editable):
+    if o4.button(tr("scn.delete", name=pick), key="scn_delete", disabled=not editable):
         st.session_state["scn_delete_pending"] = (pick, versions[0].version)
     pending = st.session_state.get("scn_delete_pending")
     if pending and pending[0] == pick:
@@ -173,7 +177,8 @@ else:
                     put(plan.unstored())  # what is on screen stays, as a new scenario
                 flash(tr("scn.deleted", name=pick))
                 st.rerun()
-    if o3.button(tr("scn.restore", version=old), key="scn_restore", disabled=not editable) and allow("restore scenario"):
+    if o3.button(tr("scn.restore", name=pick, version=old), key="scn_restore", disabled=not editable) \
+            and allow("restore scenario"):
         try:
             restored = db.restore(pick, old, expected_version=versions[0].version, author=author)
         except PlannerError as exc:

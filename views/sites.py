@@ -11,7 +11,7 @@ from planner.maps import overview_base, proposals_layer, reach_layers
 from planner.proposals import FUNDING, KINDS, SNAP_M, changed_communes, edit, propose_at, proposals_frame
 from planner.site_plan import SITE_FORMATS, SitingRequest, note_text, run, sites_frame
 from planner.site_plan import render as render_sites
-from ui.mapview import show_map
+from ui.mapview import new_clicks, show_map
 from ui.markdown import plain
 from ui.plan import analysis, current, put
 from ui.state import data_dir, flash, map_assets, message_of, page_header, tr
@@ -62,19 +62,23 @@ out = show_map(("sites", data_dir(), L, basemap),
                         lambda: reach_layers(pkg, before, lang=L, clickable=False)),
                        (None, lambda: [layer])], returned_objects=["last_clicked"],
                widget_key=f"sites-map-{L}")
-click = (out or {}).get("last_clicked")
-if click and click != st.session_state.get("sites-last-click"):
-    st.session_state["sites-last-click"] = click
+clicked, refused = list(proposals), []
+for lat, lon in new_clicks(out, key="sites-clicks"):
     try:
-        new = propose_at(pkg, click["lng"], click["lat"], existing=proposals, candidates=candidates,
-                         default_cost_vnd=plan.scenario.default_cost_vnd)
+        clicked.append(propose_at(pkg, lon, lat, existing=tuple(clicked), candidates=candidates,
+                                  default_cost_vnd=plan.scenario.default_cost_vnd))
     except PlannerError as exc:
-        notes.warning(message_of(exc))
-    else:
-        put(plan.with_proposals((*proposals, new)))
-        names = dict(zip(pkg.communes["code"], pkg.communes["name"]))
+        refused.append(exc.message(L))
+if len(clicked) > len(proposals):
+    put(plan.with_proposals(clicked))
+    names = dict(zip(pkg.communes["code"], pkg.communes["name"]))
+    for new in clicked[len(proposals):]:
         flash(tr("sites.added", id=new.id, commune=names.get(new.commune_code, new.commune_code)))
-        st.rerun()
+    for text in refused:
+        flash(text, "warning")
+    st.rerun()
+for text in refused:
+    notes.warning(plain(text))
 
 u1, u2, _ = st.columns([1, 1, 3])
 if u1.button(tr("sites.undo"), disabled=not plan.undo, key="sites-undo"):
