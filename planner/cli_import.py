@@ -131,7 +131,7 @@ def _plan_json(plan, lang: str) -> dict:
 def validate_command(args) -> int:
     """Check one file; print the report. 0 when it has no errors, 1 otherwise."""
     from planner.errors import Problem
-    from planner.importing import ImportPlan, ImportSource, canonical_kind, guess_kind, prepare_import
+    from planner.importing import ImportPlan, ImportSource, canonical_kind, worker
 
     lang = _lang(args)
     kind = canonical_kind(args.kind) if args.kind else None
@@ -141,10 +141,13 @@ def validate_command(args) -> int:
     except UploadError as exc:
         plan = ImportPlan({}, (Problem(exc.key, dict(exc.params)),), (), {})
     else:
-        kind = kind or guess_kind(name, data)
+        kind = kind or worker.run("guess_kind", name, data)
         src = ImportSource(kind, name, data, crs=args.crs, encoding=args.encoding, mapping=mapping, sheet=args.sheet,
                            fixes=tuple(args.fix))
-        plan = prepare_import([src], crs=args.crs, complete=False)
+        try:
+            plan = worker.run("prepare_import", [src], crs=args.crs, complete=False)
+        except UploadError as exc:  # the worker stopped at a limit, or the reader crashed
+            plan = ImportPlan({}, (Problem(exc.key, dict(exc.params)),), (), {})
     if args.json:
         print(json.dumps(_plan_json(plan, lang), ensure_ascii=False, indent=2, default=str))
     else:
@@ -160,7 +163,7 @@ def import_command(args) -> int:
     import changes (rows, play points, communes with a point, children within --radius-m) is printed
     before anything is written."""
     from planner.coverage import check_radius
-    from planner.importing import ImportSource, import_effect, lists_needing_mode, prepare_import, write_import
+    from planner.importing import ImportSource, import_effect, lists_needing_mode, worker, write_import
 
     lang = _lang(args)
     radius = check_radius(args.radius_m)
@@ -181,7 +184,13 @@ def import_command(args) -> int:
             print(t("imp.cli_not_written", lang))
             return 1
         sources.append(ImportSource(kind, name, data, fixes=tuple(args.fix)))
-    plan = prepare_import(sources, package=package, crs=args.crs, name=args.name, as_of=args.as_of, mode=args.mode)
+    try:
+        plan = worker.run("prepare_import", sources, package=package, crs=args.crs, name=args.name, as_of=args.as_of,
+                          mode=args.mode)
+    except UploadError as exc:  # the worker stopped at a limit, or the reader crashed: nothing written
+        print("- " + t("imp.severity_error", lang) + ": " + exc.message(lang))
+        print(t("imp.cli_not_written", lang))
+        return 1
     effect = import_effect(plan, package, radius_m=radius) if package is not None and plan.ok else None
     if args.mode and not args.json and not lists_needing_mode((s.kind for s in sources), package):
         print(t("imp.cli_mode_unused", lang, mode=args.mode))

@@ -36,6 +36,14 @@ class PlannerError(ValueError):
     def message(self, lang: str = "en") -> str:
         return error_text(self, lang)
 
+    def __reduce__(self):
+        # pickled whole (key, problems, params): the import worker sends errors back to the app
+        return (_rebuild, (type(self), self.key, self.problems, self.params))
+
+
+def _rebuild(cls, key: str, problems: tuple, params: dict) -> PlannerError:
+    return cls(key, problems, **params)
+
 
 class DataPackageError(PlannerError):
     """The data package is missing a file or has files that break the contracts."""

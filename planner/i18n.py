@@ -477,6 +477,23 @@ TEXT: dict[str, tuple[str, str]] = {
         "Could not save “{name}”: it was deleted while you were editing version {mine}. "
         "Press “Save as a new scenario” to keep your work.",
     ),
+    # the bounded worker that reads uploads (planner/importing/worker.py)
+    "err.imp_worker_time": (
+        "{file}: đọc tệp quá {seconds} giây nên đã dừng. Tệp có thể quá lớn hoặc hỏng; hãy chia nhỏ tệp hoặc lưu lại bằng phần mềm khác.",
+        "{file}: reading the file took more than {seconds} s and was stopped. It may be too large or damaged; split it or save it again with other software.",
+    ),
+    "err.imp_worker_memory": (
+        "{file}: đọc tệp cần quá {mb} MB bộ nhớ nên đã dừng. Tệp có thể quá lớn hoặc hỏng; hãy chia nhỏ tệp hoặc bỏ các cột, ô thừa.",
+        "{file}: reading the file needed more than {mb} MB of memory and was stopped. It may be too large or damaged; split it or remove unused columns and cells.",
+    ),
+    "err.imp_worker_disk": (
+        "{file}: tệp bung ra quá {mb} MB nên đã dừng. Hãy gửi tệp nhỏ hơn.",
+        "{file}: the file unpacks to more than {mb} MB and was stopped. Send a smaller file.",
+    ),
+    "err.imp_worker_crash": (
+        "{file}: trình đọc tệp bị lỗi khi mở tệp này (mã {code}); tệp có thể hỏng. Hãy lưu lại tệp bằng phần mềm khác rồi thử lại.",
+        "{file}: the file reader failed on this file (code {code}); the file may be damaged. Save it again with other software and try again.",
+    ),
     "err.take_mode": ("Cách nhận địa điểm không hợp lệ: {value} (dùng {known})", "Unknown way to take the sites: {value} (use {known})"),
     "scn.year_reached": ("Năm đạt chỉ tiêu {target}", "Year the {target} target is reached"),
     "scn.never": ("không đạt (thiếu {n} xã)", "not reached ({n} communes short)"),

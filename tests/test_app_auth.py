@@ -245,3 +245,13 @@ def test_unreadable_secrets_file_locks_editing(workspace, tmp_path):
         config.set_option("secrets.files", saved)
     assert any("Không đọc được .streamlit/secrets.toml" in e.value for e in at.error)
     assert button(at, "Lưu kịch bản").disabled and any("cấu hình đăng nhập có lỗi" in c.value for c in at.caption)
+
+
+def test_uploads_need_a_signed_in_user(workspace, accounts):
+    """With sign-in on, nobody's file is read before they sign in: the Data page's uploaders (and the
+    scenario import) are disabled until then."""
+    at = app("views/data.py")
+    uploaders = at.get("file_uploader")
+    assert len(uploaders) == 8 and all(u.proto.disabled for u in uploaders)
+    sign_in(at, "lan", PASSWORD)
+    assert not any(u.proto.disabled for u in at.get("file_uploader"))

@@ -11,8 +11,9 @@ import streamlit as st
 from planner.coordinates import PRESETS
 from planner.errors import PlannerError
 from planner.importing import (KINDS, MODES, ImportSource, effect_rows, export_lists_xlsx, import_effect, import_fingerprint,
-                               inspect_upload, lists_needing_mode, prepare_import, recall_mapping, remember_mapping, targets,
+                               lists_needing_mode, recall_mapping, remember_mapping, targets,
                                template_xlsx, write_import)
+from planner.importing import worker
 from planner.importing.files import load_mappings, save_mappings
 from planner.io import DEMO_DIR, folder_name, unused_folder
 from planner.i18n import fmt_int, t
@@ -56,17 +57,35 @@ try:
 except PlannerError:
     remembered = {}
 
+
+
+def inspected(kind: str, up):
+    """What the worker read of an upload (planner.importing.worker): once per file, not per rerun."""
+    seen = st.session_state.setdefault("inspected", {})
+    key = (kind, up.file_id)
+    if key not in seen:
+        for old in [k for k in seen if k[0] == kind]:  # one file per list: forget the one it replaced
+            seen.pop(old)
+        try:
+            seen[key] = worker.run("inspect_upload", up.name, up.getvalue(), kind=kind)
+        except PlannerError as exc:
+            seen[key] = exc
+    if isinstance(seen[key], PlannerError):
+        raise seen[key]
+    return seen[key]
+
+
 crs_keys = ["auto", *PRESETS]
 sources: list[ImportSource] = []
 file_rows: dict[str, int] = {}
 for kind in KINDS:
-    up = st.file_uploader(tr(f"data.kind.{kind}"), key=f"up-{kind}",
+    up = st.file_uploader(tr(f"data.kind.{kind}"), key=f"up-{kind}", disabled=not editable,
                           type=["geojson", "json", "gpkg", "zip", "kml", "kmz", "csv", "txt", "tsv", "xlsx"])
-    if up is None:
+    if up is None or not editable:  # with sign-in on, nobody's file is read before they have signed in
         continue
     data = up.getvalue()
     try:
-        info = inspect_upload(up.name, data, kind=kind)
+        info = inspected(kind, up)
     except PlannerError as exc:
         st.error(message_of(exc))
         continue
@@ -127,8 +146,8 @@ if sources and st.button(tr("data.check"), type="primary"):
     else:
         with st.spinner(tr("data.checking")):
             try:
-                checked = prepare_import(sources, package=pkg, name=name or "Dữ liệu nhập",
-                                         as_of=date.today().isoformat(), mode=mode)
+                checked = worker.run("prepare_import", sources, package=pkg, name=name or "Dữ liệu nhập",
+                                     as_of=date.today().isoformat(), mode=mode)
                 if pkg is not None and checked.ok:
                     st.session_state["import_effect"] = import_effect(checked, pkg, radius_m=radius_m)
                 st.session_state["import_plan"] = checked
