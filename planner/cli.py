@@ -189,7 +189,8 @@ def _scenario(args) -> int:
     from planner.analysis import Analysis
     from planner.briefs import comparison_table, figure_rows
     from planner.io import DEMO_DIR, read_package, write_bytes
-    from planner.scenario_file import from_gpkg, to_gpkg
+    from planner.importing import worker
+    from planner.scenario_file import to_gpkg
     from planner.scenarios import figures
 
     store, lang = _store(args), args.lang
@@ -209,7 +210,7 @@ def _scenario(args) -> int:
             raise UsageError("err.no_file", path=str(src))
         from planner.io import read_bytes
 
-        incoming = from_gpkg(read_bytes(src))
+        incoming = worker.run("scenario_from_gpkg", read_bytes(src), name=src.name)  # read in the bounded worker
         saved = store.save(replace(incoming, name=args.as_name or incoming.name, version=0))
         print(t("scn.imported", lang, name=saved.name))
         return 0

@@ -6,6 +6,7 @@ import signal
 
 import pytest
 
+from planner.errors import PlannerError
 from planner.importing import ImportSource, inspect_upload, prepare_import, worker
 from planner.importing.files import UploadError
 from planner.importing.worker import LIMITS, Limits
@@ -76,3 +77,14 @@ def test_a_dead_worker_is_named(code, key):
 def test_only_the_import_calls_run_there():
     with pytest.raises(ValueError):
         worker.run("write_import", None)
+
+
+def test_a_scenario_file_is_read_there_too():
+    from planner.scenario_file import to_gpkg
+    from planner.scenarios import Scenario
+
+    s = Scenario(name="Từ tệp", description="x")
+    assert worker.run("scenario_from_gpkg", to_gpkg(s), name="s.gpkg") == s
+    with pytest.raises(PlannerError) as err:  # the reader's own refusal, as it would be in-process
+        worker.run("scenario_from_gpkg", b"not a geopackage" * 10, name="hong.gpkg")
+    assert "hong.gpkg" in err.value.message("vi")

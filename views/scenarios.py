@@ -11,7 +11,8 @@ from planner.errors import PlannerError
 from planner.maps import compare_map
 from planner.plan import Plan, save_plan
 from planner.proposals import MAX_VND
-from planner.scenario_file import MAX_SCENARIO_MB, from_gpkg, to_gpkg
+from planner.importing import worker
+from planner.scenario_file import MAX_SCENARIO_MB, to_gpkg
 from planner.scenarios import YEARS, auto_phase, figures
 from ui.auth import allow, can_edit, locked_note, user_name
 from ui.logs import show_failure
@@ -194,7 +195,7 @@ upload = st.file_uploader(tr("scn.import"), type=["gpkg"], key="scn_upload", dis
 if upload is not None and st.session_state.get("scn_uploaded") != upload.file_id and allow("import scenario"):
     st.session_state["scn_uploaded"] = upload.file_id
     try:
-        incoming = from_gpkg(upload.getvalue(), name=upload.name)
+        incoming = worker.run("scenario_from_gpkg", upload.getvalue(), name=upload.name)  # read in the bounded worker
         saved = db.save(replace(incoming, version=0))
     except PlannerError as exc:
         st.error(message_of(exc))

@@ -50,19 +50,22 @@ class Limits:
 
 
 LIMITS = Limits()
-CALLS = ("inspect_upload", "prepare_import", "guess_kind")
+CALLS = {"inspect_upload": "planner.importing", "prepare_import": "planner.importing", "guess_kind": "planner.importing",
+         "scenario_from_gpkg": "planner.scenario_file:from_gpkg"}  # the calls that read a user's bytes
 
 
 def _label(args: tuple, kwargs: dict) -> str:
     """The file(s) a call reads, for the message when the worker fails."""
     if args and isinstance(args[0], str):
         return args[0]
+    if "name" in kwargs:
+        return str(kwargs["name"])
     sources = args[0] if args else kwargs.get("sources", ())
     return ", ".join(getattr(s, "name", "?") for s in sources) or "?"
 
 
 def run(call: str, *args, limits: Limits = LIMITS, **kwargs):
-    """`planner.importing.<call>(*args, **kwargs)` computed in a bounded worker process."""
+    """The function `call` names in CALLS, applied to (*args, **kwargs) in a bounded worker process."""
     if call not in CALLS:
         raise ValueError(f"not a worker call: {call}")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
@@ -126,15 +129,18 @@ def _main() -> None:
     except OSError:
         pass
     request = sys.stdin.buffer.read()
-    import planner.importing as importing  # before the memory cap: the libraries themselves are not the file
+    import importlib
+
+    import planner.importing  # noqa: F401 - before the memory cap: the libraries themselves are not the file
 
     _limit(resource, resource.RLIMIT_AS, limits.memory_mb * 2**20)
     used = resource.getrusage(resource.RUSAGE_SELF)
     _limit(resource, resource.RLIMIT_CPU, int(used.ru_utime + used.ru_stime) + 1 + limits.cpu_s)  # the file's seconds
     _limit(resource, resource.RLIMIT_FSIZE, limits.file_mb * 2**20)
     call, args, kwargs = pickle.loads(request)
+    module, _, name = CALLS[call].partition(":")
     try:
-        answer = ("ok", getattr(importing, call)(*args, **kwargs))
+        answer = ("ok", getattr(importlib.import_module(module), name or call)(*args, **kwargs))
     except PlannerError as exc:  # a reader that met the memory cap reports "MemoryError": say which limit
         answer = ("memory", None) if exc.params.get("detail") == "MemoryError" else ("error", exc)
     except MemoryError:
