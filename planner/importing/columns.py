@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 
@@ -106,28 +106,66 @@ def _synonyms(kind: str) -> dict[str, str]:
 _UNITS = re.compile(r"\s+(nguoi|m2|km2|dong|vnd|ha|phan tram|ty le|m)$")
 
 
-def suggest_mapping(columns: Sequence[str], kind: str) -> dict[str, str]:
-    """Source column -> target for the headers that look like one (each target used once)."""
+# GDAL's LIBKML driver (the one that reads .kml and .kmz) gives every layer these columns, whatever
+# the file holds: the placemark's XML id (empty unless the writer set one, and then a name like
+# "thon.1", not the list's code), its <name>, <description>, times and how it is drawn. The file's
+# own <ExtendedData> fields follow, with "2" added to a name that clashes ("id" -> "id2").
+_KML_SIGNATURE = frozenset(("Name", "description", "timestamp", "begin", "end", "altitudeMode", "tessellate",
+                            "extrude", "visibility", "drawOrder", "icon"))  # made by every GDAL version we support
+KML_DRIVER_COLUMNS = ("id", *sorted(_KML_SIGNATURE), "snippet")  # "id" and "snippet" depend on the version
+_KML_NAME = "Name"  # the placemark's <name>
+
+
+def kml_driver_columns(columns: Sequence[str]) -> tuple[str, ...]:
+    """The columns of `columns` that GDAL's KML reader made rather than read from the file (none
+    unless `columns` has all the columns that reader always makes)."""
+    if not _KML_SIGNATURE <= set(columns):
+        return ()
+    return tuple(c for c in columns if c in KML_DRIVER_COLUMNS)
+
+
+def _header_key(col: str, driver: Collection[str]) -> str:
+    """The folded header to look up: a KML field renamed for clashing with a driver column ("id2")
+    is read by its own name ("id")."""
+    if driver:
+        m = re.fullmatch(r"(.+?)(\d+)", col)
+        if m and m.group(1).lower() in {d.lower() for d in driver}:
+            return fold(m.group(1))
+    return fold(col)
+
+
+def suggest_mapping(columns: Sequence[str], kind: str, *, empty: Collection[str] = ()) -> dict[str, str]:
+    """Source column -> target for the headers that look like one (each target used once).
+
+    Columns in `empty` (those empty in every row) are never suggested: a reader may add one, as
+    GDAL's KML reader adds an empty "id". Of the columns the KML reader makes, only the placemark's
+    <name> is suggested, as the name, when no header of the file's own fields says name."""
     kind = canonical_kind(kind)
     table = _synonyms(kind)
+    driver = kml_driver_columns(columns)
+    empty = set(empty)
+    own = [c for c in columns if c not in driver and c not in empty]
     out: dict[str, str] = {}
     used: set[str] = set()
     pending = []
-    for col in columns:
-        key = fold(col)
+    for col in own:
+        key = _header_key(col, driver)
         target = table.get(key) or table.get(_UNITS.sub("", key))
         if target and target not in used:
             out[col] = target
             used.add(target)
         else:
             pending.append(col)
+    if _KML_NAME in driver and _KML_NAME not in empty and "name" in table.values() and "name" not in used:
+        out[_KML_NAME] = "name"  # before guesses from close headers: the name Google Earth shows
+        used.add("name")
     for col in pending:
-        close = difflib.get_close_matches(fold(col), list(table), n=3, cutoff=0.85)
+        close = difflib.get_close_matches(_header_key(col, driver), list(table), n=3, cutoff=0.85)
         target = next((table[c] for c in close if table[c] not in used), None)
         if target:
             out[col] = target
             used.add(target)
-    return out
+    return {c: out[c] for c in columns if c in out}
 
 
 def _signature(kind: str, columns: Sequence[str]) -> str:

@@ -370,6 +370,8 @@ def _font_encoding(texts: list[str]) -> encodings.Detected | None:
 def _read_layer(path: Path | str, name: str, *, layer: str | None, latin1: bool, prefer: tuple[str, ...]) -> tuple[gpd.GeoDataFrame, tuple[str, ...], list]:
     import pyogrio
 
+    pyogrio.set_gdal_config_options({"LIBKML_LAUNDER_FIELD_NAMES": "NO"})  # a KML field 'Mã thôn' stays 'Mã thôn'
+
     notes = []
     try:
         listed = [(str(row[0]), row[1]) for row in pyogrio.list_layers(path)]

@@ -22,7 +22,7 @@ from planner import coordinates as co
 from planner.contracts import LAYER_BY_NAME, LAYERS
 from planner.errors import DataPackageError, PlannerError, Problem, UsageError
 from planner.i18n import t
-from planner.importing.columns import LIST_KINDS, canonical_kind
+from planner.importing.columns import LIST_KINDS, canonical_kind, kml_driver_columns
 from planner.importing.communes import apply_table, communes_layer, fill_from_villages, join_table, polygon_layer
 from planner.importing.files import UploadError
 from planner.importing.layers import ImportContext, SourceProblems, list_layer, typed_column
@@ -168,7 +168,8 @@ def prepare_import(sources: Sequence[ImportSource], *, package: DataPackage | No
             continue
         for key, params in rd.notes:
             problems.append(Problem(key, params, layer=rd.kind, severity="warning"))
-        unmapped = [c for c in rd.report.columns if c not in rd.report.mapping]
+        driver = set(kml_driver_columns(rd.report.columns)) if rd.report.format in ("KML", "KMZ", "kml", "kmz") else set()
+        unmapped = [c for c in rd.report.columns if c not in rd.report.mapping and c not in driver]
         if unmapped:
             problems.append(Problem("imp.ignored_columns", dict(file=s.name, columns=", ".join(unmapped)), layer=rd.kind,
                                     severity="warning"))

@@ -108,7 +108,9 @@ def read_source(source: ImportSource) -> SourceRead:
         notes = layer.notes
     columns = tuple(str(c) for c in attrs.columns)
     attrs.columns = list(columns)
-    mapping = check_mapping(source.mapping, kind, columns) if source.mapping is not None else suggest_mapping(columns, kind)
+    empty = [c for c in columns if len(attrs) and all(cell_text(v) is None for v in attrs[c])]  # e.g. a KML reader's own
+    mapping = (check_mapping(source.mapping, kind, columns) if source.mapping is not None
+               else suggest_mapping(columns, kind, empty=empty))
     preview = tuple({c: cell_text(v) for c, v in row.items()} for row in attrs.head(PREVIEW_ROWS).to_dict("records"))
     rep = replace(rep, columns=columns, mapping=MappingProxyType(dict(mapping)), preview=preview, rows=len(attrs), crs=crs)
     return SourceRead(source, kind, attrs, tuple(rows), geom, crs, rep, notes)
