@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from pyproj import CRS, Transformer
-from pyproj.exceptions import CRSError
+from pyproj.exceptions import CRSError, ProjError
 
 from planner.errors import UsageError
 
@@ -28,6 +28,9 @@ PROJECTED_GUESSES = ("EPSG:9205", "EPSG:3405", "EPSG:32648", "EPSG:3406")  # tri
 LAI_CHAU_BBOX = (102.15, 21.55, 104.10, 22.95)  # lon/lat with ~15 km around the province
 VIETNAM_LON, VIETNAM_LAT = (100.0, 112.0), (6.0, 25.0)
 NORTHING_RANGE, EASTING_RANGE = (900_000.0, 2_800_000.0), (50_000.0, 1_000_000.0)
+# Semi-major axes of the Earth's ellipsoids and spheres (6,370 to 6,378.4 km), with room: a CRS of
+# Mars (3,396 km), the Moon or a unit sphere is not one of the Earth's.
+EARTH_SEMI_MAJOR_M = (6_300_000.0, 6_400_000.0)
 
 
 def resolve_crs(value) -> str:
@@ -43,8 +46,28 @@ def resolve_crs(value) -> str:
         crs = CRS.from_user_input(text)
     except CRSError:
         raise UsageError("err.imp_crs", value=value, known=", ".join(PRESETS)) from None
+    if not is_earth_crs(crs):
+        raise UsageError("err.imp_crs_not_earth", value=value, name=crs.name)
     auth = crs.to_authority()
     return f"{auth[0]}:{auth[1]}" if auth else crs.to_wkt()
+
+
+def is_earth_crs(crs) -> bool:
+    """Whether `crs` places points on the Earth as longitude/latitude or easting/northing that PROJ
+    converts to WGS 84. Not: a body other than the Earth (an IAU code, a WKT with a Mars datum), a
+    local engineering grid (LOCAL_CS, ENGCRS), a geocentric or a height-only system. PROJ refuses
+    those, or turns them into nonsense, when converting, so they are refused before with a message."""
+    try:
+        crs = crs if isinstance(crs, CRS) else CRS.from_user_input(crs)
+        if crs.is_engineering or not (crs.is_geographic or crs.is_projected):
+            return False
+        ellipsoid = crs.ellipsoid
+        if ellipsoid is None or not EARTH_SEMI_MAJOR_M[0] <= ellipsoid.semi_major_metre <= EARTH_SEMI_MAJOR_M[1]:
+            return False
+        Transformer.from_crs(crs, WGS84, always_xy=True)
+    except (CRSError, ProjError, TypeError, ValueError):
+        return False
+    return True
 
 
 def is_geographic(crs: str) -> bool:

@@ -548,12 +548,67 @@ TEXT: dict[str, tuple[str, str]] = {
         "{file}: refused because it points to other files or addresses ({what}); the app only reads data held in the "
         "file itself. Export the data as GeoJSON, GeoPackage or a zipped Shapefile.",
     ),
+    "err.imp_remote_crs": (
+        "{file}: tệp bị từ chối vì trường \"{member}\" (dòng {line}) trỏ tới một địa chỉ hoặc tệp ở nơi khác ({what}); "
+        "ứng dụng không tải bất cứ thứ gì mà tệp trỏ tới. Hãy xóa trường \"crs\" khỏi tệp, hoặc ghi hệ tọa độ bằng "
+        "mã EPSG, ví dụ \"EPSG:4326\".",
+        "{file}: refused because its \"{member}\" member (line {line}) points to an address or a file elsewhere "
+        "({what}); the app never fetches what a file points to. Remove the \"crs\" member from the file, or give "
+        "the coordinate system as an EPSG code, e.g. \"EPSG:4326\".",
+    ),
     "err.imp_lone_shp": ("{file}: Shapefile cần cả .shp, .shx, .dbf (và .prj); hãy nén chúng vào một tệp .zip", "{file}: a Shapefile needs its .shp, .shx, .dbf (and .prj); put them in one .zip"),
     "err.imp_extension": ("{file}: không hỗ trợ loại tệp '{ext}'; dùng: {known}", "{file}: unsupported file type '{ext}'; use: {known}"),
     "err.imp_zip_unsafe": ("{file}: tệp nén bị từ chối vì không an toàn ({reason})", "{file}: archive refused as unsafe ({reason})"),
     "err.imp_unreadable": ("{file}: không đọc được ({detail})", "{file}: cannot be read ({detail})"),
     "err.imp_no_rows": ("{file}: không có dòng dữ liệu nào", "{file}: holds no data rows"),
-    "err.imp_too_many_rows": ("{file}: quá {limit} dòng", "{file}: more than {limit} rows"),
+    "err.imp_too_many_rows": (
+        "{file}: có hơn {limit} dòng, quá giới hạn của một danh sách; hãy xóa các dòng trống hoặc thừa bên dưới dữ liệu, hoặc chia thành nhiều tệp",
+        "{file}: more than {limit} rows, the most one list may have; delete empty or unused rows below the data, or split it into several files",
+    ),
+    "err.imp_too_many_columns": (
+        "{file}: có hơn {limit} cột (dòng {row}); hãy xóa các cột trống hoặc thừa bên phải dữ liệu rồi lưu lại",
+        "{file}: more than {limit} columns (row {row}); delete the empty or unused columns to the right of the data and save it again",
+    ),
+    "err.imp_too_many_cells": (
+        "{file}: có hơn {limit} ô (số dòng × số cột); hãy bỏ các cột không dùng hoặc chia thành nhiều tệp",
+        "{file}: more than {limit} cells (rows × columns); remove unused columns or split it into several files",
+    ),
+    "err.imp_cell_too_long": (
+        "{file}: ô ở dòng {row}, cột {column} dài hơn {limit} ký tự; ô của danh sách chỉ chứa tên, mã, số — hãy rút gọn hoặc xóa nội dung ô đó",
+        "{file}: the cell in row {row}, column {column} is longer than {limit} characters; a list's cells hold names, codes and numbers — shorten or clear it",
+    ),
+    "err.imp_sheet_too_big": (
+        "{file}: trang tính có ô tới {ref} ({rows} dòng × {columns} cột); giới hạn là {limit_rows} dòng, {limit_columns} cột và {limit_cells} ô. "
+        "Hãy xóa các dòng, cột trống sau vùng dữ liệu (chọn chúng, bấm chuột phải, Xóa) rồi lưu lại",
+        "{file}: the sheet has cells up to {ref} ({rows} rows × {columns} columns); the limits are {limit_rows} rows, {limit_columns} columns and {limit_cells} cells. "
+        "Delete the empty rows and columns after the data (select them, right-click, Delete) and save it again",
+    ),
+    "err.imp_xlsx_strings": (
+        "{file}: phần chữ dùng chung của tệp Excel (sharedStrings.xml) khi giải nén là {size_mb} MB, vượt giới hạn {limit_mb} MB; "
+        "hãy xóa các trang, ô không dùng, hoặc lưu danh sách thành CSV",
+        "{file}: the workbook's shared text (sharedStrings.xml) unpacks to {size_mb} MB, over the {limit_mb} MB limit; "
+        "delete unused sheets and cells, or save the list as CSV",
+    ),
+    "err.imp_too_many_vertices": (
+        "{file}: đối tượng thứ {row} có {n} đỉnh, vượt giới hạn {limit} đỉnh cho một đối tượng; hãy đơn giản hóa hình (Simplify trong QGIS) rồi xuất lại",
+        "{file}: feature {row} has {n} vertices, over the limit of {limit} per feature; simplify it (Simplify in QGIS) and export again",
+    ),
+    "err.imp_too_many_vertices_total": (
+        "{file}: lớp có {n} đỉnh, vượt giới hạn {limit} đỉnh cho cả lớp; hãy đơn giản hóa các hình (Simplify trong QGIS) hoặc chia lớp thành nhiều tệp",
+        "{file}: the layer has {n} vertices, over the limit of {limit} for a whole layer; simplify the shapes (Simplify in QGIS) or split the layer into several files",
+    ),
+    "err.imp_zip_too_big": (
+        "{file}: tệp nén bung ra {size_mb} MB, vượt giới hạn {limit_mb} MB; hãy chỉ nén các tệp của một lớp (.shp, .shx, .dbf, .prj, .cpg) hoặc chia nhỏ",
+        "{file}: the archive unpacks to {size_mb} MB, over the {limit_mb} MB limit; zip only the files of one layer (.shp, .shx, .dbf, .prj, .cpg), or split it",
+    ),
+    "err.imp_zip_name_long": (
+        "{file}: tệp nén chứa tên tệp hoặc thư mục dài hơn {limit} byte ({name}); hãy đặt tên ngắn hơn rồi nén lại",
+        "{file}: the archive holds a file or folder name longer than {limit} bytes ({name}); give it a shorter name and zip again",
+    ),
+    "err.imp_zip_clash": (
+        "{file}: tệp nén chứa cả tệp và thư mục cùng tên '{name}'; hãy đổi tên một trong hai rồi nén lại",
+        "{file}: the archive holds both a file and a folder named '{name}'; rename one of them and zip again",
+    ),
     "err.imp_no_sheet": ("{file}: không có trang/lớp '{sheet}'; hiện có: {known}", "{file}: no sheet or layer '{sheet}'; present: {known}"),
     "err.imp_binary": ("{file}: không phải tệp văn bản CSV (có ký tự nhị phân)", "{file}: not a CSV text file (binary content)"),
     "err.imp_not_gis": ("{file}: ranh giới cần tệp GIS (GeoJSON, GeoPackage, Shapefile nén .zip, KML/KMZ)", "{file}: boundaries need a GIS file (GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ)"),
@@ -561,6 +616,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "err.imp_zip_many": ("{file}: tệp nén chứa nhiều lớp ({found}); hãy nén riêng từng lớp", "{file}: the archive holds several layers ({found}); zip one layer per file"),
     "err.imp_shp_parts": ("{file}: Shapefile thiếu {missing}", "{file}: the Shapefile lacks {missing}"),
     "err.imp_crs": ("Hệ tọa độ không hợp lệ: {value}; dùng mã EPSG (ví dụ EPSG:9205) hoặc: {known}", "Unknown coordinate system: {value}; use an EPSG code (e.g. EPSG:9205) or: {known}"),
+    "err.imp_crs_not_earth": (
+        "Hệ tọa độ {value} ({name}) không phải hệ tọa độ trên Trái Đất dùng được ở đây; hãy cung cấp dữ liệu theo WGS 84 (EPSG:4326) hoặc VN-2000 (ví dụ EPSG:9205)",
+        "The coordinate system {value} ({name}) is not an Earth coordinate system usable here; give the data in WGS 84 (EPSG:4326) or VN-2000 (e.g. EPSG:9205)",
+    ),
+    "err.imp_file_crs_not_earth": (
+        "{file}: hệ tọa độ của tệp ({crs}) không phải hệ tọa độ trên Trái Đất dùng được ở đây; hãy xuất lại dữ liệu theo WGS 84 (EPSG:4326) hoặc VN-2000 (ví dụ EPSG:9205)",
+        "{file}: the file's coordinate system ({crs}) is not an Earth coordinate system usable here; export the data again in WGS 84 (EPSG:4326) or VN-2000 (e.g. EPSG:9205)",
+    ),
     "err.imp_kind": ("Loại danh sách không hợp lệ: {value}; dùng: {known}", "Unknown kind of list: {value}; use: {known}"),
     "err.imp_mapping_target": ("Ghép cột tới trường không có: {values}; các trường: {known}", "Columns mapped to unknown fields: {values}; fields: {known}"),
     "err.imp_mapping_column": ("Ghép cột không có trong tệp: {values}; các cột: {known}", "Mapped columns not in the file: {values}; columns: {known}"),
@@ -768,6 +831,50 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "imp.cli_not_written": ("Chưa ghi gì: hãy sửa các lỗi trên", "Nothing written: fix the errors above"),
     "imp.huge_number": ("{file}, cột '{column}': {values} quá lớn ở {n} dòng (dòng {rows})", "{file}, column '{column}': {values} is too large in {n} row(s) (rows {rows})"),
+    "imp.ambiguous_number": (
+        "{file}, cột '{column}': {n} giá trị có một dấu chấm hoặc dấu phẩy đứng trước ba chữ số nên hiểu được hai cách "
+        "(dòng {rows}); các giá trị khác trong cột không cho biết tệp viết số theo kiểu Việt hay kiểu Anh, nên dấu đó "
+        "đã được đọc là dấu phân cách hàng nghìn: {values}. Nếu không đúng, hãy viết số không có dấu phân cách "
+        "(ví dụ 1200) và phần thập phân sau dấu phẩy (ví dụ 1,2)",
+        "{file}, column '{column}': {n} value(s) have one dot or comma before three digits and can be read two ways "
+        "(rows {rows}); the column's other values do not show whether the file writes numbers the Vietnamese or the "
+        "English way, so the mark was read as a thousands separator: {values}. If that is wrong, write the numbers "
+        "without separators (e.g. 1200) and decimals after a comma or a dot (e.g. 1,2 or 1.2)",
+    ),
+    "imp.text_undecodable": (
+        "{file}, cột '{column}': {n} ô có ký tự không đọc được (�) do có byte không giải mã được theo bảng mã của tệp "
+        "(dòng {rows}), ví dụ {values}; hãy kiểm tra bảng mã (UTF-8, TCVN3, VNI...) hoặc gõ lại các ô này",
+        "{file}, column '{column}': {n} cell(s) hold unreadable characters (�) where bytes could not be decoded in the "
+        "file's encoding (rows {rows}), e.g. {values}; check the encoding (UTF-8, TCVN3, VNI...) or retype these cells",
+    ),
+    "imp.text_control": (
+        "{file}, cột '{column}': {n} ô có ký tự điều khiển ẩn (dòng {rows}), ví dụ {values}; hãy xóa các ký tự này "
+        "trong tệp gốc",
+        "{file}, column '{column}': {n} cell(s) hold hidden control characters (rows {rows}), e.g. {values}; remove "
+        "them in the original file",
+    ),
+    "imp.text_bare_mark": (
+        "{file}, cột '{column}': {n} ô có dấu thanh (hoặc dấu phụ) đứng riêng, không gắn với chữ cái nào (dòng {rows}), "
+        "ví dụ {values}; thường do gõ nhầm hoặc chuyển bảng mã bị lỗi, hãy gõ lại các ô này",
+        "{file}, column '{column}': {n} cell(s) hold a tone mark (or other diacritic) on no letter (rows {rows}), "
+        "e.g. {values}; usually a typing slip or a faulty encoding conversion: retype these cells",
+    ),
+    "imp.mixed_encoding": (
+        "{file}: {n} dòng có vẻ được viết bằng bảng mã {other}, trong khi tệp được đọc theo bảng mã {encoding}, nên "
+        "chữ tiếng Việt ở các dòng này có thể bị lỗi font (dòng {rows}); tệp trộn nhiều bảng mã: hãy chuyển cả tệp "
+        "về một bảng mã (nên dùng UTF-8) rồi tải lên lại",
+        "{file}: {n} row(s) look written in {other} while the file is read as {encoding}, so their Vietnamese text "
+        "may be garbled (rows {rows}); the file mixes encodings: convert all of it to one (UTF-8 is best) and upload "
+        "it again",
+    ),
+    "imp.shp_count": (
+        "{file}: tệp {shp} có {shapes} hình, tệp .dbf có {records} dòng thuộc tính, nhưng chỉ đọc được {rows} dòng; "
+        "các phần của Shapefile không khớp nhau nên có hình hoặc dòng bị bỏ qua. Hãy xuất lại Shapefile từ phần mềm "
+        "GIS",
+        "{file}: {shp} holds {shapes} shapes and the .dbf {records} rows of attributes, but only {rows} rows were read; "
+        "the parts of the shapefile do not match, so shapes or rows were left out. Export the shapefile again from the "
+        "GIS software",
+    ),
     # data page
     "page.data": ("Dữ liệu", "Data"),
     "data.heading": ("Dữ liệu của tỉnh", "The province's data"),

@@ -1,6 +1,7 @@
-"""The shared server survives hostile uploads: while session A uploads files that blow the reader's
-memory and time limits, one after another, session B's Overview keeps answering, and A is told what
-happened. A server of its own, with small worker limits so the test is quick."""
+"""The shared server survives hostile uploads: while session A uploads, one after another, a workbook
+bomb, a list that takes longer than the worker may and one over the row limit, session B's Overview
+keeps answering, and A is told what stopped each file. A server of its own, with a small wall-time
+limit for the worker so the test is quick."""
 from __future__ import annotations
 
 import os
@@ -24,7 +25,7 @@ def small_limits_server():
     workspace = Path(tempfile.mkdtemp(prefix="planner-ws-"))
     log = open(ARTIFACTS / "streamlit-hostile.log", "w")
     env = dict(os.environ, PLANNER_WORKSPACE=str(workspace), PLANNER_WORKER_MEMORY_MB="1024", PLANNER_WORKER_CPU_S="3",
-               PLANNER_WORKER_WALL_S="30")
+               PLANNER_WORKER_WALL_S="20")
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true"],
                             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
@@ -49,9 +50,10 @@ def test_hostile_uploads_leave_other_sessions_answering(small_limits_server, tmp
     from playwright.sync_api import sync_playwright
 
     url = small_limits_server
-    bomb, big = tmp_path / "thon-ban.xlsx", tmp_path / "thon-ban-lon.csv"
-    bomb.write_bytes(workbook_bomb())
-    big.write_bytes(big_csv(600_000))
+    bomb, big, huge = tmp_path / "thon-ban.xlsx", tmp_path / "thon-ban-lon.csv", tmp_path / "thon-ban-rat-lon.csv"
+    bomb.write_bytes(workbook_bomb())  # refused by its dimension before it is read
+    big.write_bytes(big_csv(100_000, name_chars=450))  # 78 MB under every cheap limit: read, and stopped by the worker
+    huge.write_bytes(big_csv(600_000))  # over the row limit: refused before it is read
     external: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=_browser_args())
@@ -68,7 +70,8 @@ def test_hostile_uploads_leave_other_sessions_answering(small_limits_server, tmp
             a.goto(f"{url}/data")
             a.get_by_text("Tải tệp lên").first.wait_for(timeout=90_000)
             answers = []
-            for upload, expected in ((bomb, "bộ nhớ nên đã dừng"), (big, "giây nên đã dừng")):
+            for upload, expected in ((bomb, "trang tính có ô tới XFD1048576"), (big, "MB bộ nhớ nên đã dừng"),
+                                     (huge, "quá giới hạn của một danh sách")):
                 a.locator("[data-testid='stFileUploader']").nth(2).locator("input[type=file]").set_input_files(str(upload))
                 t0 = time.time()
                 for radius in ("2500", "3000"):  # B works while A's file is being read

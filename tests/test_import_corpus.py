@@ -509,3 +509,327 @@ def _xlsx_unicode() -> bytes:
         ws.write_row(i, 0, row)
     wb.close()
     return buf.getvalue()
+
+
+# --- cheap limits checked before the expensive step, and messages instead of tracebacks ------------
+# Each builder makes one hostile file from tmp_path; HOSTILE names it with the list it is given as
+# and the report entry it must give. tests/test_import_limits.py runs `planner validate` on each.
+import csv as _csv  # noqa: E402
+import json as _json  # noqa: E402
+import math as _math  # noqa: E402
+import random as _random  # noqa: E402
+
+import numpy as _np  # noqa: E402
+from pyproj import CRS as _CRS  # noqa: E402
+
+from planner.errors import UsageError  # noqa: E402
+
+MARS_WKT = ('GEOGCS["Mars 2000",DATUM["D_Mars_2000",SPHEROID["Mars_2000_IAU_IAG",3396190.0,169.894447223612]],'
+            'PRIMEM["Greenwich",0],UNIT["Decimal_Degree",0.0174532925199433]]')
+LOCAL_WKT = 'LOCAL_CS["Site grid",LOCAL_DATUM["Site datum",0],UNIT["metre",1],AXIS["X",EAST],AXIS["Y",NORTH]]'
+ENG_WKT = 'ENGCRS["Site",EDATUM["Site datum"],CS[Cartesian,2],AXIS["x",east],AXIS["y",north],LENGTHUNIT["metre",1]]'
+
+
+def _one_village(crs=None) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({"ma": ["V1"], "ten": ["Bản A"], "ma_xa": ["03388"], "dan_so": [10], "tre_em": [4]},
+                            geometry=[Point(DOAN_KET[2], DOAN_KET[3])], crs=crs)
+
+
+def _ring(n: int, lon: float = 103.4, lat: float = 22.4) -> Polygon:
+    a = _np.linspace(0, 2 * _math.pi, n, endpoint=False)
+    return Polygon(_np.c_[lon + 0.03 * _np.cos(a), lat + 0.03 * _np.sin(a)])
+
+
+def _communes_with_a_huge_feature() -> gpd.GeoDataFrame:
+    """Two communes; the second's boundary has 150,001 vertices (the limit is 100,000 per feature)."""
+    return gpd.GeoDataFrame({"ma": ["03388", "03390"], "ten": ["Phường Đoàn Kết", "Xã Bình Lư"]},
+                            geometry=[box(103.3, 22.3, 103.32, 22.32), _ring(150_000)], crs=4326)
+
+
+def _declare_size(data: bytes, member: str, size: int) -> bytes:
+    """The archive with `member`'s uncompressed size set to `size` in both its headers (data unchanged),
+    as a hostile archive may declare it."""
+    out = bytearray(data)
+    local = zipfile.ZipFile(io.BytesIO(data)).getinfo(member).header_offset
+    out[local + 22:local + 26] = size.to_bytes(4, "little")
+    at = out.find(b"PK\x01\x02")
+    while at >= 0:
+        n = int.from_bytes(out[at + 28:at + 30], "little")
+        if out[at + 46:at + 46 + n] == member.encode():
+            out[at + 24:at + 28] = size.to_bytes(4, "little")
+        at = out.find(b"PK\x01\x02", at + 4)
+    return bytes(out)
+
+
+def zip_of_mib_entries(tmp_path) -> bytes:
+    """1,000 entries of exactly 1 MiB of zeros, about 1 MB zipped: each passes the ratio check (which
+    starts above 1 MB), together they unpack to 1,000 MB."""
+    blob = bytes(2**20)
+    return zip_bytes({f"phan{i:04d}.bin": blob for i in range(1000)})
+
+
+def zip_with_a_long_name(tmp_path) -> bytes:
+    return zip_bytes({"x" * 300 + ".shp": b"\0", "x.dbf": b"\0"})
+
+
+def zip_with_a_long_folder(tmp_path) -> bytes:
+    return zip_bytes({"thu_muc_" + "d" * 300 + "/xa.shp": b"\0"})
+
+
+def zip_with_a_file_and_a_folder_of_one_name(tmp_path) -> bytes:
+    return zip_bytes({"a": b"tep", "a/b.shp": b"\0"})
+
+
+def workbook_reaching_xfd1048576(tmp_path) -> bytes:
+    """A few kilobytes; cells A1 and XFD1048576 (dimension A1:XFD1048576) would have openpyxl build
+    16,384 × 1,048,576 cells."""
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    ws = wb.add_worksheet("villages")
+    ws.write_row(0, 0, VILLAGE_HEADER)
+    ws.write(1048575, 16383, "y")
+    wb.close()
+    return buf.getvalue()
+
+
+def workbook_with_huge_shared_strings(tmp_path) -> bytes:
+    """A workbook whose sharedStrings.xml declares 300 MB unpacked from 3.2 MB (94:1, under the
+    ratio check): openpyxl would load it whole before reading a row."""
+    src = zipfile.ZipFile(io.BytesIO(_xlsx_unicode()))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in src.infolist():
+            if info.filename != "xl/sharedStrings.xml":
+                zf.writestr(info.filename, src.read(info))
+        zf.writestr(zipfile.ZipInfo("xl/sharedStrings.xml"), _random.Random(5).randbytes(3_200_000),
+                    compress_type=zipfile.ZIP_STORED)
+    return _declare_size(buf.getvalue(), "xl/sharedStrings.xml", 300 * 2**20)
+
+
+def workbook_with_a_long_cell(tmp_path) -> bytes:
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    ws = wb.add_worksheet("villages")
+    ws.write_row(0, 0, VILLAGE_HEADER)
+    for i, row in enumerate(village_rows(), start=1):
+        ws.write_row(i, 0, row)
+    ws.write_string(3, 1, "Bản " * 5_000)  # 20,000 characters in row 4, column "Tên thôn"
+    wb.close()
+    return buf.getvalue()
+
+
+def csv_of_a_million_rows(tmp_path) -> bytes:
+    return ("Tên thôn,Dân số\n" + "Bản A,1\n" * 1_000_000).encode()
+
+
+def csv_of_25_million_columns(tmp_path) -> bytes:
+    return b"a," * 25_000_000 + b"b\n1,2\n"
+
+
+def csv_with_a_huge_field(tmp_path) -> bytes:
+    rows = village_rows()
+    rows[1][1] = "x" * 200_000  # over the csv module's own 131,072-character cap
+    return villages_csv(rows)
+
+
+def csv_with_a_long_cell(tmp_path) -> bytes:
+    rows = village_rows()
+    rows[2][1] = "Bản Nà " * 3_000  # 21,000 characters: under the csv module's cap, over ours
+    return villages_csv(rows)
+
+
+def geojson_with_a_huge_feature(tmp_path) -> bytes:
+    return _communes_with_a_huge_feature().to_json().encode()
+
+
+def shapefile_with_a_huge_feature(tmp_path) -> bytes:
+    return zip_bytes(shapefile_entries(tmp_path / "lon", _communes_with_a_huge_feature()))
+
+
+def gpkg_with_a_huge_feature(tmp_path) -> bytes:
+    return _gpkg(tmp_path, _communes_with_a_huge_feature())
+
+
+def _shapefile_with_prj(tmp_path, prj: str) -> bytes:
+    entries = shapefile_entries(tmp_path / "prj", _one_village(), drop=(".cpg", ".prj"))
+    entries["layer.prj"] = prj.encode()
+    return zip_bytes(entries)
+
+
+def shapefile_on_mars(tmp_path) -> bytes:
+    return _shapefile_with_prj(tmp_path, MARS_WKT)
+
+
+def shapefile_on_a_local_grid(tmp_path) -> bytes:
+    return _shapefile_with_prj(tmp_path, LOCAL_WKT)
+
+
+def gpkg_on_mars(tmp_path) -> bytes:
+    return _gpkg(tmp_path, _one_village(_CRS("IAU_2015:49900")))
+
+
+def gpkg_on_an_engineering_grid(tmp_path) -> bytes:
+    return _gpkg(tmp_path, _one_village(_CRS(ENG_WKT)))
+
+
+def geojson_on_mars(tmp_path) -> bytes:
+    fc = _json.loads(_one_village().to_json())
+    fc["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:IAU_2015::49900"}}
+    return _json.dumps(fc).encode()
+
+
+HOSTILE = {  # id: (file name, kind, builder, report key)
+    "zip_1000_mib": ("xa.zip", "boundaries", zip_of_mib_entries, "err.imp_zip_too_big"),
+    "zip_long_name": ("xa.zip", "boundaries", zip_with_a_long_name, "err.imp_zip_name_long"),
+    "zip_long_folder": ("xa.zip", "boundaries", zip_with_a_long_folder, "err.imp_zip_name_long"),
+    "zip_file_and_folder": ("xa.zip", "boundaries", zip_with_a_file_and_a_folder_of_one_name, "err.imp_zip_clash"),
+    "xlsx_xfd1048576": ("thon.xlsx", "villages", workbook_reaching_xfd1048576, "err.imp_sheet_too_big"),
+    "xlsx_shared_strings": ("thon.xlsx", "villages", workbook_with_huge_shared_strings, "err.imp_xlsx_strings"),
+    "xlsx_long_cell": ("thon.xlsx", "villages", workbook_with_a_long_cell, "err.imp_cell_too_long"),
+    "csv_million_rows": ("thon.csv", "villages", csv_of_a_million_rows, "err.imp_too_many_rows"),
+    "csv_25m_columns": ("thon.csv", "villages", csv_of_25_million_columns, "err.imp_too_many_columns"),
+    "csv_huge_field": ("thon.csv", "villages", csv_with_a_huge_field, "err.imp_cell_too_long"),
+    "csv_long_cell": ("thon.csv", "villages", csv_with_a_long_cell, "err.imp_cell_too_long"),
+    "geojson_huge_feature": ("xa.geojson", "boundaries", geojson_with_a_huge_feature, "err.imp_too_many_vertices"),
+    "shp_huge_feature": ("xa.zip", "boundaries", shapefile_with_a_huge_feature, "err.imp_too_many_vertices"),
+    "gpkg_huge_feature": ("xa.gpkg", "boundaries", gpkg_with_a_huge_feature, "err.imp_too_many_vertices"),
+    "shp_mars": ("thon.zip", "villages", shapefile_on_mars, "err.imp_file_crs_not_earth"),
+    "shp_local_cs": ("thon.zip", "villages", shapefile_on_a_local_grid, "err.imp_file_crs_not_earth"),
+    "gpkg_iau_mars": ("thon.gpkg", "villages", gpkg_on_mars, "err.imp_file_crs_not_earth"),
+    "gpkg_engcrs": ("thon.gpkg", "villages", gpkg_on_an_engineering_grid, "err.imp_file_crs_not_earth"),
+    "geojson_iau_mars": ("thon.geojson", "villages", geojson_on_mars, "err.imp_file_crs_not_earth"),
+}
+
+
+@pytest.fixture()
+def no_whole_parse(monkeypatch):
+    """csv.reader fails the test when given more than a sample: the limits must refuse the text first."""
+    reader = _csv.reader
+
+    def sample_only(f, *args, **kwargs):
+        if isinstance(f, io.StringIO) and len(f.getvalue()) > 2**20:
+            pytest.fail("the whole text was parsed before the limits were checked")
+        return reader(f, *args, **kwargs)
+
+    monkeypatch.setattr(_csv, "reader", sample_only)
+
+
+def test_zip_of_a_thousand_one_mib_entries_refused_before_extracting(tmp_path, monkeypatch):
+    data = zip_of_mib_entries(tmp_path)
+    assert len(data) < 2 * 2**20
+    monkeypatch.setattr(zipfile.ZipFile, "open", lambda *a, **k: pytest.fail("extracted before the total was checked"))
+    p = the(validate("xa.zip", data, "boundaries"), "err.imp_zip_too_big")
+    assert (p.params["file"], p.params["size_mb"], p.params["limit_mb"]) == ("xa.zip", 1000.0, 200)
+    assert "200 MB" in p.message("vi") and "xa.zip" in p.message("en")
+
+
+@pytest.mark.parametrize("builder", [zip_with_a_long_name, zip_with_a_long_folder])
+def test_zip_entry_name_too_long_for_the_file_system_refused_before_extracting(tmp_path, monkeypatch, builder):
+    data = builder(tmp_path)
+    monkeypatch.setattr(zipfile.ZipFile, "open", lambda *a, **k: pytest.fail("extracted before the names were checked"))
+    p = the(validate("xa.zip", data, "boundaries"), "err.imp_zip_name_long")
+    assert p.params["limit"] == 255 and p.params["name"].endswith("…") and len(p.params["name"]) == 58
+
+
+@pytest.mark.parametrize("entries", [{"a": b"tep", "a/b.shp": b"\0"}, {"a/b.shp": b"\0", "a": b"tep"},
+                                     {"a/": b"", "a": b"tep"}])
+def test_zip_with_a_file_and_a_folder_of_one_name_refused_before_extracting(monkeypatch, entries):
+    data = zip_bytes(entries)
+    monkeypatch.setattr(zipfile.ZipFile, "open", lambda *a, **k: pytest.fail("extracted before the names were checked"))
+    assert the(validate("xa.zip", data, "boundaries"), "err.imp_zip_clash").params["name"] == "a"
+
+
+def test_workbook_reaching_xfd1048576_refused_by_its_extent(tmp_path):
+    from planner.importing import worker
+
+    data = workbook_reaching_xfd1048576(tmp_path)
+    assert len(data) < 10_000
+    plan = worker.run("prepare_import", [ImportSource("villages", "thon.xlsx", data)], complete=False,
+                      limits=worker.Limits(memory_mb=1024, cpu_s=60, wall_s=90))  # bounded, should it not be refused
+    p = the(plan, "err.imp_sheet_too_big")
+    assert (p.params["ref"], p.params["rows"], p.params["columns"]) == ("XFD1048576", 1048576, 16384)
+    assert p.params["file"] == "thon.xlsx [villages]"
+
+
+def test_workbook_with_hundreds_of_mb_of_shared_strings_refused_by_size(tmp_path, monkeypatch):
+    import openpyxl
+
+    data = workbook_with_huge_shared_strings(tmp_path)
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("loaded before the size was checked"))
+    p = the(validate("thon.xlsx", data, "villages"), "err.imp_xlsx_strings")
+    assert (p.params["size_mb"], p.params["limit_mb"]) == (300.0, 50)
+
+
+def test_workbook_cell_over_the_length_limit(tmp_path):
+    p = the(validate("thon.xlsx", workbook_with_a_long_cell(tmp_path), "villages"), "err.imp_cell_too_long")
+    assert (p.params["row"], p.params["column"], p.params["limit"]) == (4, "Tên thôn", 10_000)
+
+
+def test_csv_of_a_million_rows_refused_before_parsing(tmp_path, no_whole_parse):
+    p = the(validate("thon.csv", csv_of_a_million_rows(tmp_path), "villages"), "err.imp_too_many_rows")
+    assert p.params["limit"] == 200_000
+
+
+def test_csv_of_25_million_columns_refused_before_parsing(tmp_path, no_whole_parse):
+    p = the(validate("thon.csv", csv_of_25_million_columns(tmp_path), "villages"), "err.imp_too_many_columns")
+    assert (p.params["row"], p.params["limit"]) == (1, 500)
+
+
+def test_csv_field_over_the_csv_modules_cap_gives_the_cell_message(tmp_path):
+    plan = validate("thon.csv", csv_with_a_huge_field(tmp_path), "villages")
+    p = the(plan, "err.imp_cell_too_long")
+    assert (p.params["row"], p.params["column"], p.params["limit"]) == (3, "Tên thôn", 10_000)
+    assert "field larger than field limit" not in " ".join(q.message("en") for q in plan.problems)
+
+
+def test_csv_cell_over_the_length_limit(tmp_path):
+    p = the(validate("thon.csv", csv_with_a_long_cell(tmp_path), "villages"), "err.imp_cell_too_long")
+    assert (p.params["row"], p.params["column"]) == (4, "Tên thôn")
+
+
+@pytest.mark.parametrize("builder, name", [(geojson_with_a_huge_feature, "xa.geojson"),
+                                           (shapefile_with_a_huge_feature, "xa.zip"), (gpkg_with_a_huge_feature, "xa.gpkg")])
+def test_gis_feature_over_the_vertex_limit(tmp_path, builder, name):
+    p = the(validate(name, builder(tmp_path), "boundaries"), "err.imp_too_many_vertices")
+    assert (p.params["row"], p.params["n"], p.params["limit"]) == (2, 150_001, 100_000)
+
+
+def test_shapefile_vertices_counted_from_its_record_headers_before_gdal_reads_it(tmp_path, monkeypatch):
+    import pyogrio
+
+    data = shapefile_with_a_huge_feature(tmp_path)
+    monkeypatch.setattr(pyogrio, "read_dataframe", lambda *a, **k: pytest.fail("read before the vertices were counted"))
+    assert the(validate("xa.zip", data, "boundaries"), "err.imp_too_many_vertices").params["row"] == 2
+
+
+def test_geojson_vertices_in_all_counted_from_its_text_before_gdal_reads_it(tmp_path, monkeypatch):
+    import pyogrio
+
+    gdf = gpd.GeoDataFrame({"ma": ["1", "2", "3"]}, geometry=[_ring(90_000, 103.3), _ring(90_000, 103.4), _ring(90_000, 103.5)],
+                           crs=4326)
+    monkeypatch.setattr(import_files, "MAX_LAYER_VERTICES", 200_000)
+    for call in ("list_layers", "read_info", "read_dataframe"):
+        monkeypatch.setattr(pyogrio, call, lambda *a, **k: pytest.fail("read before the vertices were counted"))
+    p = the(validate("xa.geojson", gdf.to_json().encode(), "boundaries"), "err.imp_too_many_vertices_total")
+    assert (p.params["n"], p.params["limit"]) == (270_003, 200_000)
+
+
+@pytest.mark.parametrize("builder", [shapefile_on_mars, shapefile_on_a_local_grid, gpkg_on_mars, gpkg_on_an_engineering_grid,
+                                     geojson_on_mars])
+def test_coordinate_system_of_another_body_or_a_local_grid_is_explained(tmp_path, builder):
+    name = {"shapefile": "thon.zip", "gpkg": "thon.gpkg", "geojson": "thon.geojson"}[builder.__name__.split("_")[0]]
+    p = the(validate(name, builder(tmp_path), "villages"), "err.imp_file_crs_not_earth")
+    assert p.params["file"] == name and p.params["crs"]
+    assert "WGS 84" in p.message("en") and "VN-2000" in p.message("vi") and "Trái Đất" in p.message("vi")
+
+
+@pytest.mark.parametrize("crs", ["IAU_2015:49900", MARS_WKT, LOCAL_WKT, ENG_WKT])
+def test_crs_chosen_for_a_file_of_another_body_or_a_local_grid_is_explained(crs):
+    with pytest.raises(UsageError) as err:
+        validate("thon.csv", villages_csv(), "villages", crs=crs)
+    assert err.value.key == "err.imp_crs_not_earth"
+    assert "WGS 84" in err.value.message("en") and "VN-2000" in err.value.message("vi")

@@ -15,6 +15,7 @@ from tests.test_import_helpers import csv_bytes, village_rows, villages_csv, zip
 PLANNER = Path(__file__).resolve().parent.parent / "planner"
 MODULES = ["importing/__init__.py", "importing/columns.py", "importing/sources.py", "importing/layers.py",
            "importing/communes.py", "importing/plan.py", "importing/templates.py", "importing/files.py", "cli_import.py",
+           "importing/effect.py", "importing/text.py", "importing/guard.py", "importing/worker.py",
            "coordinates.py", "names.py", "encodings.py"]
 
 

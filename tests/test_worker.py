@@ -14,9 +14,10 @@ from planner.importing.worker import LIMITS, Limits
 CSV = "Tên thôn,Mã xã,Dân số,Trẻ em,Kinh độ,Vĩ độ\nBản Mới,03388,120,40,103.4512,22.4020\n".encode()
 
 
-def big_csv(rows: int) -> bytes:
+def big_csv(rows: int, *, name_chars: int = 0) -> bytes:
     lines = ["Tên thôn,Mã xã,Dân số,Trẻ em,Kinh độ,Vĩ độ"]
-    lines += [f"T{i},03388,{i % 500},{i % 100},103.4{i % 10},22.4{i % 10}" for i in range(rows)]
+    pad = " " + "bản"[:1] * name_chars if name_chars else ""
+    lines += [f"T{i}{pad},03388,{i % 500},{i % 100},103.4{i % 10},22.4{i % 10}" for i in range(rows)]
     return "\n".join(lines).encode()
 
 
@@ -47,23 +48,28 @@ def test_an_error_comes_back_as_itself():
     assert err.value.key == "err.imp_empty_file" and err.value.params == {"file": "rong.csv"}
 
 
-def test_memory_bomb_stops_at_the_memory_limit():
+def test_a_cheap_limit_refuses_the_workbook_bomb_before_reading_it():
     data = workbook_bomb()
     assert len(data) < 6_000
     with pytest.raises(UploadError) as err:
-        worker.run("inspect_upload", "bom.xlsx", data, kind="villages", limits=Limits(memory_mb=1024, cpu_s=60, wall_s=90))
-    assert err.value.key == "err.imp_worker_memory" and err.value.params == {"file": "bom.xlsx", "mb": 1024}
-    assert "1024 MB" in err.value.message("vi") and "bom.xlsx" in err.value.message("vi")
+        worker.run("inspect_upload", "bom.xlsx", data, kind="villages")
+    assert err.value.key == "err.imp_sheet_too_big" and err.value.params["file"].startswith("bom.xlsx")
 
 
-def test_cpu_and_wall_time_limits():
-    data = big_csv(400_000)
+def test_memory_limit():
+    """Whatever gets past the cheap limits is still bounded: here the cap is set below what the
+    reading needs."""
     with pytest.raises(UploadError) as err:
-        worker.run("inspect_upload", "lon.csv", data, kind="villages", limits=Limits(cpu_s=1, wall_s=60))
-    assert err.value.key == "err.imp_worker_time" and err.value.params == {"file": "lon.csv", "seconds": "1"}
+        worker.run("inspect_upload", "thon.csv", big_csv(100_000), kind="villages",
+                   limits=Limits(memory_mb=64, cpu_s=60, wall_s=90))
+    assert err.value.key == "err.imp_worker_memory" and err.value.params == {"file": "thon.csv", "mb": 64}
+    assert "64 MB" in err.value.message("vi") and "thon.csv" in err.value.message("vi")
+
+
+def test_wall_time_limit():
     with pytest.raises(UploadError) as err:
-        worker.run("inspect_upload", "lon.csv", data, kind="villages", limits=Limits(wall_s=0.5))
-    assert err.value.key == "err.imp_worker_time" and err.value.params["seconds"] == "0.5"
+        worker.run("inspect_upload", "lon.csv", big_csv(150_000), kind="villages", limits=Limits(wall_s=0.5))
+    assert err.value.key == "err.imp_worker_time" and err.value.params == {"file": "lon.csv", "seconds": "0.5"}
 
 
 @pytest.mark.parametrize("code, key", [(-signal.SIGSEGV, "err.imp_worker_crash"), (-signal.SIGABRT, "err.imp_worker_crash"),

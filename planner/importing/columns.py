@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from planner.contracts import LAYER_BY_NAME, Column
+from planner.contracts import FLOAT, INT, LAYER_BY_NAME, Column
 from planner.errors import UsageError
 from planner.i18n import t
 from planner.names import fold
@@ -245,8 +247,42 @@ def enum_table(kind: str, col: Column) -> dict[str, str]:
     return table
 
 
-def parse_number(value, *, whole: bool = False) -> float | None:
-    """A number from a cell: 1.234 / 1,234 / 1.234,5 / 0,35 / 35% / " 12 345 ". None when empty; ValueError when not a number."""
+VI, EN, AMBIGUOUS = "vi", "en", "ambiguous"  # 1.234,5 / 1,234.5 / "1.200" (1200 or 1.2?)
+_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}[.,]\d{3}")  # one separator before three digits
+
+
+def _number_text(value) -> tuple[str, float] | None:
+    """A text cell as a number's characters (spaces and a trailing % taken off) and its scale; None when empty."""
+    text = str(value).strip().replace("\u2212", "-").replace("\u00a0", "").replace(" ", "").replace("\u202f", "")
+    if not text:
+        return None
+    if text.endswith("%"):
+        return text[:-1], 0.01
+    return text, 1.0
+
+
+def separators(text: str) -> str | None:
+    """What a number's separators say: VI (dots group thousands, a comma marks decimals: 1.234.567,
+    0,5, 1.200,5), EN (1,234,567, 0.5, 1,200.5), AMBIGUOUS (one separator before three digits, as
+    in 1.200 or 1,200: 1200, or 1.2) or None (none at all)."""
+    dot, comma = "." in text, "," in text
+    if dot and comma:
+        return VI if text.rfind(",") > text.rfind(".") else EN
+    if not dot and not comma:
+        return None
+    sep = "." if dot else ","
+    if text.count(sep) > 1:
+        return VI if dot else EN
+    if _GROUPED.fullmatch(text):
+        return AMBIGUOUS
+    return EN if dot else VI
+
+
+def parse_number(value, *, whole: bool = False, convention: str | None = None) -> float | None:
+    """A number from a cell: 1.234 / 1,234 / 1.234,5 / 0,35 / 35% / " 12 345 ". None when empty; ValueError when not a number.
+
+    One separator before three digits ("1.200", "1,200") is read by `convention` (VI or EN) when
+    given, else as thousands with `whole` (1200) and as decimals without (1.2)."""
     if value is None or isinstance(value, bool):
         if value is None:
             return None
@@ -258,27 +294,66 @@ def parse_number(value, *, whole: bool = False) -> float | None:
         if not np.isfinite(v):
             raise ValueError(value)
         return v
-    text = str(value).strip().replace("\u2212", "-").replace("\u00a0", "").replace(" ", "").replace("\u202f", "")
-    if not text:
+    read = _number_text(value)
+    if read is None:
         return None
-    scale = 1.0
-    if text.endswith("%"):
-        text, scale = text[:-1], 0.01
+    text, scale = read
     if not re.fullmatch(r"[+-]?[0-9.,]*[0-9][0-9.,]*", text):
         raise ValueError(value)
-    if "." in text and "," in text:
-        dec = "." if text.rfind(".") > text.rfind(",") else ","
-        text = text.replace("," if dec == "." else ".", "").replace(dec, ".")
-    elif text.count(",") > 1 or (whole and re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", text)):
+    style = separators(text)
+    if style == AMBIGUOUS:
+        dot = "." in text
+        grouping = (dot == (convention == VI)) if convention in (VI, EN) else whole
+        style = (VI if dot else EN) if grouping else (EN if dot else VI)
+    if style == VI:
+        text = text.replace(".", "").replace(",", ".")
+    elif style == EN:
         text = text.replace(",", "")
-    elif "," in text:
-        text = text.replace(",", ".")
-    elif text.count(".") > 1 or (whole and re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+", text)):
-        text = text.replace(".", "")
     try:
         return float(text) * scale
     except ValueError:
         raise ValueError(value) from None
+
+
+def groups_thousands(col: Column) -> bool:
+    """Whether `col` holds whole amounts in practice, so "1.200" most likely means 1200: counts
+    (whole-number columns), money (…_vnd) and areas in square metres (…_m2)."""
+    return col.kind == INT or (col.kind == FLOAT and col.name.endswith(("_vnd", "_m2")))
+
+
+@dataclass(frozen=True)
+class NumberReading:
+    """How a number column's text cells are read: `whole` reads "1.200" as 1200 unless the column's
+    `convention` (VI or EN, settled by its other cells) says otherwise; `ambiguous` are the positions
+    read that way although nothing in the column settles it (to be reported)."""
+
+    whole: bool = False
+    convention: str | None = None
+    ambiguous: tuple[int, ...] = ()
+
+
+def number_reading(col: Column, cells: Sequence) -> NumberReading:
+    """The reading of a number column's cells. Money and areas in m² follow the convention their other
+    cells show (1.250.000 or 0,5: Vietnamese; 1,250,000 or 0.5: English); when none shows one (or
+    both do), "1.200" and "1,200" are read as 1200 and their positions returned as ambiguous.
+    Whole-number columns need no convention: 1.200 people can only be 1200."""
+    if not groups_thousands(col):
+        return NumberReading()
+    if col.kind == INT:
+        return NumberReading(whole=True)
+    seen: set[str] = set()
+    ambiguous: list[int] = []
+    for i, cell in enumerate(cells):
+        if not isinstance(cell, str) or (read := _number_text(cell)) is None:
+            continue
+        style = separators(read[0])
+        if style == AMBIGUOUS:
+            ambiguous.append(i)
+        elif style is not None:
+            seen.add(style)
+    if len(seen) == 1:
+        return NumberReading(whole=True, convention=seen.pop())
+    return NumberReading(whole=True, ambiguous=tuple(ambiguous))
 
 
 _DMS = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*[°º:d ]\s*(?:(\d+(?:[.,]\d+)?)\s*['′:m ]?\s*)?(?:(\d+(?:[.,]\d+)?)\s*(?:\"|″|''|s)?\s*)?([NSEWĐTB])?\s*$", re.I)
@@ -316,7 +391,9 @@ def parse_bool(value) -> bool | None:
 
 
 def cell_text(value) -> str | None:
-    """A cell as text, spaces collapsed; whole floats without ".0" (codes read as numbers); None when empty."""
+    """A cell as text in Unicode NFC (names exported decomposed, as some Mac and web tools do, are
+    stored composed, and ids equal once composed are equal), spaces collapsed; whole floats without
+    ".0" (codes read as numbers); None when empty."""
     if value is None:
         return None
     if isinstance(value, float):
@@ -324,5 +401,15 @@ def cell_text(value) -> str | None:
             return None
         if value.is_integer():
             return str(int(value))
-    text = " ".join(str(value).split())
+    text = " ".join(unicodedata.normalize("NFC", str(value)).split())
     return text or None
+
+
+def read_as(cells: Sequence, values: Sequence, positions: Sequence[int], k: int = 3) -> str:
+    """How some cells were read, for a report: "'1.200' → 1200, '2,500' → 2500"."""
+    shown = []
+    for i in positions[:k]:
+        v = values[i]
+        num = "-" if v is None else (str(int(v)) if float(v).is_integer() else repr(float(v)))
+        shown.append(f"'{str(cells[i]).strip()}' → {num}")
+    return ", ".join(shown)

@@ -5,9 +5,12 @@ returned as frames. Nothing from an upload is ever executed.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
+import re
 import stat
+import struct
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -16,15 +19,30 @@ from pathlib import Path, PurePosixPath
 import geopandas as gpd
 import pandas as pd
 
-from planner import encodings
+from planner import coordinates, encodings
 from planner.errors import PlannerError, error_detail
+from planner.importing.guard import remote_crs
+from planner.importing.text import csv_encoding_notes, dbf_encoding_notes, dbf_records, shape_count_notes, shp_records
 from planner.names import fold
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # checked before reading
-MAX_ZIP_ENTRIES = 2_000
-MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024
+# Cheap limits, each checked before the expensive step it guards (docs/deployment.md, section 6);
+# the bounded worker (worker.py) stays the last resort behind them.
+MAX_ZIP_ENTRIES = 2_000  # entries in one archive
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # all entries together, from the archive's directory, before extracting
 MAX_ZIP_RATIO = 100  # uncompressed / compressed, for entries over 1 MB
-MAX_TABLE_ROWS = 500_000
+MAX_ZIP_NAME_BYTES = 255  # one file or folder name inside an archive (what Linux file systems take)
+MAX_ZIP_PATH_BYTES = 1_024  # a whole path inside an archive
+MAX_SHARED_STRINGS_BYTES = 50 * 1024 * 1024  # a workbook's sharedStrings.xml unpacked (openpyxl loads it whole)
+MAX_TABLE_ROWS = 200_000  # data rows of one list (a CSV, a sheet, a GIS layer)
+MAX_TITLE_ROWS = 10  # rows a sheet or CSV may have above its header
+MAX_TABLE_COLUMNS = 500  # columns of one list
+MAX_TABLE_CELLS = 10_000_000  # rows × columns of one list
+MAX_CELL_CHARS = 10_000  # characters in one cell
+MAX_FEATURE_VERTICES = 100_000  # vertices of one GIS feature
+MAX_LAYER_VERTICES = 2_000_000  # vertices of a whole GIS layer
+SNIFF_CHARS = 8_192  # text given to csv.Sniffer, whose expressions are quadratic on quotes
+SAMPLE_CHARS, SAMPLE_LINES = 65_536, 50  # text that decides the delimiter
 MAX_MAPPING_BYTES = 1024 * 1024
 PREVIEW_ROWS = 5
 
@@ -127,11 +145,17 @@ def _unsafe(name: str, reason: str) -> UploadError:
 
 
 def check_zip(zf: zipfile.ZipFile, name: str) -> list[zipfile.ZipInfo]:
-    """The archive's entries, after checking count, total size, compression ratio, paths, links."""
+    """The archive's entries, after checking count, total size, compression ratio, paths, links,
+    name lengths and names taken by both a file and a folder; all from its directory, before
+    anything is extracted."""
     infos = zf.infolist()
     if len(infos) > MAX_ZIP_ENTRIES:
         raise _unsafe(name, f"{len(infos)} > {MAX_ZIP_ENTRIES} entries")
-    total = 0
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNZIPPED_BYTES:
+        raise UploadError("err.imp_zip_too_big", file=name, size_mb=round(total / 2**20, 1),
+                          limit_mb=MAX_UNZIPPED_BYTES // 2**20)
+    files, folders = set(), set()
     for info in infos:
         member = info.filename
         path = PurePosixPath(member.replace("\\", "/"))
@@ -140,11 +164,18 @@ def check_zip(zf: zipfile.ZipFile, name: str) -> list[zipfile.ZipInfo]:
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
             raise _unsafe(name, f"link {member!r}")
-        total += info.file_size
-        if total > MAX_UNZIPPED_BYTES:
-            raise _unsafe(name, f"> {MAX_UNZIPPED_BYTES // 2**20} MB unpacked")
+        longest = max((len(p.encode("utf-8", "surrogatepass")) for p in path.parts), default=0)
+        if longest > MAX_ZIP_NAME_BYTES or len(member.encode("utf-8", "surrogatepass")) > MAX_ZIP_PATH_BYTES:
+            limit = MAX_ZIP_NAME_BYTES if longest > MAX_ZIP_NAME_BYTES else MAX_ZIP_PATH_BYTES
+            raise UploadError("err.imp_zip_name_long", file=name, limit=limit,
+                              name=member if len(member) <= 60 else member[:57] + "…")
         if info.file_size > 2**20 and info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1):
             raise _unsafe(name, f"{member!r} compressed {info.file_size // max(info.compress_size, 1)}:1")
+        (folders if info.is_dir() else files).add(path)
+        folders.update(path.parents)
+    clash = sorted(str(p) for p in files & folders)
+    if clash:
+        raise UploadError("err.imp_zip_clash", file=name, name=clash[0])
     return infos
 
 
@@ -165,12 +196,12 @@ def safe_extract(data: bytes, name: str, dest: Path) -> list[Path]:
             target = (dest / info.filename.replace("\\", "/")).resolve()
             if dest not in target.parents:
                 raise _unsafe(name, f"path {info.filename!r}")
-            if info.is_dir():
-                target.mkdir(parents=True, exist_ok=True)
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
             written = 0
             try:
+                if info.is_dir():
+                    target.mkdir(parents=True, exist_ok=True)
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
                 with zf.open(info) as src, target.open("wb") as dst:
                     while chunk := src.read(1 << 20):
                         written += len(chunk)
@@ -188,15 +219,20 @@ DELIMITERS = ",;\t|"
 
 
 def _delimiter(text: str) -> str:
-    """The delimiter csv.Sniffer finds, checked against the first lines (most columns, consistent)."""
-    sample = "\n".join(text.splitlines()[:50])
+    """The delimiter csv.Sniffer finds, checked against the first lines (most columns, consistent).
+    Both look at the first lines only, cut to a few kilobytes: the sniffer's expressions take
+    quadratic time on text full of quotes."""
+    sample = "\n".join(_head(text, SAMPLE_CHARS).splitlines()[:SAMPLE_LINES])
     try:
-        sniffed = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+        sniffed = csv.Sniffer().sniff(_head(sample, SNIFF_CHARS), delimiters=DELIMITERS).delimiter
     except csv.Error:
         sniffed = ""
 
     def widths(d):
-        rows = [r for r in csv.reader(io.StringIO(sample), delimiter=d) if any(c.strip() for c in r)]
+        try:
+            rows = [r for r in csv.reader(io.StringIO(sample), delimiter=d) if any(c.strip() for c in r)]
+        except csv.Error:
+            return []
         return [len(r) for r in rows]
 
     best, best_key = ",", (-1, 0)
@@ -208,6 +244,85 @@ def _delimiter(text: str) -> str:
         if key > best_key:
             best, best_key = d, key
     return sniffed if sniffed and best_key[0] < 0 else best
+
+
+def _head(text: str, limit: int) -> str:
+    """The first `limit` characters of `text`, ending at the last line break among them if any."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = max(head.rfind("\n"), head.rfind("\r"))
+    return head[:cut] if cut > 0 else head
+
+
+_QUOTED = re.compile(r'"[^"]*+"')
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _check_text_size(text: str, delimiter: str, name: str) -> None:
+    """Rows, columns and cells of a CSV text, counted from its line breaks and delimiters before the
+    csv module builds anything. Breaks and delimiters inside quotes count too, at first; only when
+    that count is over a limit are the quoted parts taken out and the text counted again."""
+    wide = re.compile(rf"(?m)^(?:[^\n{re.escape(delimiter)}]*+{re.escape(delimiter)}){{{MAX_TABLE_COLUMNS}}}")
+
+    def over(t: str):
+        if "\n" not in t:
+            t = t.replace("\r", "\n")  # old Mac files end lines with CR alone
+        lines = t.count("\n") + 1
+        if lines > MAX_TABLE_ROWS + MAX_TITLE_ROWS + 1:
+            return ("err.imp_too_many_rows", {})
+        delimiters = t.count(delimiter)
+        if delimiters >= MAX_TABLE_COLUMNS and (m := wide.search(t)):
+            return ("err.imp_too_many_columns", {"row": t.count("\n", 0, m.start()) + 1})
+        if delimiters + lines > MAX_TABLE_CELLS:
+            return ("err.imp_too_many_cells", {})
+        return None
+
+    found = over(text)
+    if found and '"' in text:
+        found = over(_QUOTED.sub('""', text))
+    if found:
+        key, params = found
+        limit = {"err.imp_too_many_rows": MAX_TABLE_ROWS, "err.imp_too_many_columns": MAX_TABLE_COLUMNS}.get(key, MAX_TABLE_CELLS)
+        raise UploadError(key, file=name, limit=limit, **params)
+
+
+def _long_cell_column(text: str, line: int, delimiter: str) -> int:
+    """The position (from 0) of the first cell over MAX_CELL_CHARS in the record starting on `line`."""
+    pos = 0
+    for _ in range(line - 1):
+        m = _LINE_BREAK.search(text, pos)
+        if m is None:
+            return 0
+        pos = m.end()
+    col, length, quoted, i, n = 0, 0, False, pos, len(text)
+    while i < n and length <= MAX_CELL_CHARS:
+        ch = text[i]
+        if quoted:
+            if ch == '"' and text[i + 1:i + 2] == '"':
+                i += 1
+                length += 1
+            elif ch == '"':
+                quoted = False
+            else:
+                length += 1
+        elif ch == '"':
+            quoted = True
+        elif ch == delimiter:
+            col, length = col + 1, 0
+        elif ch in "\r\n":
+            break
+        else:
+            length += 1
+        i += 1
+    return col
+
+
+def _column_label(rows: list[list], col: int) -> str:
+    """The header of column `col` (from 0) as the report names it: the first non-empty row's cell."""
+    header = next((r for r in rows if any(_cell(c) is not None for c in r)), [])
+    value = _cell(header[col]) if col < len(header) else None
+    return str(value) if value is not None and len(str(value)) <= 100 else f"column_{col + 1}"
 
 
 def _cell(value):
@@ -235,6 +350,8 @@ def _to_frame(rows: list[list], numbers: list[int], name: str) -> tuple[pd.DataF
     while header and header[-1] == "":
         header.pop()
     header = [h or f"column_{i + 1}" for i, h in enumerate(header)]
+    if len(header) > MAX_TABLE_COLUMNS:
+        raise UploadError("err.imp_too_many_columns", file=name, limit=MAX_TABLE_COLUMNS, row=numbers[start])
     seen: dict[str, int] = {}
     for i, h in enumerate(header):  # duplicate headers get a suffix
         if h in seen:
@@ -255,6 +372,8 @@ def _to_frame(rows: list[list], numbers: list[int], name: str) -> tuple[pd.DataF
         kept.append(n)
         if len(body) > MAX_TABLE_ROWS:
             raise UploadError("err.imp_too_many_rows", file=name, limit=MAX_TABLE_ROWS)
+        if len(body) * len(header) > MAX_TABLE_CELLS:
+            raise UploadError("err.imp_too_many_cells", file=name, limit=MAX_TABLE_CELLS)
     if blank and kept and blank[0] < kept[-1]:
         notes.append(("imp.blank_rows", dict(file=name, n=len(blank), rows=first_rows(blank))))
     if extra:
@@ -276,21 +395,125 @@ def read_csv_bytes(name: str, data: bytes, *, encoding: str | None = None) -> Ra
     if "\x00" in text:
         raise UploadError("err.imp_binary", file=name)
     delimiter = _delimiter(text)
+    _check_text_size(text, delimiter, name)
     rows, numbers = [], []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for row in reader:
+            if len(row) > MAX_TABLE_COLUMNS:
+                raise UploadError("err.imp_too_many_columns", file=name, limit=MAX_TABLE_COLUMNS, row=reader.line_num)
+            if row and max(map(len, row)) > MAX_CELL_CHARS:
+                col = next(i for i, c in enumerate(row) if len(c) > MAX_CELL_CHARS)
+                raise UploadError("err.imp_cell_too_long", file=name, row=numbers[-1] + 1 if numbers else 1,
+                                  column=_column_label(rows + [row], col), limit=MAX_CELL_CHARS)
             rows.append(row)
             numbers.append(reader.line_num)
+            if len(rows) > MAX_TABLE_ROWS + MAX_TITLE_ROWS + 1:
+                raise UploadError("err.imp_too_many_rows", file=name, limit=MAX_TABLE_ROWS)
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):  # the csv module's own cap (131,072 characters)
+            line = numbers[-1] + 1 if numbers else 1
+            raise UploadError("err.imp_cell_too_long", file=name, row=line, limit=MAX_CELL_CHARS,
+                              column=_column_label(rows, _long_cell_column(text, line, delimiter))) from None
         raise UploadError("err.imp_unreadable", file=name, detail=f"line {reader.line_num}: {exc}") from None
     frame, kept, notes = _to_frame(rows, numbers, name)
+    notes += csv_encoding_notes(name, data, detected.encoding)  # UTF-8 lines in a TCVN3 file...
     return RawTable(frame, kept, detected.encoding, detected.scores, delimiter, notes=tuple(notes))
+
+
+def _check_shared_strings(zf: zipfile.ZipFile, name: str) -> None:
+    """A workbook's shared text (which openpyxl loads whole, even read-only) within its limit, by the
+    size the archive's directory declares (zipfile never unpacks more than that)."""
+    for info in zf.infolist():
+        if info.filename.lower().endswith("sharedstrings.xml") and info.file_size > MAX_SHARED_STRINGS_BYTES:
+            raise UploadError("err.imp_xlsx_strings", file=name, size_mb=round(info.file_size / 2**20, 1),
+                              limit_mb=MAX_SHARED_STRINGS_BYTES // 2**20)
+
+
+_XML_SHEET_DATA = re.compile(rb"<([\w.-]+:)?sheetData[\s/>]")
+
+
+@functools.lru_cache(maxsize=8)
+def _sheet_tags(prefix: bytes) -> tuple[re.Pattern, ...]:
+    """Rows, rows' numbers, cells and cells' columns in a sheet whose elements carry `prefix` (b"" or
+    b"x:"): expressions that start with a literal, which the regular expression engine finds fast."""
+    p = b"<" + re.escape(prefix)
+    return (re.compile(p + rb"row[\s/>]"), re.compile(p + rb"""row\s[^>]*?(?<=\s)r\s*=\s*["'](\d+)"""),
+            re.compile(p + rb"c[\s/>]"), re.compile(p + rb"""c\s[^>]*?(?<=\s)r\s*=\s*["']([A-Za-z]{1,4})"""))
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _column_letters(n: int) -> str:
+    out = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _sheet_extent(zf: zipfile.ZipFile, path: str | None, name: str) -> tuple[int, int]:
+    """Rows and columns a sheet reaches, read from its XML in chunks (every row and cell, not the
+    <dimension> it claims) and refused over the limits before openpyxl builds a row: openpyxl pads
+    each row to the widest and fills every gap between row numbers. Rows and cells written without
+    a reference (openpyxl numbers them on) count one more each."""
+    names = zf.namelist()
+    path = (path or "").lstrip("/")
+    parts = [path] if path in names else [n for n in names if n.lower().startswith("xl/worksheets/") and n.lower().endswith(".xml")]
+    rows = cols = 0
+    for part in parts:
+        top_row = bare_rows = top_col = widest = cells = refs = in_row = height = width = 0
+        carry, tags = b"", None
+        with zf.open(part) as src:
+            while True:
+                chunk = src.read(1 << 20)
+                text = carry + chunk
+                cut = text.rfind(b"<") if chunk else len(text)  # no tag is cut in two: '<' only opens one
+                if cut <= 0 and chunk:  # text between tags (dropped), or one tag longer than a chunk (its start kept)
+                    carry = text[:65536] if cut == 0 else b""
+                    continue
+                block, carry = text[:cut], text[cut:]
+                if tags is None and (found := _XML_SHEET_DATA.search(block)):  # rows and cells are in <sheetData>
+                    tags = _sheet_tags(found.group(1) or b"")
+                if tags is None:
+                    if not chunk:
+                        break
+                    continue
+                row_tag, row_ref, cell_tag, cell_ref = tags
+                row_refs = row_ref.findall(block)
+                top_row = max([top_row, *(int(r) if len(r) < 12 else 10**12 for r in row_refs)])
+                bare_rows += len(row_tag.findall(block)) - len(row_refs)
+                cell_refs = cell_ref.findall(block)
+                refs += len(cell_refs)
+                top_col = max([top_col, *map(_column_number, set(cell_refs))])
+                cells += len(cell_tag.findall(block))
+                if cells > refs:  # cells without a reference: each row's cells counted
+                    per_row = [len(cell_tag.findall(r)) for r in row_tag.split(block)]
+                    per_row[0] += in_row  # the row the previous block ended in
+                    in_row = per_row[-1]
+                    widest = max(widest, *per_row)
+                height = top_row + bare_rows
+                width = top_col + widest
+                if (height > MAX_TABLE_ROWS + MAX_TITLE_ROWS + 1 or width > MAX_TABLE_COLUMNS
+                        or height * width > MAX_TABLE_CELLS):
+                    raise UploadError("err.imp_sheet_too_big", file=name, ref=f"{_column_letters(width)}{height}",
+                                      rows=height, columns=width, limit_rows=MAX_TABLE_ROWS,
+                                      limit_columns=MAX_TABLE_COLUMNS, limit_cells=MAX_TABLE_CELLS)
+                if not chunk:
+                    break
+        rows, cols = max(rows, height), max(cols, width)
+    return rows, cols
 
 
 def read_xlsx_bytes(name: str, data: bytes, *, sheet: str | None = None, prefer: tuple[str, ...] = ()) -> RawTable:
     """One sheet of a workbook: `sheet`, else the first whose name folds to one of `prefer`, else the first."""
     with _zipfile(data, name) as zf:
+        _check_shared_strings(zf, name)
         check_zip(zf, name)
     try:
         import openpyxl
@@ -307,10 +530,18 @@ def read_xlsx_bytes(name: str, data: bytes, *, sheet: str | None = None, prefer:
         if chosen is None:
             raise UploadError("err.imp_no_rows", file=name)
         rows, numbers = [], []
-        for i, row in enumerate(wb[chosen].iter_rows(values_only=True), start=1):
+        ws = wb[chosen]
+        with _zipfile(data, name) as zf:  # the sheet's extent from its XML: openpyxl pads every row to it
+            n_rows, n_cols = _sheet_extent(zf, getattr(ws, "_worksheet_path", None), f"{name} [{chosen}]")
+        cells = ws.iter_rows(min_row=1, max_row=n_rows, max_col=max(n_cols, 1), values_only=True) if n_rows else ()
+        for i, row in enumerate(cells, start=1):
+            long = next((j for j, c in enumerate(row) if isinstance(c, str) and len(c) > MAX_CELL_CHARS), None)
+            if long is not None:
+                raise UploadError("err.imp_cell_too_long", file=f"{name} [{chosen}]", row=i,
+                                  column=_column_label(rows + [list(row)], long), limit=MAX_CELL_CHARS)
             rows.append(list(row))
             numbers.append(i)
-            if i > MAX_TABLE_ROWS + 10:
+            if i > MAX_TABLE_ROWS + MAX_TITLE_ROWS + 1:
                 raise UploadError("err.imp_too_many_rows", file=name, limit=MAX_TABLE_ROWS)
     except UploadError:
         raise
@@ -386,15 +617,91 @@ def _read_layer(path: Path | str, name: str, *, layer: str | None, latin1: bool,
                 notes.append(("imp.many_layers", dict(file=name, layer=layer, layers=", ".join(layers))))
         elif layer not in layers:
             raise UploadError("err.imp_no_sheet", file=name, sheet=layer, known=", ".join(layers))
+        if not str(path).startswith("GeoJSON:"):  # GDAL reads a whole GeoJSON to count it: counted from its text instead
+            info = pyogrio.read_info(path, layer=layer, encoding="latin1" if latin1 else None)
+            _check_layer_size(name, int(info.get("features") or 0), len(info.get("fields", ())))
         frame = pyogrio.read_dataframe(path, layer=layer, encoding="latin1" if latin1 else None,
                                        on_invalid="ignore", force_2d=True)
         if not isinstance(frame, gpd.GeoDataFrame):
             raise UploadError("err.imp_no_geometry", file=name, layer=layer)
+        _check_layer_size(name, len(frame), len(frame.columns) - 1)
+        _check_vertices(name, frame)
     except UploadError:
         raise
     except Exception as exc:  # GDAL raises many types for a broken file
         raise UploadError("err.imp_unreadable", file=name, detail=error_detail(exc)) from None
     return frame, layers, notes
+
+
+def _check_layer_size(name: str, features: int, fields: int) -> None:
+    if features > MAX_TABLE_ROWS:
+        raise UploadError("err.imp_too_many_rows", file=name, limit=MAX_TABLE_ROWS)
+    if fields > MAX_TABLE_COLUMNS:
+        raise UploadError("err.imp_too_many_columns", file=name, limit=MAX_TABLE_COLUMNS, row=1)
+    if features * max(fields, 1) > MAX_TABLE_CELLS:
+        raise UploadError("err.imp_too_many_cells", file=name, limit=MAX_TABLE_CELLS)
+
+
+def _refuse_vertices(name: str, worst: int, most: int, total: int) -> None:
+    """Refuse a layer whose feature number `worst` (from 1) has `most` vertices, or all `total`, over the limits."""
+    if most > MAX_FEATURE_VERTICES:
+        raise UploadError("err.imp_too_many_vertices", file=name, row=worst, n=most, limit=MAX_FEATURE_VERTICES)
+    if total > MAX_LAYER_VERTICES:
+        raise UploadError("err.imp_too_many_vertices_total", file=name, n=total, limit=MAX_LAYER_VERTICES)
+
+
+def _check_vertices(name: str, frame: gpd.GeoDataFrame) -> None:
+    """Vertices per feature and in all, counted once the layer is read, before any geometry operation
+    (making polygons valid, unions, projections), whose cost grows faster than a feature's size."""
+    counts = frame.geometry.count_coordinates().to_numpy()
+    if counts.size:
+        worst = int(counts.argmax())
+        _refuse_vertices(name, worst + 1, int(counts[worst]), int(counts.sum()))
+
+
+_SHP_MULTI = {3, 5, 13, 15, 23, 25, 31}  # shapes with parts: (multi)lines, polygons, multipatches
+_SHP_POINTS = {8, 18, 28}  # multipoints
+_NUMBER_ARRAY = re.compile(rb"\[\s*[-+.\d]")  # a GeoJSON position opens an array with a number
+
+
+def _check_source_vertices(path: Path, fmt: str, name: str) -> None:
+    """Vertices counted from the file before GDAL reads it: a Shapefile's record headers give each
+    feature's point count; a GeoJSON's positions are the arrays that start with a number (counted
+    only when the text has more '[' than the limit allows positions)."""
+    if fmt == "geojson":
+        data = path.read_bytes()
+        if data.count(b"[") > MAX_LAYER_VERTICES:
+            _refuse_vertices(name, 0, 0, _NUMBER_ARRAY.subn(b"", data)[1])
+        return
+    if fmt != "shapefile":
+        return
+    worst = most = total = number = 0
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        pos = 100  # after the file header
+        while pos + 12 <= size:
+            f.seek(pos)
+            head = f.read(52)  # record header (8 bytes), shape type, bounding box, parts, points
+            length = struct.unpack(">i", head[4:8])[0] * 2
+            shape = struct.unpack("<i", head[8:12])[0]
+            n = 0
+            if shape in _SHP_MULTI and len(head) >= 52:
+                n = struct.unpack("<i", head[48:52])[0]
+            elif shape in _SHP_POINTS and len(head) >= 48:
+                n = struct.unpack("<i", head[44:48])[0]
+            elif shape in (1, 11, 21):
+                n = 1
+            number += 1
+            if number > MAX_TABLE_ROWS:
+                raise UploadError("err.imp_too_many_rows", file=name, limit=MAX_TABLE_ROWS)
+            n = max(n, 0)
+            total += n
+            if n > most:
+                worst, most = number, n
+            if length <= 0:
+                break  # a broken header: GDAL will say so
+            pos += 8 + length
+    _refuse_vertices(name, worst, most, total)
 
 
 def _redecode_dbf(frame: gpd.GeoDataFrame, cpg: str, encoding: str | None):
@@ -432,6 +739,8 @@ def _check_content(path: Path, fmt: str, name: str) -> str:
     """The file really is what its name says, and holds its own data. GDAL chooses its reader by
     content, not by name, so a "villages.geojson" that is a VRT would read any file on the server,
     and a KML network link would fetch addresses. Returns the format to open it as."""
+    if fmt == "geojson" and (found := remote_crs(path.read_bytes())) is not None:  # GDAL would fetch it (issue 13)
+        raise UploadError("err.imp_remote_crs", file=name, **found)
     with path.open("rb") as f:
         head = f.read(65536)
     low = head.lower()
@@ -481,6 +790,7 @@ def read_gis_bytes(name: str, data: bytes, *, encoding: str | None = None, layer
             path = root / f"upload.{fmt}"
             path.write_bytes(data)
         fmt = _check_content(path, fmt, name)
+        _check_source_vertices(path, fmt, name)
         if fmt == "gpkg":
             from planner.io import check_gpkg
 
@@ -493,9 +803,16 @@ def read_gis_bytes(name: str, data: bytes, *, encoding: str | None = None, layer
         detected = encodings.Detected(encodings.UTF8, 1.0)
         if fmt == "shapefile":
             cpg = next((p for p in path.parent.iterdir() if p.stem == path.stem and p.suffix.lower() == ".cpg"), None)
+            raw = frame
             frame, detected = _redecode_dbf(frame, cpg.read_text(errors="replace").strip() if cpg else "", encoding)
+            dbf = next(p for p in path.parent.iterdir() if p.stem == path.stem and p.suffix.lower() == ".dbf")
+            with path.open("rb") as f, dbf.open("rb") as g:  # counts that differ: GDAL reads the fewer, says nothing
+                notes += shape_count_notes(name, path.name, shp_records(f), dbf_records(g), len(frame))
+            notes += dbf_encoding_notes(name, raw, detected.encoding)
     crs = None
     if frame.crs is not None:
+        if not coordinates.is_earth_crs(frame.crs):  # e.g. Mars, or a site's local grid: PROJ cannot convert it
+            raise UploadError("err.imp_file_crs_not_earth", file=name, crs=frame.crs.name)
         auth = frame.crs.to_authority(min_confidence=70)
         crs = f"{auth[0]}:{auth[1]}" if auth else frame.crs.to_wkt()
     return RawLayer(frame, crs, fmt, detected.encoding, detected.scores, layers, tuple(notes))

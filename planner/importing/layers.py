@@ -18,9 +18,11 @@ from planner import coordinates as co
 from planner.contracts import BOOL, FLOAT, INT, LAYER_BY_NAME, TEXT, Column
 from planner.errors import Problem
 from planner.i18n import t
-from planner.importing.columns import LIST_KINDS, cell_text, enum_table, parse_bool, parse_coordinate, parse_number
+from planner.importing.columns import (LIST_KINDS, cell_text, enum_table, number_reading, parse_bool, parse_coordinate,
+                                       parse_number, read_as)
 from planner.importing.files import first_rows
 from planner.importing.sources import SourceRead
+from planner.importing.text import report_text
 from planner.names import NameIndex, fold, normalize_code
 
 ID_PREFIX = {"villages": "V", "play_points": "P", "schools": "S", "toilets": "T", "candidate_sites": "C"}
@@ -65,12 +67,14 @@ def convert_columns(rd: SourceRead, rep: SourceProblems, columns: Sequence[Colum
     """Contract columns from mapped source columns, each cell checked; unmapped columns are absent."""
     inverse = {v: k for k, v in rd.report.mapping.items()}
     out: dict[str, list] = {}
+    report_text(rd, rep, columns)
     for col in columns:
         src = inverse.get(col.name)
         if src is None:
             continue
         cells = list(rd.attrs[src])
         enums = enum_table(enum_kind, col) if col.allowed else {}
+        reading = number_reading(col, cells)
         values: list = []
         bad: list[int] = []
         huge: list[int] = []
@@ -85,7 +89,7 @@ def convert_columns(rd: SourceRead, rep: SourceProblems, columns: Sequence[Colum
                 elif col.kind == BOOL:
                     v = parse_bool(cell)
                 else:
-                    v = parse_number(cell, whole=col.kind == INT)
+                    v = parse_number(cell, whole=reading.whole, convention=reading.convention)
                     if v is not None and col.kind == INT and not float(v).is_integer():
                         raise ValueError(cell)
                     if v is not None and abs(v) > MAX_WHOLE:
@@ -95,6 +99,9 @@ def convert_columns(rd: SourceRead, rep: SourceProblems, columns: Sequence[Colum
                 v = None
                 bad.append(i)
             values.append(v)
+        if reading.ambiguous:
+            rep.add("imp.ambiguous_number", positions=list(reading.ambiguous), column=src, severity="warning",
+                    values=read_as(cells, values, reading.ambiguous))
         if huge:
             rep.add("imp.huge_number", positions=huge, column=src, target=col.name,
                     values=", ".join(repr(str(cells[i])) for i in huge[:3]))
