@@ -401,3 +401,26 @@ def test_no_proxy_is_warned_about(monkeypatch, caplog):
     with caplog.at_level("WARNING", logger="planner.netguard"):
         disable_network()
     assert "NO_PROXY" in caplog.text
+
+
+def test_the_whole_hostile_corpus_fetches_nothing(heard, tmp_path, capsys):
+    """Every file of the project's hostile corpus (tests/test_import_corpus.py and the limits' own
+    cases) through `planner validate`, in the worker as a user's file would go, and through the
+    in-process import: the listener hears nothing (the `heard` fixture checks it after the test)."""
+    from planner.errors import PlannerError
+    from tests.test_import_limits import CASES
+
+    files = {case: (name, kind, build(tmp_path)) for case, (name, kind, build, _, _) in CASES.items()}
+    files |= {f"net_{case}": ("diem.geojson", "play_points", data) for case, data in payloads(heard).items()}
+    for case, (name, kind, data) in sorted(files.items()):
+        path = tmp_path / case / name
+        path.parent.mkdir()
+        path.write_bytes(data)
+        main(["validate", str(path), "--kind", kind])
+        try:
+            prepare_import([ImportSource(kind, name, path.read_bytes())], complete=False)
+        except PlannerError:
+            pass
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    assert len(files) >= 30
