@@ -20,7 +20,7 @@ from planner.i18n import fmt_int, t
 from ui.auth import allow, can_edit, locked_note
 from ui.markdown import plain
 from ui.plan import current as session_plan
-from ui.state import data_dir, lang, message_of, package, tr, use_package, workspace
+from ui.state import data_dir, flash, lang, message_of, package, tr, use_package, workspace
 
 L = lang()
 st.title(tr("data.heading"))
@@ -30,14 +30,12 @@ except Exception:  # noqa: BLE001 - app.py has said what is wrong; importing and
     pkg = None
 st.caption(plain(f"{tr('app.data_source')}: {pkg.display_name(L) if pkg is not None else '—'} — {data_dir()}"))
 
-if st.session_state.get("data_flash"):
-    st.success(plain(st.session_state.pop("data_flash")))
 editable = can_edit()
 locked_note()
 
 if data_dir() != str(DEMO_DIR) and st.button(tr("data.back_to_demo"), disabled=not editable) and allow("activate demo data"):
     use_package(str(DEMO_DIR))
-    st.session_state["data_flash"] = tr("data.using_demo")
+    flash(tr("data.using_demo"))
     st.rerun()
 
 with st.expander(tr("data.templates")):
@@ -197,7 +195,7 @@ if plan is not None and sources:
                 use_package(str(out))
                 for key in ("import_plan", "import_effect", "import_fingerprint", "import_stale"):
                     st.session_state.pop(key, None)
-                st.session_state["data_flash"] = tr("data.imported", path=str(out))
+                flash(tr("data.imported", path=str(out)))
                 st.rerun()
     else:
         st.error(tr("data.blocked"))

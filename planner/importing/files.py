@@ -22,7 +22,8 @@ import pandas as pd
 from planner import coordinates, encodings
 from planner.errors import PlannerError, error_detail
 from planner.importing.guard import remote_crs
-from planner.importing.text import csv_encoding_notes, dbf_encoding_notes, dbf_records, shape_count_notes, shp_records
+from planner.importing.text import (csv_encoding_notes, dbf_encoding_notes, dbf_records, first_rows, is_utf8,
+                                    shape_count_notes, shp_records)
 from planner.names import fold
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # checked before reading
@@ -382,12 +383,6 @@ def _to_frame(rows: list[list], numbers: list[int], name: str) -> tuple[pd.DataF
     return frame, tuple(kept), notes
 
 
-def first_rows(rows, k: int = 5) -> str:
-    """Row numbers for a report: the first `k`, then "…" when there are more."""
-    rows = list(rows)
-    return ", ".join(str(r) for r in rows[:k]) + (", …" if len(rows) > k else "")
-
-
 def read_csv_bytes(name: str, data: bytes, *, encoding: str | None = None) -> RawTable:
     """A CSV file: encoding detected (or given), delimiter sniffed, row numbers as lines in the file."""
     detected = encodings.detect(data) if encoding is None else encodings.Detected(encodings.canonical(encoding), 1.0)
@@ -714,7 +709,7 @@ def _redecode_dbf(frame: gpd.GeoDataFrame, cpg: str, encoding: str | None):
     sample = b"\n".join(raw_names + raw_values)
     if encoding is not None:
         detected = encodings.Detected(encodings.canonical(encoding), 1.0)
-    elif cpg.upper().replace("-", "").replace("_", "") in ("UTF8", "65001") and _utf8(sample):
+    elif cpg.upper().replace("-", "").replace("_", "") in ("UTF8", "65001") and is_utf8(sample):
         detected = encodings.Detected(encodings.UTF8, 1.0)
     else:
         detected = encodings.detect(sample)
@@ -725,14 +720,6 @@ def _redecode_dbf(frame: gpd.GeoDataFrame, cpg: str, encoding: str | None):
         out[c] = out[c].map(fix).astype(object)
     renames = {c: fix(c) for c in out.columns if c != out.geometry.name}
     return out.rename(columns=renames), detected
-
-
-def _utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-        return True
-    except UnicodeDecodeError:
-        return False
 
 
 def _check_content(path: Path, fmt: str, name: str) -> str:

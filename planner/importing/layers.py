@@ -20,9 +20,8 @@ from planner.errors import Problem
 from planner.i18n import t
 from planner.importing.columns import (LIST_KINDS, cell_text, enum_table, number_reading, parse_bool, parse_coordinate,
                                        parse_number, read_as)
-from planner.importing.files import first_rows
 from planner.importing.sources import SourceRead
-from planner.importing.text import report_text
+from planner.importing.text import first_rows, report_text
 from planner.names import NameIndex, fold, normalize_code
 
 ID_PREFIX = {"villages": "V", "play_points": "P", "schools": "S", "toilets": "T", "candidate_sites": "C"}

@@ -27,11 +27,10 @@ FOREIGN_MIN_SCORE = 0.75  # a line reads as Vietnamese in the other encoding: th
 FOREIGN_MIN_GAIN = 0.5  # ...and this much more than in the file's encoding
 
 
-def _first_rows(rows, k: int = 5) -> str:
-    """Row numbers for a report, as `files.first_rows` writes them (this module sits below `files`)."""
+def first_rows(rows, k: int = 5) -> str:
+    """Row numbers for a report: the first `k`, then "…" when there are more."""
     rows = list(rows)
     return ", ".join(str(r) for r in rows[:k]) + (", …" if len(rows) > k else "")
-
 
 # --- cells -----------------------------------------------------------------------------------------
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # category Cc but tab and line breaks
@@ -97,7 +96,7 @@ def report_text(rd, rep, columns: Sequence[Column]) -> None:
 
 
 # --- lines in another encoding ---------------------------------------------------------------------
-def _utf8(data: bytes) -> bool:
+def is_utf8(data: bytes) -> bool:
     try:
         data.decode("utf-8")
         return True
@@ -114,7 +113,7 @@ def foreign_encoding(line: bytes, encoding: str) -> str | None:
         return None
     enc = encodings.canonical(encoding)
     utf = enc in (encodings.UTF8, encodings.UTF8_SIG)
-    if utf == _utf8(line):
+    if utf == is_utf8(line):
         return None  # valid UTF-8 in a UTF-8 file; not UTF-8 in a legacy one (legacy mixes are not told apart)
     here = encodings.score(encodings.decode(line, enc))
     others = encodings.LEGACY if utf else (encodings.UTF8,)
@@ -134,7 +133,7 @@ def foreign_rows(records: Iterable[tuple[int, bytes]], encoding: str) -> dict[st
 
 
 def _mixed_notes(name: str, found: dict[str, list[int]], encoding: str) -> list[tuple[str, dict]]:
-    return [("imp.mixed_encoding", dict(file=name, n=len(rows), rows=_first_rows(rows), other=ENCODING_NAMES.get(other, other),
+    return [("imp.mixed_encoding", dict(file=name, n=len(rows), rows=first_rows(rows), other=ENCODING_NAMES.get(other, other),
                                         encoding=ENCODING_NAMES.get(encoding, encoding)))
             for other, rows in found.items()]
 
@@ -142,7 +141,7 @@ def _mixed_notes(name: str, found: dict[str, list[int]], encoding: str) -> list[
 def csv_encoding_notes(name: str, data: bytes, encoding: str) -> list[tuple[str, dict]]:
     """A warning naming the lines of a CSV file written in another encoding than the one it is read in
     (line numbers as a CSV file's rows are numbered)."""
-    if encodings.canonical(encoding) in (encodings.UTF8, encodings.UTF8_SIG) and _utf8(data):
+    if encodings.canonical(encoding) in (encodings.UTF8, encodings.UTF8_SIG) and is_utf8(data):
         return []  # the common case, at no cost
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
