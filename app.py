@@ -5,6 +5,7 @@ from planner.errors import PlannerError
 from planner.i18n import LANGS
 from planner.scenarios import RADIUS_RANGE_M
 from ui.auth import sidebar as auth_sidebar
+from ui.chrome import replace_streamlit_texts
 from ui.logs import guarded, show_failure, show_pending_fault
 from ui.markdown import plain
 from ui.plan import current as current_plan, put as put_plan, widget_key
@@ -13,6 +14,7 @@ from ui.state import data_dir, lang, log_package_problem, map_assets, message_of
 st.set_page_config(page_title=tr("app.title"), layout="wide")  # no page_icon: it would be fetched from a CDN
 
 st.session_state.setdefault("lang", "vi")
+replace_streamlit_texts(st.session_state["lang"])
 
 with st.sidebar:
     st.radio(
@@ -54,9 +56,7 @@ except Exception as exc:  # noqa: BLE001 - a broken or missing data package: say
 
 with st.sidebar:
     if pkg is not None:
-        st.caption(plain(f"{tr('app.data_source')}: {pkg.display_name(lang())}"))
-        if pkg.is_demo:
-            st.warning(tr("app.demo_note"))
+        st.caption(plain(f"{tr('app.data_source')}: {pkg.display_name(lang())}"))  # the demo notice: once, on the page
     if st.session_state.get("package_fallback"):
         st.warning(plain(tr("fault.package_fallback", path=st.session_state["package_fallback"])))
 

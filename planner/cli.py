@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from planner.errors import PlannerError, UsageError
-from planner.i18n import DEFAULT_LANG, LANGS, fmt_int, fmt_pct, t
+from planner.i18n import DEFAULT_LANG, LANGS, t
+from planner.formats import fmt_datetime, fmt_int, fmt_pct
 
 
 GAP_UNIT = {"play_point": "card.gap_communes", "child_friendly": "card.gap_communes",
@@ -47,7 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--weights", default=None, help="custom weights, e.g. no_point=3,children=1")
     r.add_argument("--radius-m", default="2000", help="reach radius in metres (default 2000)")
     r.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
-    r.add_argument("--out", required=True, help="output file: .csv, .xlsx, .geojson or .gpkg")
+    r.add_argument("--out", required=True, help="output file: .csv (its parameters beside it as NAME.params.csv), .xlsx, "
+                                                ".geojson or .gpkg")
+    r.add_argument("--field-names", default="machine", metavar="machine|vi|en",
+                   help="GeoJSON/GeoPackage field names: machine (default: code, rank, score...) or the headers in vi or en")
     si = sub.add_parser("site", help="choose new sites within a budget; write CSV/XLSX/GeoJSON")
     si.add_argument("--data", default=None, help="data package folder (default: bundled demo)")
     si.add_argument("--budget-vnd", required=True, help="budget in VND, e.g. 20000000000")
@@ -59,7 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     si.add_argument("--default-cost-vnd", default="1500000000", help="cost of a village point (school grounds: 60%%)")
     si.add_argument("--time-limit-s", default="60", help="time limit of the exact solver")
     si.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
-    si.add_argument("--out", required=True, help="output file: .csv, .xlsx or .geojson")
+    si.add_argument("--out", required=True, help="output file: .csv (its parameters beside it as NAME.params.csv), .xlsx or .geojson")
+    si.add_argument("--field-names", default="machine", metavar="machine|vi|en",
+                    help="GeoJSON field names: machine (default: id, cost_vnd...) or the headers in vi or en")
     sc = sub.add_parser("scenario", help="saved scenarios: list, show, export, import, compare")
     sc.add_argument("action", help="list, show, export, import or compare")
     sc.add_argument("names", nargs="*", help="scenario name(s), or the file to import")
@@ -77,6 +83,18 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--data", default=None, help="data package folder (default: bundled demo)")
     rp.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
     rp.add_argument("--out", required=True, help="output file: .pdf or .xlsx")
+    mp = sub.add_parser("map", help="a printable map (A4/A3, portrait/landscape) as PDF or PNG")
+    mp.add_argument("--view", default="overview", help="overview (default), priorities, sites or scenarios")
+    mp.add_argument("--paper", default="A4", help="A4 (default) or A3")
+    mp.add_argument("--orientation", default="landscape", help="landscape (default) or portrait")
+    mp.add_argument("--out", required=True, help="output file: .pdf or .png")
+    mp.add_argument("--data", default=None, help="data package folder (default: bundled demo)")
+    mp.add_argument("--radius-m", default="2000", help="reach radius in metres (default 2000; a scenario brings its own)")
+    mp.add_argument("--preset", default=None, help="priorities: balanced (default), equity_first or target_fastest")
+    mp.add_argument("--scenario", default=None, help="saved scenario to draw (sites, scenarios; priorities: its weights)")
+    mp.add_argument("--workspace", "--store", dest="workspace", default=None,
+                    help="workspace folder with the saved scenarios (default: $PLANNER_WORKSPACE or ./workspace)")
+    mp.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
     from planner.cli_import import add_parsers
 
     add_parsers(sub, _Parser)
@@ -125,13 +143,14 @@ def _summary(args) -> int:
 
 def _rank(args) -> int:
     from planner.coverage import check_radius
-    from planner.exports import check_format, render
-    from planner.io import DEMO_DIR, read_package, write_bytes
+    from planner.exports import check_field_names, check_format, parameters_csv, render
+    from planner.io import DEMO_DIR, read_package
     from planner.analysis import Analysis
     from planner.ranking import check_weights, parse_weights, preset_weights
 
     out = Path(args.out)
     ext = check_format(out.suffix)
+    check_field_names(args.field_names)
     if args.preset and args.weights:
         raise UsageError("err.rank_both")
     weights = check_weights(parse_weights(args.weights)) if args.weights else None
@@ -140,9 +159,26 @@ def _rank(args) -> int:
     radius = check_radius(args.radius_m)
     package = read_package(args.data or DEMO_DIR)
     ranking = Analysis.of(package, radius_m=radius).ranking(preset=args.preset, weights=weights)
-    write_bytes(out, render(ranking, package, args.lang, ext))
+    data = render(ranking, package, args.lang, ext, field_names=args.field_names)
+    side = _write_table(out, data, lambda: parameters_csv(ranking, package, args.lang))
     print(t("cli.rank_written", args.lang, n=len(ranking.table), out=out))
+    if side:
+        print(t("cli.params_written", args.lang, out=side))
     return 0
+
+
+def _write_table(out: Path, data: bytes, params_csv) -> Path | None:
+    """Write an export; a CSV goes with its parameters beside it (NAME.params.csv), both or
+    neither. Returns the parameters file, if one was written."""
+    from planner.exports import params_path
+    from planner.io import write_bytes, write_files
+
+    if out.suffix.lower() != ".csv":
+        write_bytes(out, data)
+        return None
+    side = params_path(out)
+    write_files({out: data, side: params_csv()})
+    return side
 
 
 def _number(value, key: str, cast=float):
@@ -155,21 +191,26 @@ def _number(value, key: str, cast=float):
 
 
 def _site(args) -> int:
-    from planner.io import DEMO_DIR, read_package, write_bytes
-    from planner.site_plan import SITE_FORMATS, SitingRequest, render, run, summary_lines
+    from planner.io import DEMO_DIR, read_package
+    from planner.exports import check_field_names
+    from planner.site_plan import SITE_FORMATS, SitingRequest, parameters_csv, render, run, summary_lines
 
     out = Path(args.out)
     if out.suffix.lower() not in SITE_FORMATS:
         raise UsageError("err.export_ext", ext=out.suffix or "-", known=", ".join(SITE_FORMATS))
+    check_field_names(args.field_names)
     request = SitingRequest.from_text(
         budget_vnd=args.budget_vnd, radius_m=args.radius_m, target_year=args.target_year, method=args.method,
         max_new=args.max_new, sources=args.sources, default_cost_vnd=args.default_cost_vnd, time_limit_s=args.time_limit_s)
     package = read_package(args.data or DEMO_DIR)
     sp = run(package, request)
-    write_bytes(out, render(sp, package, args.lang, out.suffix))
+    data = render(sp, package, args.lang, out.suffix, field_names=args.field_names)
+    side = _write_table(out, data, lambda: parameters_csv(sp, package, args.lang))
     for line in summary_lines(sp, args.lang):
         print(line)
     print(t("cli.site_written", args.lang, n=len(sp.sites), out=out))
+    if side:
+        print(t("cli.params_written", args.lang, out=side))
     return 0
 
 
@@ -202,7 +243,7 @@ def _scenario(args) -> int:
     if args.action == "list":
         for name in store.names():
             v = store.versions(name)[0]
-            print(f"{name}\tv{v.version}\t{v.saved_at}\t{v.author}")
+            print(f"{name}\tv{v.version}\t{fmt_datetime(v.saved_at, lang)}\t{v.author}")
         return 0
     if args.action == "import":
         src = Path(args.names[0])
@@ -232,7 +273,7 @@ def _scenario(args) -> int:
 
             print(json.dumps({"scenario": s.to_dict(), "figures": asdict(figures(analysis, s))}, ensure_ascii=False, indent=2, default=str))
         else:
-            print(f"{s.name} (v{s.version}, {s.updated_at}, {s.author})")
+            print(f"{s.name} (v{s.version}, {fmt_datetime(s.updated_at, lang)}, {s.author})")
             for k, v in figure_rows(figures(analysis, s), lang):
                 print(f"- {k}: {v}")
         return 0
@@ -262,6 +303,38 @@ def _report(args) -> int:
     return 0
 
 
+def _map(args) -> int:
+    """A printable map; the time printed on it is $SOURCE_DATE_EPOCH when set (reproducible files)."""
+    import os
+    from datetime import datetime, timezone
+
+    from planner.analysis import Analysis
+    from planner.coverage import check_radius
+    from planner.io import DEMO_DIR, read_package, write_bytes
+    from planner.printmap import check_options, print_map
+    from planner.ranking import preset_weights
+
+    out = Path(args.out)
+    view, paper, orientation, file_format = check_options(view=args.view, paper=args.paper, orientation=args.orientation,
+                                                          file_format=out.suffix or "-", lang=args.lang)
+    if args.preset:
+        preset_weights(args.preset)
+    radius = check_radius(args.radius_m)
+    scenario = _store(args).load(args.scenario) if args.scenario else None
+    analysis = Analysis.of(read_package(args.data or DEMO_DIR), radius_m=radius)
+    if args.preset:  # an explicit preset outranks the scenario's weights
+        ranking = (analysis.at(radius_m=scenario.radius_m) if scenario else analysis).ranking(preset=args.preset)
+    else:
+        ranking = None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    now = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch.isdigit() else None
+    data = print_map(analysis, view=view, lang=args.lang, paper=paper, orientation=orientation, file_format=file_format,
+                     scenario=scenario, ranking=ranking, now=now)
+    write_bytes(out, data)
+    print(t("cli.map_written", args.lang, out=out))
+    return 0
+
+
 def _demo(args) -> int:
     from planner.demo import write_demo
 
@@ -281,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         from planner.cli_import import HANDLERS
 
         return ({"summary": _summary, "rank": _rank, "site": _site, "scenario": _scenario, "report": _report,
-                 "demo": _demo} | HANDLERS | ACCOUNT_HANDLERS)[args.command](args)
+                 "map": _map, "demo": _demo} | HANDLERS | ACCOUNT_HANDLERS)[args.command](args)
     except PlannerError as exc:
         print(exc.message(lang).replace("\n", " "), file=sys.stderr)
         return 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from planner.errors import UsageError
+from planner.formats import crs_words, fmt_int
 from planner.i18n import DEFAULT_LANG, LANGS, t
 from planner.importing.files import UploadError, read_upload
 
@@ -92,15 +93,16 @@ def _print_report(plan, lang: str) -> None:
     from planner.importing import report_lines
 
     for s in plan.sources:
-        print(t("imp.cli_detected", lang, file=s.name, format=s.format, encoding=s.encoding or "-", rows=s.rows,
-                crs=s.crs_guess or s.crs or "-"))
-    for line in report_lines(plan.problems, lang):
+        crs = s.crs_guess or s.crs
+        print(t("imp.cli_detected", lang, file=s.name, format=s.format, encoding=s.encoding or "-", rows=fmt_int(s.rows, lang),
+                crs=crs_words(crs, lang) if crs else "-"))
+    for line in report_lines(plan.problems, lang, machine=True):
         print("- " + line)
     for file, crs in plan.crs_guesses.items():
-        print(t("imp.cli_confirm_crs", lang, crs=crs))
+        print(t("imp.cli_confirm_crs", lang, crs=crs, words=crs_words(crs, lang)))
     for file, fix in plan.fixes:
         if fix != "confirm_crs":
-            print(t("imp.cli_fix", lang, fix=fix))
+            print(t("imp.cli_fix", lang, fix=fix, what=t(f"data.fix.{fix}", lang)))
     print(t("imp.cli_counts", lang, errors=len(plan.errors), warnings=len(plan.warnings)))
 
 
@@ -153,7 +155,7 @@ def validate_command(args) -> int:
     else:
         _print_report(plan, lang)
         if plan.ok and plan.sources:
-            print(t("imp.cli_valid", lang, file=plan.sources[0].name, rows=plan.sources[0].rows))
+            print(t("imp.cli_valid", lang, file=plan.sources[0].name, rows=fmt_int(plan.sources[0].rows, lang)))
     return 0 if plan.ok else 1
 
 

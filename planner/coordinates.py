@@ -36,7 +36,7 @@ EARTH_SEMI_MAJOR_M = (6_300_000.0, 6_400_000.0)
 def resolve_crs(value) -> str:
     """An authority string ("EPSG:9205") for a preset key, an EPSG code or any pyproj CRS text."""
     if value is None or str(value).strip() == "":
-        raise UsageError("err.imp_crs", value=value, known=", ".join(PRESETS))
+        raise UsageError("err.imp_crs", value=value, known=", ".join(PRESETS.values()))
     text = str(value).strip()
     if text.lower() in PRESETS:
         return PRESETS[text.lower()]
@@ -45,7 +45,7 @@ def resolve_crs(value) -> str:
     try:
         crs = CRS.from_user_input(text)
     except CRSError:
-        raise UsageError("err.imp_crs", value=value, known=", ".join(PRESETS)) from None
+        raise UsageError("err.imp_crs", value=value, known=", ".join(PRESETS.values())) from None
     if not is_earth_crs(crs):
         raise UsageError("err.imp_crs_not_earth", value=value, name=crs.name)
     auth = crs.to_authority()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from planner.i18n import DEFAULT_LANG, t
+from planner.labels import humanize
 
 
 @dataclass(frozen=True)
@@ -20,8 +21,10 @@ class Problem:
     column: str = ""
     severity: str = "error"  # "error" blocks, "warning" does not
 
-    def message(self, lang: str = "en") -> str:
-        return problem_text(self, lang)
+    def message(self, lang: str = "en", *, machine: bool = False) -> str:
+        """The message in `lang`; with `machine` (the command line), fields and values are named by
+        their words and, in parentheses, the names scripts use."""
+        return problem_text(self, lang, machine=machine)
 
 
 class PlannerError(ValueError):
@@ -53,10 +56,11 @@ class UsageError(PlannerError):
     """An option value is out of range or malformed."""
 
 
-def problem_text(problem: Problem, lang: str = DEFAULT_LANG) -> str:
+def problem_text(problem: Problem, lang: str = DEFAULT_LANG, *, machine: bool = False) -> str:
     """A problem's message in `lang`: words the caller translated already (`name`, `name_en`), the
-    expected type or geometry named in `lang`."""
-    params = dict(problem.params)
+    expected type or geometry named in `lang`, fields, values and coordinate systems in words
+    (`planner.labels.humanize`)."""
+    params = humanize(problem.key, problem.params, kind=problem.layer, lang=lang, machine=machine)
     params.update({k[:-3]: v for k, v in problem.params.items() if lang == "en" and k.endswith("_en")})
     for name in ("expected",):
         if name in params:
@@ -68,7 +72,7 @@ def problem_text(problem: Problem, lang: str = DEFAULT_LANG) -> str:
 
 def error_text(error: PlannerError, lang: str = DEFAULT_LANG) -> str:
     """An error's message in `lang`; with problems, their count (`n`) and messages (`details`)."""
-    params = dict(error.params)
+    params = humanize(error.key, error.params, lang=lang)
     if error.problems:
         params["n"] = len(error.problems)
         params["details"] = "; ".join(p.message(lang) for p in error.problems)

@@ -238,6 +238,51 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
     return path
 
 
+def write_files(files: dict[str | Path, bytes]) -> list[Path]:
+    """Write several files whole, all or none (a table and its parameters file never part): each
+    goes to a temporary file beside it first; only when all are complete are they moved into
+    place, and if a move fails, the files already moved are put back as they were."""
+    paths = [Path(p) for p in files]
+    temps: dict[Path, str] = {}
+    moved: list[tuple[Path, str | None]] = []  # (target, where its previous version was set aside)
+    kept: set[str] = set()  # previous versions that could not be put back: never deleted
+    path = paths[0] if paths else Path(".")
+    try:
+        for path, data in zip(paths, files.values()):
+            fd, temps[path] = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        for path in paths:
+            old = None
+            if path.exists():
+                fd, old = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".old", dir=path.parent)
+                os.close(fd)
+                os.replace(path, old)
+            moved.append((path, old))
+            os.replace(temps[path], path)
+            del temps[path]
+    except OSError as exc:
+        for target, old in reversed(moved):
+            try:
+                if old is None:
+                    target.unlink(missing_ok=True)
+                else:
+                    os.replace(old, target)
+            except OSError:
+                log.exception("could not put back %s after a failed write (previous version kept as %s)", target, old)
+                kept.add(old)
+        raise write_error(path, exc, "write file") from exc
+    finally:
+        for tmp in temps.values():
+            Path(tmp).unlink(missing_ok=True)
+        for _, old in moved:
+            if old is not None and old not in kept:
+                Path(old).unlink(missing_ok=True)
+    return paths
+
+
 def gpkg_bytes(layers: dict) -> bytes:
     """A GeoPackage holding several layers (spatial or plain tables), as bytes."""
     tmp = Path(tempfile.mkdtemp(prefix=".planner-gpkg-"))

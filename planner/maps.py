@@ -10,27 +10,120 @@ import html
 import folium
 import geopandas as gpd
 import numpy as np
+from folium.template import Template
+from shapely.geometry import MultiPolygon
+from shapely.ops import polylabel
 
-from planner.i18n import fmt_int, fmt_pct, t
+from planner.i18n import TEXT, t
+from planner.formats import fmt_int, fmt_num, fmt_pct, fmt_vnd
 from planner.package import DataPackage
 from planner.summary import Summary, existing_points
 
 LOCAL_ASSETS_URL = "/app/static/leaflet"
+# One palette for every map. Blue/red carry "meets the standard / does not" (schools and their
+# toilet blocks alike: the pair stays apart for red-green colour blindness); the planner's own new
+# points are warm (proposals, orange) or black with a yellow ring (the optimiser's choice), so
+# that no colour means two things on one map.
 COLOURS = {
     "has_point": "#1a9850",
     "no_point": "#f46d43",
     "existing": "#6a1b9a",
     "under_construction": "#ab47bc",
-    "toilet_ok": "#1565c0",
+    "toilet_ok": "#0072b2",
     "toilet_missing": "#d32f2f",
     "village": "#795548",
     "reach": "#6a1b9a",
 }
+PROPOSAL_COLOUR = "#e65100"
+CHOSEN_COLOUR = "#212121"
+CHOSEN_RING = "#ffd600"
+CANDIDATE_COLOUR = "#00695c"
+LABELS_PANE = "planner-labels"
+LABELS_MIN_ZOOM = 10  # below it the 38 names would cover the province
 
 
 def _safe(values) -> list[str]:
     """Names from a data package as inert text: tooltips and popups insert them as HTML."""
     return [html.escape(str(v)) for v in values]
+
+
+def _aliases(keys: list[str], lang: str) -> list[str]:
+    """Row labels of a tooltip or popup (inserted as HTML too: "Trẻ em (<16)")."""
+    return [html.escape(t(k, lang)) for k in keys]
+
+
+def kind_label(kind: str, lang: str) -> str:
+    """'xã' -> 'Xã' / 'Commune'; 'thị trấn' only ever comes from the data (pre-July-2025 units)."""
+    key = f"kind.{kind}"
+    return t(key, lang) if key in TEXT else html.escape(str(kind))
+
+
+class KmScale(folium.MacroElement):
+    """Leaflet's scale bar in kilometres only (folium's `control_scale` adds miles)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        L.control.scale({"imperial": false, "metric": true, "maxWidth": 150}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+
+class ZoomLabels(folium.MacroElement):
+    """Shows the commune-name pane only from `min_zoom` on; the names never take a click."""
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}
+        <style>
+        .planner-label{background:none;border:none;}
+        .planner-label span{position:absolute;transform:translate(-50%,-50%);white-space:nowrap;
+          font:600 11px/1.2 sans-serif;color:#263238;pointer-events:none;
+          text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff,0 0 4px #fff;}
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function(){
+          var map = {{ this._parent.get_name() }}, pane = map.getPane({{ this.pane|tojson }});
+          function toggle(){ if (pane) { pane.style.display = map.getZoom() >= {{ this.min_zoom }} ? "" : "none"; } }
+          map.on("zoomend", toggle);
+          toggle();
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, *, pane: str = LABELS_PANE, min_zoom: int = LABELS_MIN_ZOOM):
+        super().__init__()
+        self._name = "ZoomLabels"
+        self.pane, self.min_zoom = pane, int(min_zoom)
+
+
+def _label_point(geom):
+    """Where a name sits: the pole of inaccessibility of the largest part (inside, away from edges)."""
+    if isinstance(geom, MultiPolygon):
+        geom = max(geom.geoms, key=lambda g: g.area)
+    try:
+        p = polylabel(geom, tolerance=0.002)
+    except Exception:  # noqa: BLE001 - an odd polygon still gets a label
+        p = geom.representative_point()
+    return p.y, p.x
+
+
+def commune_labels(communes: gpd.GeoDataFrame, *, lang: str = "vi", show: bool = True) -> folium.FeatureGroup:
+    """The communes' names as text on the map, in their own pane that takes no clicks (a click on a
+    name on the Sites page lands on the commune below: it proposes a point there)."""
+    group = folium.FeatureGroup(name=t("map.labels", lang), show=show)
+    for geom, name in zip(communes.geometry, _safe(communes["name"])):
+        if geom is None or geom.is_empty:
+            continue
+        folium.Marker(_label_point(geom), icon=folium.DivIcon(html=f"<span>{name}</span>", icon_size=(0, 0),
+                                                              class_name="planner-label"),
+                      pane=LABELS_PANE, interactive=False, keyboard=False).add_to(group)
+    return group
+
+
+def _with_labels(m: folium.Map, communes: gpd.GeoDataFrame, lang: str) -> None:
+    folium.map.CustomPane(LABELS_PANE, z_index=640, pointer_events=False).add_to(m)
+    commune_labels(communes, lang=lang).add_to(m)
+    ZoomLabels().add_to(m)
 
 
 def _offline(m: folium.Map, assets_url: str) -> folium.Map:
@@ -53,14 +146,22 @@ def _points_layer(gdf: gpd.GeoDataFrame, props: dict, *, name: str, colour_of, r
             "color": "#ffffff", "weight": 1, "fillColor": f["properties"]["_colour"],
             "radius": f["properties"]["_r"], "fillOpacity": 0.9,
         },
-        tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, aliases=aliases),
+        tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, aliases=[html.escape(a) for a in aliases]),
     )
+
+
+_SWATCH = {
+    "circle": "border-radius:50%",
+    "square": "border-radius:2px",
+    "ring": "border-radius:50%;background:transparent;box-sizing:border-box;border:2.5px solid {c}",
+    "chosen": "border-radius:50%;box-sizing:border-box;border:2.5px solid " + CHOSEN_RING,
+}
 
 
 def _legend_html(title: str, rows: list[tuple[str, str, str]]) -> str:
     items = "".join(
-        f'<div><span style="display:inline-block;width:12px;height:12px;margin-right:6px;'
-        f'background:{c};border-radius:{"50%" if shape == "circle" else "2px"};opacity:.85"></span>{html.escape(label)}</div>'
+        f'<div><span style="display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:-1px;'
+        f'background:{c};{_SWATCH[shape].format(c=c)};opacity:.9"></span>{html.escape(label)}</div>'
         for c, shape, label in rows
     )
     return (
@@ -70,20 +171,28 @@ def _legend_html(title: str, rows: list[tuple[str, str, str]]) -> str:
     )
 
 
+# The component's page has no doctype: in quirks mode a table does not inherit its font size, and
+# tooltips and popups would be written at 16 px instead of Leaflet's size.
+_TEXT_CSS = ("<style>.leaflet-tooltip{font-size:13px;}"
+             ".leaflet-tooltip table,.leaflet-popup-content table{font-size:inherit;}</style>")
+
+
 def _base_map(communes: gpd.GeoDataFrame, *, assets_url: str, basemap: bool) -> folium.Map:
     minx, miny, maxx, maxy = communes.total_bounds
     m = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
         zoom_start=9,
         tiles="OpenStreetMap" if basemap else None,
-        control_scale=True,
+        control_scale=False,  # it would show miles too
     )
     _offline(m, assets_url)
+    KmScale().add_to(m)
+    m.get_root().header.add_child(folium.Element(_TEXT_CSS))
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
 
 
-def _legend(lang: str, extra: tuple = ()) -> str:
+def _legend(lang: str, extra: tuple = (), *, toilets: bool = False) -> str:
     rows = [*extra,
         (COLOURS["has_point"], "square", t("map.has_point", lang)),
         (COLOURS["no_point"], "square", t("map.no_point", lang)),
@@ -93,7 +202,46 @@ def _legend(lang: str, extra: tuple = ()) -> str:
         (COLOURS["toilet_missing"], "circle", t("map.toilet_missing", lang)),
         (COLOURS["village"], "circle", t("map.villages", lang)),
     ]
+    if toilets:
+        rows += [(COLOURS["toilet_ok"], "ring", t("map.toilet_block_ok", lang)),
+                 (COLOURS["toilet_missing"], "ring", t("map.toilet_block_missing", lang))]
     return _legend_html(t("map.legend", lang), rows)
+
+
+def toilets_layer(package: DataPackage, *, lang: str = "vi", show: bool = False) -> folium.GeoJson | None:
+    """Toilet blocks as rings, blue when standard and red when not, with the facility they belong
+    to; None when the package has no toilets. Off at first: at province scale every ring sits on
+    its school's dot, whose colour already says whether the school has a standard toilet. (Every
+    block travels to the browser with the base map: its properties are kept few and short.)"""
+    toilets = package.toilets
+    if toilets is None or not len(toilets):
+        return None
+    names = dict(zip(package.schools["id"], package.schools["name"]))
+    names.update(zip(package.play_points["id"], package.play_points["name"]))
+
+    def owner(fid, kind) -> str:
+        if fid in names:
+            return str(names[fid])
+        key = f"facility_kind.{kind}"
+        return f"{t(key, lang) if key in TEXT else kind} {fid}"
+
+    yes, no = t("yes", lang), t("no", lang)
+    data = gpd.GeoDataFrame(
+        {"id": _safe(toilets["id"]),
+         "facility": _safe(owner(f, k) for f, k in zip(toilets["facility_id"], toilets["facility_kind"])),
+         "standard": [yes if v else no for v in toilets["standard"].to_numpy(dtype=bool)]},
+        geometry=toilets.geometry.to_numpy(), crs=toilets.crs)
+    colour = {yes: COLOURS["toilet_ok"], no: COLOURS["toilet_missing"]}
+    return folium.GeoJson(
+        data.to_json(drop_id=True),
+        name=t("map.toilets", lang),
+        show=show,
+        marker=folium.CircleMarker(radius=7, weight=2.5, fill=False),
+        style_function=lambda f: {"color": colour[f["properties"]["standard"]], "weight": 2.5, "fill": False,
+                                  "radius": 7, "opacity": 0.95},
+        tooltip=folium.GeoJsonTooltip(fields=["id", "facility", "standard"],
+                                      aliases=_aliases(["map.toilet_id", "map.facility", "map.standard"], lang)),
+    )
 
 
 COMMUNES_PANE = "communes"  # below the point layers, so village and school tooltips stay reachable
@@ -150,19 +298,56 @@ def overview_base(
         tooltip_fields=["name", "kind", "status"],
         aliases=[t("col.name", lang), t("col.kind", lang), t("col.status", lang)],
     ).add_to(m)
+    toilets = toilets_layer(package, lang=lang)
+    if toilets is not None:
+        toilets.add_to(m)
     if candidates is not None and len(candidates):
         label = t("sites.candidates", lang)
         _points_layer(
             candidates, {"name": _safe(f"{label} {c}" for c in candidates["id"]),
-                         "cost": [f"{fmt_int(v, lang)} ₫" for v in candidates["cost_vnd"]]},
+                         "cost": [fmt_vnd(v, lang) for v in candidates["cost_vnd"]]},
             name=label, colour_of=lambda i: CANDIDATE_COLOUR, radius_px=lambda i: 5.0,
             tooltip_fields=["name", "cost"], aliases=[t("col.name", lang), t("col.cost_vnd", lang)],
         ).add_to(m)
+    _with_labels(m, package.communes, lang)
     folium.LayerControl(collapsed=True).add_to(m)
-    extra = ((PROPOSAL_COLOUR, "circle", t("sites.proposed", lang)), (CHOSEN_COLOUR, "circle", t("opt.chosen", lang)),
+    extra = ((PROPOSAL_COLOUR, "circle", t("sites.proposed", lang)), (CHOSEN_COLOUR, "chosen", t("opt.chosen", lang)),
              (CANDIDATE_COLOUR, "circle", t("sites.candidates", lang))) if with_proposals else ()
-    m.get_root().html.add_child(folium.Element(_legend(lang, extra)))
+    m.get_root().html.add_child(folium.Element(_legend(lang, extra, toilets=toilets is not None)))
     return m
+
+
+def commune_figures(package: DataPackage, summary: Summary, *, lang: str = "vi") -> gpd.GeoDataFrame:
+    """Each commune's figures at `summary`'s radius as the map shows them: text in the reader's
+    number format (vi 1.234 and 23,7%), names escaped, one row per commune in package order."""
+    communes = package.communes
+    table = summary.communes
+    yes, no = t("yes", lang), t("no", lang)
+    props = {
+        "code": _safe(communes["code"]),
+        "name": _safe(communes["name"]),
+        "kind": [kind_label(k, lang) for k in table["kind"]],
+        "population": [fmt_int(v, lang) for v in table["population"]],
+        "children": [fmt_int(v, lang) for v in table["children"]],
+        "children_within": [f"{fmt_int(v, lang)} ({fmt_pct(s, lang)})"
+                            for v, s in zip(table["children_within"], table["reach_share"])],
+        "points": [fmt_int(v, lang) for v in table["points"]],
+        "schools_toilet": [f"{fmt_int(a, lang)}/{fmt_int(b, lang)}" for a, b in zip(table["schools_toilet"], table["schools"])],
+        "child_friendly": [yes if v else no for v in table["child_friendly"]],
+        "_fill": [COLOURS["has_point"] if v else COLOURS["no_point"] for v in table["has_point"]],
+    }
+    return gpd.GeoDataFrame(props, geometry=communes.geometry.to_numpy(), crs=communes.crs)
+
+
+TOOLTIP_FIELDS = ("name", "kind", "children", "children_within", "points", "schools_toilet")
+POPUP_FIELDS = ("name", "code", "kind", "population", "children", "children_within", "points", "schools_toilet",
+                "child_friendly")
+
+
+def _figure_aliases(fields, summary: Summary, lang: str) -> list[str]:
+    special = {"children_within": t("map.children_within", lang, radius=fmt_int(summary.radius_m, lang)),
+               "schools_toilet": t("map.schools_toilet_of", lang)}
+    return [html.escape(special.get(f) or t(f"col.{f}", lang)) for f in fields]
 
 
 def reach_layers(package: DataPackage, summary: Summary, *, lang: str = "vi", clickable: bool = True) -> list[folium.FeatureGroup]:
@@ -170,31 +355,15 @@ def reach_layers(package: DataPackage, summary: Summary, *, lang: str = "vi", cl
     at `summary`'s radius, and the reach circle of every existing point. The figures show in a
     popup on click when `clickable`; otherwise in the hover tooltip, and a click on a commune goes
     through to the map (the Sites page proposes a point there: a popup would swallow the click)."""
-    communes = package.communes
-    table = summary.communes
-    yes, no = t("yes", lang), t("no", lang)
-    props = {
-        "code": _safe(communes["code"]),
-        "name": _safe(communes["name"]),
-        "population": [fmt_int(v, lang) for v in table["population"]],
-        "children": [fmt_int(v, lang) for v in table["children"]],
-        "points": table["points"].astype(int).to_numpy(),
-        "children_within": [fmt_int(v, lang) for v in table["children_within"]],
-        "reach_share": [fmt_pct(v, lang) for v in table["reach_share"]],
-        "schools_toilet": [f"{a}/{b}" for a, b in zip(table["schools_toilet"], table["schools"])],
-        "child_friendly": [yes if v else no for v in table["child_friendly"]],
-        "_fill": [COLOURS["has_point"] if v else COLOURS["no_point"] for v in table["has_point"]],
-    }
-    shapes = gpd.GeoDataFrame(props, geometry=communes.geometry.to_numpy(), crs=communes.crs)
-    fields = ["name", "code", "population", "children", "points", "children_within", "reach_share", "schools_toilet", "child_friendly"]
+    shapes = commune_figures(package, summary, lang=lang)
+    tip, full = list(TOOLTIP_FIELDS), list(POPUP_FIELDS)
     shaded = folium.FeatureGroup(name=t("map.communes", lang))
     folium.GeoJson(
         shapes.to_json(drop_id=True),
         style_function=lambda f: {"fillColor": f["properties"]["_fill"], "color": "#37474f", "weight": 1, "fillOpacity": 0.45},
         highlight_function=lambda f: {"weight": 3, "fillOpacity": 0.6},
-        tooltip=(folium.GeoJsonTooltip(fields=["name"], labels=False) if clickable else
-                 folium.GeoJsonTooltip(fields=fields, aliases=[t(f"col.{f}", lang) for f in fields], sticky=True)),
-        popup=folium.GeoJsonPopup(fields=fields, aliases=[t(f"col.{f}", lang) for f in fields]) if clickable else None,
+        tooltip=folium.GeoJsonTooltip(fields=tip, aliases=_figure_aliases(tip, summary, lang), sticky=True),
+        popup=folium.GeoJsonPopup(fields=full, aliases=_figure_aliases(full, summary, lang)) if clickable else None,
         pane=COMMUNES_PANE,
     ).add_to(shaded)
 
@@ -225,9 +394,6 @@ def overview_map(
     return m
 
 
-PROPOSAL_COLOUR = "#e65100"
-CHOSEN_COLOUR = "#1565c0"
-CANDIDATE_COLOUR = "#00695c"
 SCORE_RAMP = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")  # low -> high priority
 
 
@@ -247,7 +413,7 @@ def priority_map(package: DataPackage, table, *, lang: str = "vi", assets_url: s
     shapes = gpd.GeoDataFrame({
         "name": _safe(communes["name"]),
         "rank": by_code["rank"].reindex(codes).astype(int).to_numpy(),
-        "score": [f"{s:.1f}".replace(".", ",") if lang == "vi" else f"{s:.1f}" for s in scores],
+        "score": [fmt_num(s, lang, 1) for s in scores],
         "_fill": [score_colour(s) for s in scores],
     }, geometry=communes.geometry.to_numpy(), crs=communes.crs)
     folium.GeoJson(
@@ -256,8 +422,9 @@ def priority_map(package: DataPackage, table, *, lang: str = "vi", assets_url: s
         style_function=lambda f: {"fillColor": f["properties"]["_fill"], "color": "#37474f", "weight": 1, "fillOpacity": 0.75},
         highlight_function=lambda f: {"weight": 3},
         tooltip=folium.GeoJsonTooltip(fields=["name", "rank", "score"],
-                                      aliases=[t("col.name", lang), t("col.rank", lang), t("col.score", lang)]),
+                                      aliases=_aliases(["col.name", "col.rank", "col.score"], lang)),
     ).add_to(m)
+    _with_labels(m, communes, lang)
     rows = [(c, "square", f"{20 * i}–{20 * (i + 1)}") for i, c in enumerate(SCORE_RAMP)]
     m.get_root().html.add_child(folium.Element(_legend_html(t("col.score", lang), rows[::-1])))
     return m
@@ -276,17 +443,17 @@ def proposals_layer(proposals: gpd.GeoDataFrame, *, radius_m: float, lang: str =
                                                  "weight": 3, "fillOpacity": 0.35}).add_to(fg)
     if chosen is not None:
         for geom, cid, cost in zip(chosen.geometry, chosen["id"], chosen["cost_vnd"]):
-            folium.Circle([geom.y, geom.x], radius=chosen_radius_m or radius_m, color=CHOSEN_COLOUR, weight=1, fill=True,
+            folium.Circle([geom.y, geom.x], radius=chosen_radius_m or radius_m, color=CHOSEN_COLOUR, weight=1.5, fill=True,
                           fill_opacity=0.06, interactive=False).add_to(fg)
-            folium.CircleMarker([geom.y, geom.x], radius=8, color="#ffeb3b", weight=3, fill=True,
+            folium.CircleMarker([geom.y, geom.x], radius=8, color=CHOSEN_RING, weight=3, fill=True,
                                 fill_color=CHOSEN_COLOUR, fill_opacity=1.0,
-                                        tooltip=html.escape(f"{t('opt.chosen', lang)} {cid}: {fmt_int(cost, lang)} ₫")).add_to(fg)
+                                tooltip=html.escape(f"{t('opt.chosen', lang)} {cid}: {fmt_vnd(cost, lang)}")).add_to(fg)
     for geom, pid, cost in zip(proposals.geometry, proposals["id"], proposals["cost_vnd"]):
         folium.Circle([geom.y, geom.x], radius=radius_m, color=PROPOSAL_COLOUR, weight=2, dash_array="6 4",
                       fill=True, fill_opacity=0.08, interactive=False).add_to(fg)
         folium.CircleMarker([geom.y, geom.x], radius=9, color="#ffffff", weight=2, fill=True, fill_color=PROPOSAL_COLOUR,
                             fill_opacity=1.0, bubbling_mouse_events=False,  # a click on a proposal is not a new one
-                            tooltip=html.escape(f"{t('sites.proposed', lang)} {pid}: {fmt_int(cost, lang)} ₫")
+                            tooltip=html.escape(f"{t('sites.proposed', lang)} {pid}: {fmt_vnd(cost, lang)}")
                             ).add_to(fg)
     return fg
 
@@ -302,6 +469,7 @@ def compare_map(package: DataPackage, scenarios, *, lang: str = "vi", assets_url
     folium.GeoJson(communes[["geometry"]].assign(name=_safe(communes["name"])).to_json(drop_id=True), name=t("map.communes", lang),
                    style_function=lambda f: {"fillColor": "#eceff1", "color": "#546e7a", "weight": 1, "fillOpacity": 0.5},
                    tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)).add_to(m)
+    _with_labels(m, communes, lang)
     existing = existing_points(package)
     group = folium.FeatureGroup(name=t("map.play_points", lang))
     for g in existing.geometry:
@@ -314,7 +482,7 @@ def compare_map(package: DataPackage, scenarios, *, lang: str = "vi", assets_url
         fg = folium.FeatureGroup(name=html.escape(s.name))
         for p in s.proposals:
             folium.CircleMarker([p.lat, p.lon], radius=8 - 1.5 * k, color="#ffffff", weight=2, fill=True, fill_color=colour,
-                                fill_opacity=0.95, tooltip=html.escape(f"{s.name}: {p.id}, {p.year}, {fmt_int(p.cost_vnd, lang)} ₫")).add_to(fg)
+                                fill_opacity=0.95, tooltip=html.escape(f"{s.name}: {p.id}, {p.year}, {fmt_vnd(p.cost_vnd, lang)}")).add_to(fg)
         fg.add_to(m)
         rows.append((colour, "circle", s.name))
     folium.LayerControl(collapsed=False).add_to(m)

@@ -197,7 +197,8 @@ def top_reasons(ranking: Ranking, code: str, *, n: int = 3) -> tuple[int, float,
 
 def explain(ranking: Ranking, code: str, lang: str) -> str:
     """One sentence in the user's language: where the commune ranks and its biggest reasons."""
-    from planner.i18n import fmt_int, fmt_num, fmt_pct, t
+    from planner.formats import fmt_int, fmt_num, fmt_pct
+    from planner.i18n import t
 
     position, score, reasons = top_reasons(ranking, code)
     name = ranking.table.loc[ranking.table["code"] == code, "name"].iloc[0]

@@ -17,8 +17,10 @@ import pandas as pd
 from planner.candidates import METHODS, SOURCES, TARGET_YEARS, candidates_from_package, problem_from_package
 from planner.coverage import check_radius, metric_crs_of, metric_xy, within_radius
 from planner.errors import UsageError
-from planner.exports import csv_bytes, geojson_bytes, localise, safe_text, xlsx_bytes
-from planner.i18n import fmt_int, fmt_pct, t
+from planner.exports import (Param, Sheet, check_field_names, csv_bytes, geojson_bytes, localise, params_csv_bytes, rename_fields,
+                             safe_params, value_text, xlsx_bytes)
+from planner.i18n import t
+from planner.formats import fmt_int, fmt_num, fmt_pct
 from planner.package import DataPackage
 from planner.proposals import Proposal
 from planner.siting import SitingResult, cover_matrix
@@ -204,78 +206,98 @@ def as_proposals(site_plan: SitePlan, *, start: int = 1, year: int = 2026) -> li
     return out
 
 
-def _request_rows(req: SitingRequest, lang: str) -> list[tuple[str, str]]:
-    return [
-        (t("opt.method", lang), t(f"opt.method_{req.method}", lang)),
-        (t("opt.budget", lang), f"{fmt_int(req.budget_vnd, lang)} ₫"),
-        (t("param.radius_m", lang), f"{req.radius_m:g}"),
-        (t("opt.mode", lang), t("opt.mode_target", lang, year=req.target_year) if req.target_year else t("opt.mode_children", lang)),
-        (t("opt.max_new", lang), "—" if req.max_new is None else str(req.max_new)),
-        (t("opt.sources", lang), ", ".join(t(f"opt.source_{s}", lang) for s in req.sources) or "—"),
-        (t("opt.default_cost", lang), f"{fmt_int(req.default_cost_vnd, lang)} ₫"),
-        (t("opt.time_limit", lang), f"{req.time_limit_s:g}" if req.method == "exact" else "—"),
-    ]
-
-
-def _result_rows(r: SitingResult, lang: str) -> list[tuple[str, str]]:
-    return [
-        (t("opt.status", lang), r.status),
-        (t("opt.gap", lang), "—" if r.gap is None else f"{r.gap:.4%}"),
-        (t("opt.seconds", lang), f"{r.seconds:.2f}"),
-        (t("opt.children", lang), fmt_int(r.children_newly_reached, lang)),
-        (t("opt.communes", lang), str(r.communes_newly_with_point)),
-        (t("opt.total_cost", lang), f"{fmt_int(r.total_cost_vnd, lang)} ₫"),
-    ]
-
-
-def parameters(site_plan: SitePlan, package: DataPackage, lang: str, *, now: datetime | None = None) -> list[tuple[str, str]]:
-    """The rows written above every export: the request, the answer (and its note), the data."""
+def parameters(site_plan: SitePlan, package: DataPackage, lang: str, *, now: datetime | None = None) -> list[Param]:
+    """What every export carries: the request, the answer (and its note), the data; numbers as
+    numbers, each with its kind (money in đồng, the gap as a fraction, the time in seconds)."""
     now = now or datetime.now(timezone.utc)
-    rows = _request_rows(site_plan.request, lang) + _result_rows(site_plan.result, lang)
+    rows = _figures(site_plan, lang)
     if site_plan.note:
-        rows.append((t("opt.note", lang), note_text(site_plan.note, lang)))
+        rows.append(Param(t("opt.note", lang), note_text(site_plan.note, lang)))
     rows += [
-        (t("param.data", lang), package.display_name(lang)),
-        (t("param.data_date", lang), str(package.manifest.get("as_of", "—"))),
-        (t("param.demo", lang), t("yes", lang) if package.is_demo else t("no", lang)),
-        (t("param.created", lang), now.strftime("%Y-%m-%d %H:%M UTC")),
-        (t("param.tool", lang), "planner site"),
+        Param(t("param.data", lang), package.display_name(lang)),
+        Param(t("param.data_date", lang), package.manifest.get("as_of"), "date"),
+        Param(t("param.demo", lang), t("yes", lang) if package.is_demo else t("no", lang)),
+        Param(t("param.created", lang), now, "datetime"),
+        Param(t("param.tool", lang), "planner site"),
     ]
-    return [(safe_text(k), safe_text(v)) for k, v in rows]
+    return safe_params(rows)
+
+
+def _figures(site_plan: SitePlan, lang: str) -> list[Param]:
+    """The request and the answer, each value with its kind."""
+    req, r = site_plan.request, site_plan.result
+    return [
+        Param(t("opt.method", lang), t(f"opt.method_{req.method}", lang)),
+        Param(t("opt.budget", lang), req.budget_vnd, "vnd"),
+        Param(t("param.radius_m", lang), float(req.radius_m), "num"),
+        Param(t("opt.mode", lang), t("opt.mode_target", lang, year=req.target_year) if req.target_year else t("opt.mode_children", lang)),
+        Param(t("opt.max_new", lang), req.max_new, "int"),
+        Param(t("opt.sources", lang), ", ".join(t(f"opt.source_{s}", lang) for s in req.sources) or None),
+        Param(t("opt.default_cost", lang), req.default_cost_vnd, "vnd"),
+        Param(t("opt.time_limit", lang), req.time_limit_s if req.method == "exact" else None, "num"),
+        Param(t("opt.status", lang), status_text(r, lang)),
+        Param(t("opt.gap", lang), r.gap, "pct2"),
+        Param(t("opt.seconds", lang), round(float(r.seconds), 2), "num2"),
+        Param(t("opt.children", lang), r.children_newly_reached, "int"),
+        Param(t("opt.communes", lang), r.communes_newly_with_point, "int"),
+        Param(t("opt.total_cost", lang), r.total_cost_vnd, "vnd"),
+    ]
+
+
+def parameters_csv(site_plan: SitePlan, package: DataPackage, lang: str, *, now: datetime | None = None) -> bytes:
+    """The plan's parameters as a CSV: the second download beside the sites' CSV."""
+    return params_csv_bytes(parameters(site_plan, package, lang, now=now), lang)
+
+
+def sites_sheet(site_plan: SitePlan, lang: str) -> Sheet:
+    """The chosen sites with headers in the user's language and each column's kind."""
+    s = site_plan.sites
+    cols = [
+        (t("col.site_id", lang), s["id"], "text"),
+        (t("col.source", lang), [t(f"opt.source_{v}", lang) for v in s["source"]], "text"),
+        (t("col.code", lang), s["commune_code"], "text"),
+        (t("col.commune", lang), s["commune"], "text"),
+        (t("col.cost_vnd", lang), s["cost_vnd"].astype(float).round().astype("int64"), "vnd"),
+        (t("opt.site_children", lang), s["children_newly_within"].astype("int64"), "int"),
+        (t("col.lon", lang), s.geometry.x.round(6), "coord"),
+        (t("col.lat", lang), s.geometry.y.round(6), "coord"),
+    ]
+    frame = localise(pd.DataFrame({label: values for label, values, _ in cols}))
+    return Sheet(t("opt.sheet", lang), frame, {label: kind for label, _, kind in cols}, freeze_cols=1)
 
 
 def sites_frame(site_plan: SitePlan, lang: str) -> pd.DataFrame:
-    s = site_plan.sites
-    return localise(pd.DataFrame({
-        t("col.site_id", lang): s["id"],
-        t("col.source", lang): [t(f"opt.source_{v}", lang) for v in s["source"]],
-        t("col.code", lang): s["commune_code"],
-        t("col.commune", lang): s["commune"],
-        t("col.cost_vnd", lang): s["cost_vnd"].astype(float).round().astype("int64"),
-        t("opt.site_children", lang): s["children_newly_within"],
-        t("col.lon", lang): s.geometry.x.round(6),
-        t("col.lat", lang): s.geometry.y.round(6),
-    }))
+    return sites_sheet(site_plan, lang).frame
 
 
-def render(site_plan: SitePlan, package: DataPackage, lang: str, ext: str) -> bytes:
-    """The chosen sites as .csv, .xlsx or .geojson bytes, with the parameters."""
+def site_field_labels(lang: str) -> dict[str, str]:
+    """Machine field name of the sites layer -> its name in `lang` (the workbook's headers)."""
+    return {"id": t("col.site_id", lang), "source": t("col.source", lang), "commune_code": t("col.code", lang),
+            "commune": t("col.commune", lang), "cost_vnd": t("col.cost_vnd", lang),
+            "children_newly_within": t("opt.site_children", lang)}
+
+
+def render(site_plan: SitePlan, package: DataPackage, lang: str, ext: str, *, field_names: str = "machine") -> bytes:
+    """The chosen sites as .csv, .xlsx or .geojson bytes. The workbook and the GeoJSON carry the
+    parameters; a CSV is the table only (its parameters: `parameters_csv`). `field_names` names
+    the GeoJSON fields: "machine" (default), "vi" or "en"."""
     ext = ext.lower()
     if ext not in SITE_FORMATS:
         raise UsageError("err.export_ext", ext=ext or "-", known=", ".join(SITE_FORMATS))
-    params = parameters(site_plan, package, lang)
+    check_field_names(field_names)
     if ext == ".geojson":
-        return geojson_bytes(site_plan.sites, params)
-    frame = sites_frame(site_plan, lang)
+        layer = rename_fields(site_plan.sites, site_field_labels, field_names)
+        return geojson_bytes(layer, parameters(site_plan, package, lang))
+    sheet = sites_sheet(site_plan, lang)
     if ext == ".csv":
-        return csv_bytes(frame, params)
-    return xlsx_bytes(frame, params, sheet=t("opt.sheet", lang), lang=lang, freeze_cols=1)
+        return csv_bytes(sheet.frame, sheet.kinds)
+    now = datetime.now(timezone.utc)
+    return xlsx_bytes(sheet, parameters(site_plan, package, lang, now=now), lang=lang, now=now)
 
 
 def summary_lines(site_plan: SitePlan, lang: str) -> list[str]:
     """What `planner site` prints: the request and the answer, then the note when there is one."""
-    rows = _request_rows(site_plan.request, lang) + _result_rows(site_plan.result, lang)
-    lines = [f"{k}: {v}" for k, v in rows]
+    lines = [f"{p.label}: {value_text(p.value, p.kind, lang)}" for p in _figures(site_plan, lang)]
     return lines + ([note_text(site_plan.note, lang)] if site_plan.note else [])
 
 
@@ -288,12 +310,18 @@ def settle(fast: SitingResult, exact: SitingResult, *, time_limit_s: float) -> t
         return exact, None
     if exact.objective < fast.objective:
         log.warning("exact siting found no answer (status %s, limit %g s); showing the greedy answer", exact.status, time_limit_s)
-        return fast, ("opt.no_solution", {"limit": f"{time_limit_s:g}", "status": exact.status})
+        return fast, ("opt.no_solution", {"limit": time_limit_s, "status": exact.status})
     if exact.status == "time_limit":
         if exact.gap is None:
-            return exact, ("opt.time_limit_nogap", {"limit": f"{time_limit_s:g}"})
-        return exact, ("opt.time_limit_gap", {"limit": f"{time_limit_s:g}", "gap": exact.gap})
+            return exact, ("opt.time_limit_nogap", {"limit": time_limit_s})
+        return exact, ("opt.time_limit_gap", {"limit": time_limit_s, "gap": exact.gap})
     return exact, ("opt.stopped", {"status": exact.status})
+
+
+def status_text(result: SitingResult, lang: str) -> str:
+    """The solver's state in the planner's words: "tối ưu (đã chứng minh)", "dừng khi hết thời gian"..."""
+    key = f"opt.state.{result.status}"
+    return t(key, lang) if t(key, lang) != key else t("opt.state.other", lang, status=result.status)
 
 
 def note_text(note: tuple[str, dict], lang: str) -> str:
@@ -302,4 +330,9 @@ def note_text(note: tuple[str, dict], lang: str) -> str:
     values = dict(values)
     if "gap" in values:
         values["gap"] = fmt_pct(values["gap"], lang, digits=2)
+    if "limit" in values:
+        values["limit"] = fmt_num(float(values["limit"]), lang, 1, trim=True)
+    if "status" in values:
+        key_ = f"opt.state.{values['status']}"
+        values["status"] = t(key_, lang) if t(key_, lang) != key_ else values["status"]
     return t(key, lang, **values)

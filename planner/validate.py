@@ -46,7 +46,10 @@ def check_layer(layer: Layer, gdf: gpd.GeoDataFrame) -> list[Problem]:
     duplicates, geometry type and validity, CRS."""
     f = layer.path
     out: list[Problem] = []
-    p = lambda key, column="", **kw: Problem(key, dict(file=f, column=column, **kw), layer=layer.name, column=column)
+    # as_named: the layer's own file must call its columns by these names (the import maps its
+    # uploads' headers to them, and `planner.importing.plan` says so when it takes these problems over)
+    p = lambda key, column="", **kw: Problem(key, dict(file=f, column=column, as_named=True, **kw), layer=layer.name,
+                                             column=column)
     if len(gdf) == 0:
         return [p("prob.empty_layer")]
     present = ", ".join(c for c in gdf.columns if c != "geometry")
@@ -63,6 +66,7 @@ def check_layer(layer: Layer, gdf: gpd.GeoDataFrame) -> list[Problem]:
         ok, found = _type_ok(col, s)
         if not ok:
             example = s.dropna().iloc[0] if s.notna().any() else ""
+            example = example.item() if isinstance(example, np.generic) else example  # 1, not np.int32(1)
             out.append(p("prob.wrong_type", col.name, expected=col.kind, found=found, example=f" ({example!r})"))
             continue
         filled = s[~empty]

@@ -8,7 +8,7 @@ from planner.cli import main
 from pathlib import Path
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
-from planner.i18n import fmt_int, fmt_pct
+from planner.formats import fmt_int, fmt_pct
 from conftest import plan_key
 
 

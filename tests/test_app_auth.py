@@ -83,7 +83,8 @@ def test_local_not_signed_in_controls_disabled(workspace, accounts):
     assert any("Chỉ người đã đăng nhập mới được lưu" in c.value for c in at.caption)
     assert not button(at, "Mở “Có sẵn”").disabled  # reading stays open
     at.text_input(key=plan_key(at, "name")).set_value("Chỉ xem").run()
-    assert [(b.label, b.disabled) for b in at.get("download_button")] == [("PDF", False), ("XLSX", False), ("GPKG", False)]
+    assert [(b.label, b.disabled) for b in at.get("download_button")] == [("PDF", False), ("XLSX", False), ("GPKG", False),
+                                                                       ("Tải bản đồ để in", False)]
     at.session_state["lang"] = "en"
     at.run()
     assert any("Only signed-in users may save" in c.value for c in at.caption)

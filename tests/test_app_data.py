@@ -187,3 +187,62 @@ def test_choosing_a_fix_drops_the_report_made_without_it(tmp_path, monkeypatch, 
     assert not _report(at) and _stale_note(at)  # the report on screen was made without the fix
     _check(at)
     assert _checked(at) and _changes(at)["Số điểm vui chơi"] == "19 → 22"
+
+
+# --- in the reader's words (issue 14) ----------------------------------------------------------------
+def test_column_matching_and_coordinate_systems_in_words(tmp_path, monkeypatch, demo):
+    from planner.coordinates import PRESETS
+    from planner.importing import targets
+
+    at = _upload_points(tmp_path, monkeypatch, demo)
+    box = at.selectbox(key="map-play_points-Trạng thái")
+    assert box.value == "status"  # the page keeps the field's name; the reader sees its label
+    options = list(box.options)
+    assert {"Trạng thái", "Diện tích (m²)", "Tên xã", "Mã xã", "Loại", "Kinh độ", "(bỏ qua)"} <= set(options)
+    assert not set(targets("play_points")) & set(options)
+    assert not any("_" in o for o in options)
+    crs = at.selectbox(key="crs-play_points")
+    assert "VN-2000, kinh tuyến trục 103°00′, múi 3° (EPSG:9205)" in crs.options
+    assert "WGS 84, kinh độ/vĩ độ (EPSG:4326)" in crs.options
+    assert not set(PRESETS) & set(crs.options)
+
+
+def test_a_missing_column_is_named_by_its_label(tmp_path, monkeypatch, demo):
+    from tests.test_import_helpers import csv_bytes
+
+    monkeypatch.setenv("PLANNER_WORKSPACE", str(tmp_path))
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    at.switch_page("views/data.py").run()
+    rows = [["Điểm A", "Khu vui chơi", 2025, 400, 103.397, 22.4412]]
+    data = csv_bytes([["Tên điểm", "Loại", "Năm", "Diện tích (m²)", "Kinh độ", "Vĩ độ"]] + rows)
+    at.file_uploader(key="up-play_points").set_value(("diem.csv", data, "text/csv")).run()
+    at.radio(key="import_mode").set_value("replace").run()
+    _check(at)
+    report = at.dataframe[-1].value
+    status = report[report["Trường"] == "Trạng thái"]
+    assert len(status) == 1, report
+    what = status["Vấn đề và cách sửa"].iloc[0]
+    assert "thiếu cột 'Trạng thái'" in what and "đổi tên một cột thành 'Trạng thái'" in what
+    assert "status" not in " ".join(report.astype(str).to_numpy().ravel())
+
+
+def test_preview_numbers_in_the_vietnamese_style(tmp_path, monkeypatch):
+    import io
+
+    import openpyxl
+
+    monkeypatch.setenv("PLANNER_WORKSPACE", str(tmp_path))
+    wb = openpyxl.Workbook()
+    wb.active.append(["Mã", "Tên thôn", "Mã xã", "Dân số", "Trẻ em", "Kinh độ", "Vĩ độ"])
+    wb.active.append(["V1", "Bản A", "03388", 12345, 3456, 103.397, 22.4412])
+    buf = io.BytesIO()
+    wb.save(buf)
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    at.switch_page("views/data.py").run()
+    at.file_uploader(key="up-villages").set_value(("thon.xlsx", buf.getvalue(), "application/octet-stream")).run()
+    assert not at.exception, at.exception
+    preview = at.dataframe[0].value
+    assert list(preview.columns) == ["Mã", "Tên thôn", "Mã xã", "Dân số", "Trẻ em", "Kinh độ", "Vĩ độ"]
+    assert preview.iloc[0].tolist() == ["V1", "Bản A", "03388", "12.345", "3.456", "103,397", "22,4412"]

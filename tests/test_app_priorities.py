@@ -34,12 +34,12 @@ def test_same_ranking_as_library(page, demo):
 def test_preset_switch_moves_sliders_and_ranking(page, demo):
     page.selectbox(key=plan_key(page, "preset-vi")).set_value("target_fastest").run()
     assert not page.exception
-    assert page.slider(key=plan_key(page, "w-no_point")).value == 6.0
+    assert page.select_slider(key=plan_key(page, "w-no_point")).value == 6.0
     assert codes(page) == list(rank(demo, preset="target_fastest", radius_m=2000).table["code"])
 
 
 def test_slider_makes_custom_weights(page, demo):
-    page.slider(key=plan_key(page, "w-poverty_rate")).set_value(10.0).run()
+    page.select_slider(key=plan_key(page, "w-poverty_rate")).set_value(10.0).run()
     assert page.selectbox(key=plan_key(page, "preset-vi")).value == "custom"
     weights = {"no_point": 2, "children": 1, "children_out_of_reach": 2, "poverty_rate": 10,
                "ethnic_minority_share": 1, "especially_difficult": 1, "schools_without_toilet": 1, "land_available": 1}
@@ -47,15 +47,15 @@ def test_slider_makes_custom_weights(page, demo):
 
 
 def test_slider_back_to_a_preset_weight_is_that_preset_again(page, demo):
-    page.slider(key=plan_key(page, "w-poverty_rate")).set_value(10.0).run()
-    page.slider(key=plan_key(page, "w-poverty_rate")).set_value(1.0).run()
+    page.select_slider(key=plan_key(page, "w-poverty_rate")).set_value(10.0).run()
+    page.select_slider(key=plan_key(page, "w-poverty_rate")).set_value(1.0).run()
     assert page.selectbox(key=plan_key(page, "preset-vi")).value == "balanced"
     assert page.session_state["plan"].scenario.preset == "balanced"
 
 
 def test_all_zero_weights_explained(page):
     for c in CRITERIA:
-        page.slider(key=plan_key(page, f"w-{c}")).set_value(0.0)
+        page.select_slider(key=plan_key(page, f"w-{c}")).set_value(0.0)
     page.run()
     assert not page.exception
     assert any("Cần ít nhất một trọng số lớn hơn 0" in e.value for e in page.error)
@@ -77,4 +77,4 @@ def test_english_and_explanation_for_chosen_commune(demo):
 
 def test_downloads_offered(page):
     labels = [b.label for b in page.get("download_button")]
-    assert labels == ["CSV", "XLSX", "GEOJSON", "GPKG"]
+    assert labels == ["Tải bản đồ để in", "CSV", "XLSX", "GEOJSON", "GPKG", "Tham số (CSV)"]

@@ -7,8 +7,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from planner.analysis import Analysis
-from planner.briefs import fmt_vnd_short
-from planner.i18n import fmt_int
+from planner.formats import fmt_vnd_short
+from planner.formats import fmt_int
 from planner.proposals import propose_at
 from planner.site_plan import SitingRequest, run
 
@@ -49,7 +49,7 @@ def test_proposal_changes_figures_at_once_and_undo(page, demo):
     values = [m.value for m in page.metric]
     assert values[0] == "9/38 → 10/38"
     assert values[1] == f"{fmt_int(e.before.reach.children_within)} → {fmt_int(e.after.reach.children_within)}"
-    assert values[2] == "1,50 tỷ đồng" and page.metric[2].help == "1.500.000.000 ₫"
+    assert values[2] == "1,5 tỷ đồng" and page.metric[2].help == "1.500.000.000 ₫"
     text = " ".join(m.value for m in page.markdown)
     assert "thiếu 2 xã" in text and "thiếu 4 xã" in text
     changed = page.dataframe[-1].value
@@ -60,8 +60,8 @@ def test_proposal_changes_figures_at_once_and_undo(page, demo):
     assert [m.value for m in page.metric][0] == "9/38 → 10/38"
 
 
-def optimise(page, budget_ty=5.0, goal="2030"):
-    page.number_input(key="opt_budget").set_value(budget_ty)
+def optimise(page, budget_trieu=5000, goal="2030"):
+    page.number_input(key="opt_budget").set_value(budget_trieu)  # whole millions of đồng
     page.radio(key="opt_goal").set_value(goal)
     click(page, "Chạy tối ưu hóa")
 

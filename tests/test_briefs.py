@@ -8,7 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from planner.analysis import Analysis
-from planner.briefs import brief_pdf, comparison_table, fmt_vnd, fmt_vnd_short, workbook
+from planner.briefs import brief_pdf, workbook
+from planner.formats import fmt_vnd, fmt_vnd_short
 from planner.proposals import propose_at
 from planner.scenarios import Scenario, figures
 
@@ -46,6 +47,27 @@ def test_pdf_text_has_vietnamese_labels_and_figures(demo, two):
         assert needle in text, needle
 
 
+def test_pdf_map_has_legend_scale_and_chart(demo, two):
+    """The map carries its legend, a km scale bar and a north arrow; the spending chart its title
+    and legend; the date is Vietnam's time, written as its offices write it."""
+    from datetime import datetime, timezone
+
+    now = datetime(2026, 3, 5, 2, 30, tzinfo=timezone.utc)
+    data = brief_pdf(Analysis.of(demo), list(two), "vi", now=now)
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    text = " ".join(reader.pages[0].extract_text().split())
+    for needle in ("Chú giải", "Màu nền xã: điểm vui chơi, văn hóa sau đề xuất", "Có điểm vui chơi/văn hóa", "Chưa có điểm",
+                   "Ký hiệu", "Các điểm đề xuất: Ngân sách nhà nước", "Các điểm đề xuất: Xã hội hóa", " km", "Sìn Hồ",
+                   "Chi tiêu theo năm so với ngân sách (tỷ đồng)", "Phần xã hội hóa (gạch chéo)",
+                   "Ngân sách nhà nước bố trí cho năm", "1,25", "05/03/2026 09:30", "Nguồn dữ liệu: Lai Châu"):
+        assert needle in text, needle
+    assert "2026-03-05" not in text
+    en = " ".join(PdfReader(io.BytesIO(brief_pdf(Analysis.of(demo), [two[0]], "en", now=now))).pages[0].extract_text().split())
+    for needle in ("Legend", "Symbols", " km", "Spending by year against the budget (billion VND)", "5 Mar 2026, 09:30", "1.25"):
+        assert needle in en, needle
+
+
 def test_pdf_in_english(demo, two):
     text = PdfReader(io.BytesIO(brief_pdf(Analysis.of(demo), [two[0]], "en"))).pages[0].extract_text()
     assert "Communes with a play/culture point" in text and "VND 3,750,000,000" in text
@@ -55,14 +77,37 @@ def test_workbook_cells_match_figures(demo, two):
     wb = openpyxl.load_workbook(io.BytesIO(workbook(Analysis.of(demo), list(two), "vi")))
     assert wb.sheetnames == ["Chỉ số", "Các điểm đề xuất", "Xếp hạng xã", "Tham số"]
     ws = wb["Chỉ số"]
-    table = comparison_table(Analysis.of(demo), list(two), "vi")
     assert [c.value for c in ws[1]] == ["Chỉ số", "Ngân sách nhà nước", "Xã hội hóa"]
-    got = {ws.cell(i, 1).value: (ws.cell(i, 2).value, ws.cell(i, 3).value) for i in range(2, ws.max_row + 1)}
-    for label, row in table.iterrows():
-        assert got[label] == tuple(row), label
+    cells = {ws.cell(i, 1).value: (ws.cell(i, 2), ws.cell(i, 3)) for i in range(2, ws.max_row + 1)}
+    got = {label: (a.value, b.value) for label, (a, b) in cells.items()}
     f = figures(Analysis.of(demo), two[0])
-    assert got["Trẻ em mới được tiếp cận"][0] == f"{f.children_newly_reached:,}".replace(",", ".")
+    before = f.communes_with_point_before
+    # numbers, not text: three points in three new communes, 1,25 tỷ each, one a year from 2026
+    assert got["Xã có điểm văn hóa, vui chơi cho trẻ em"] == (before + 3, before + 1)
+    assert got["Tổng số xã"] == (38, 38)
+    assert got["Tỷ lệ xã có điểm văn hóa, vui chơi"] == (pytest.approx((before + 3) / 38), pytest.approx((before + 1) / 38))
+    assert got["Trẻ em mới được tiếp cận"][0] == f.children_newly_reached
+    assert got["Tổng kinh phí"] == (3_750_000_000, 1_250_000_000)
+    assert got["Kinh phí năm 2026"] == (1_250_000_000, 1_250_000_000) and got["Kinh phí năm 2027"] == (1_250_000_000, 0)
+    assert got["Vượt ngân sách nhà nước năm 2026"] == (250_000_000, 0)  # 1,25 tỷ spent, 1 tỷ budgeted
+    assert got["Kinh phí: Xã hội hóa"] == (0, 1_250_000_000)
+    years = [got[f"Kinh phí năm {y}"][0] for y in range(2026, 2031)]
+    assert sum(years) == got["Tổng kinh phí"][0]  # a column that can be summed
+    formats = {label: a.number_format for label, (a, _) in cells.items()}
+    assert formats["Tổng kinh phí"] == '#,##0 "₫"' and formats["Tổng số xã"] == "#,##0"
+    assert formats["Tỷ lệ xã có điểm văn hóa, vui chơi"] == "0.0%"
+    assert all(a.data_type == "n" for label, (a, _) in cells.items() if not label.startswith("Năm đạt"))
+    reached = got["Năm đạt chỉ tiêu 30%"]
+    assert all(isinstance(v, int) and 2026 <= v <= 2030 or isinstance(v, str) for v in reached)
     props = wb["Các điểm đề xuất"]
     assert props.max_row == 1 + 3 + 1
-    costs = [props.cell(i, 8).value for i in range(2, 6)]
-    assert costs == [1_250_000_000] * 4
+    costs = [props.cell(i, 8) for i in range(2, 6)]
+    assert [c.value for c in costs] == [1_250_000_000] * 4 and costs[0].number_format == '#,##0 "₫"'
+    assert props.cell(2, 6).value == 2026 and props.cell(2, 6).number_format == "0"
+    params = {r[0].value: r[1] for r in wb["Tham số"].iter_rows(min_row=2)}
+    budget = params["Ngân sách nhà nước: Ngân sách nhà nước năm 2027 (đồng)"]  # the label says đồng: the cell holds đồng
+    assert budget.value == 2_000_000_000 and budget.number_format == '#,##0 "₫"'
+    assert params["Ngân sách nhà nước: Bán kính tiếp cận (m)"].value == 2000
+    for sheet in wb.worksheets:
+        assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+        assert sheet.print_title_rows == "$1:$1" and sheet.freeze_panes[-1] == "2"

@@ -4,6 +4,7 @@ Needs Debian's `chromium` (scripts/test.sh installs it). Screenshots go to test-
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -63,8 +64,10 @@ def _browser_args():
             "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture()
-def page(request):
+@contextlib.contextmanager
+def browser_page(request, *, locale: str):
+    """A Chromium page whose requests to other hosts are refused (and listed in `pg.external`);
+    a full-page screenshot goes to test-artifacts/ at the end."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (scripts/test.sh does)")
     from playwright.sync_api import sync_playwright
@@ -72,7 +75,7 @@ def page(request):
     external: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=_browser_args())
-        context = browser.new_context(viewport={"width": 1400, "height": 1500}, locale="vi-VN")
+        context = browser.new_context(viewport={"width": 1400, "height": 1500}, locale=locale)
 
         def block(route):
             url = route.request.url
@@ -87,6 +90,19 @@ def page(request):
         yield pg
         pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
         browser.close()
+
+
+@pytest.fixture()
+def page(request):
+    with browser_page(request, locale="vi-VN") as pg:
+        yield pg
+
+
+@pytest.fixture()
+def en_page(request):
+    """The browser of a person whose computer is set to English (US): the interface stays Vietnamese."""
+    with browser_page(request, locale="en-US") as pg:
+        yield pg
 
 
 MAP = "iframe[title='streamlit_folium.st_folium']"
@@ -123,9 +139,10 @@ def test_overview_offline(server, page):
     assert "Xã có điểm văn hóa, vui chơi cho trẻ em" in body and "Mục tiêu 2030: 35,0%" in body
     assert "thiếu 5 xã" in body and "Dữ liệu minh họa" in body
     overlays = frame.locator(".leaflet-control-layers-overlays label")
-    overlays.nth(4).wait_for(state="attached", timeout=30_000)  # the cached base's three layers and the two reach layers
+    overlays.nth(6).wait_for(state="attached", timeout=30_000)  # the cached base's five layers and the two reach layers
     assert [overlays.nth(i).text_content().strip() for i in range(overlays.count())] == [
-        "Thôn, bản (trẻ em)", "Trường, điểm trường", "Điểm vui chơi, văn hóa", "Xã, phường", "Vùng trong bán kính"]
+        "Thôn, bản (trẻ em)", "Trường, điểm trường", "Điểm vui chơi, văn hóa", "Công trình vệ sinh", "Tên xã, phường",
+        "Xã, phường", "Vùng trong bán kính"]
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / "overview-vi.png"))
     assert page.external == [], page.external
@@ -147,7 +164,7 @@ def test_radius_change_swaps_the_reach_layers_in_place(server, page):
                                    f" if (({radius})() === 5000) ok(); else if (Date.now() - t0 > 30000) no('radius');"
                                    f" else setTimeout(w, 100); }})(); }})")
     assert frame.locator("body").evaluate("() => window.sameMap === window.map_div")  # not redrawn
-    assert frame.locator(".leaflet-control-layers-overlays label").count() == 5
+    assert frame.locator(".leaflet-control-layers-overlays label").count() == 7
     assert page.external == [], page.external
 
 
@@ -212,7 +229,7 @@ def test_sites_map_click_adds_a_proposal(server, page):
     page.mouse.click(box["x"] + x, box["y"] + y)
     page.get_by_text("9/38 → 10/38").first.wait_for(timeout=60_000)
     body = page.locator("body").inner_text()
-    assert "1,50 tỷ đồng" in body and "thiếu 4 xã" in body
+    assert "1,5 tỷ đồng" in body and "thiếu 4 xã" in body
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / "sites-click.png"), full_page=True)
     assert page.external == [], page.external
@@ -339,7 +356,7 @@ def test_optimiser_then_compare_scenarios(server, page):
     _click(page, "Chạy tối ưu hóa")
     page.get_by_text("Các địa điểm được chọn").first.wait_for(timeout=120_000)
     body = page.locator("body").inner_text()
-    assert "Phương án nhanh" in body or "optimal" in body
+    assert "Phương án nhanh" in body or "tối ưu (đã chứng minh)" in body
     _click(page, "Thêm vào các đề xuất của tôi")
     page.wait_for_function("() => !document.body.innerText.includes('9/38 → 9/38')", timeout=60_000)
     _idle(page)

@@ -8,7 +8,7 @@ CONFIG = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding=
 
 def test_production_settings():
     assert CONFIG["client"]["showErrorDetails"] == "none"  # not `false`: that still shows tracebacks
-    assert CONFIG["client"]["toolbarMode"] == "viewer"
+    assert CONFIG["client"]["toolbarMode"] == "minimal"  # no main menu: its items are English (Print...)
     assert CONFIG["server"]["maxUploadSize"] == 200
     assert CONFIG["server"]["enableXsrfProtection"] is True
     assert CONFIG["server"]["enableCORS"] is True  # XSRF alone does not stop cross-origin WebSockets

@@ -21,7 +21,8 @@ from streamlit.testing.v1 import AppTest
 
 from planner import io as pio
 from planner.errors import PlannerError
-from planner.i18n import fmt_int, t
+from planner.i18n import t
+from planner.formats import fmt_int
 from planner.io import DEMO_DIR, read_package, write_package
 from planner.scenarios import Scenario
 from planner.siting import SitingResult
@@ -425,11 +426,11 @@ def test_time_limit_on_the_sites_page(monkeypatch, caplog, demo):
     at = session("views/sites.py")
     next(b for b in at.button if b.label == "Chạy tối ưu hóa").click().run()
     assert not at.exception and not at.error
-    assert [w.value for w in at.main.warning] == [t("opt.time_limit_nogap", "vi", limit="1e-09")]
+    assert [w.value for w in at.main.warning] == [t("opt.time_limit_nogap", "vi", limit="0")]
     cands = candidates_from_package(demo, sources=SOURCES, default_cost_vnd=1_500_000_000)
     greedy = problem_from_package(demo, cands, radius_m=2000, budget_vnd=20_000_000_000).solve_greedy()
     values = [m.value for m in at.metric]
-    assert "time_limit" in values and fmt_int(greedy.children_newly_reached, "vi") in values  # the best found: greedy's
+    assert "dừng khi hết thời gian cho phép" in values and fmt_int(greedy.children_newly_reached, "vi") in values  # greedy's
     assert any("HiGHS stopped with status time_limit" in r.getMessage() and "time limit 1e-09 s" in r.getMessage()
                for r in records(caplog, "planner.siting"))
 
@@ -452,7 +453,7 @@ def test_settle_says_what_the_answer_is(caplog):
                                      "at most 1.23% short of the optimum.")
     best, note = settle(fast, _result("time_limit", 0, None), time_limit_s=60)
     assert best is fast
-    assert note_text(note, "en") == ("The solver found no answer within 60 s (status: time_limit); "
+    assert note_text(note, "en") == ("The solver found no answer within 60 s (status: stopped at the time limit); "
                                      "showing the fast answer instead.")
     assert any("found no answer" in r.getMessage() for r in records(caplog, "planner.site_plan"))
     best, note = settle(fast, _result("interrupted", 105, None), time_limit_s=60)
@@ -464,7 +465,7 @@ def test_unexpected_error_on_a_page_shows_a_reference_not_a_traceback(monkeypatc
     def broken(*_a, **_k):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("planner.i18n.fmt_pct", broken)
+    monkeypatch.setattr("planner.formats.fmt_pct", broken)
     at = session()
     assert len(at.error) == 1
     ref = re.fullmatch(r"Đã xảy ra lỗi ngoài dự kiến; lỗi đã được ghi vào nhật ký máy chủ với mã ([0-9A-F]{8})\. "

@@ -9,9 +9,9 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from conftest import plan_key
-from planner.briefs import fmt_vnd_short
+from planner.formats import fmt_vnd_short
 from planner.cli import main
-from planner.i18n import fmt_int, fmt_pct
+from planner.formats import fmt_int, fmt_pct
 from planner.proposals import propose_at
 from planner.scenarios import Scenario
 from planner.store import ScenarioStore
@@ -26,6 +26,11 @@ def cli(capsys, *args) -> str:
 
 def read_csv(path) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(Path(path).read_text(encoding="utf-8-sig")), comment="#", dtype=str)
+
+
+def vi_number(text: str) -> float:
+    """'1.234,5' -> 1234.5: the page shows numbers the Vietnamese way whatever the browser's locale."""
+    return float(text.replace(".", "").replace(",", "."))
 
 
 def open_app(page: str | None = None, radius_m: int | None = None) -> AppTest:
@@ -60,7 +65,7 @@ def test_priorities_table_is_the_cli_ranking(capsys, tmp_path):
     shown = at.dataframe[1].value
     assert list(shown.iloc[:, 1]) == list(expected["Mã"])
     # the page shows scores to 0.1, the file to 0.01: the same score, each rounded once
-    assert all(abs(a - float(b)) <= 0.0501 for a, b in zip(shown.iloc[:, 3], expected["Điểm ưu tiên"]))
+    assert all(abs(vi_number(a) - float(b)) <= 0.0501 for a, b in zip(shown.iloc[:, 3], expected["Điểm ưu tiên"]))
 
 
 def test_sites_optimiser_is_the_cli_site_command(capsys, tmp_path):
@@ -68,7 +73,7 @@ def test_sites_optimiser_is_the_cli_site_command(capsys, tmp_path):
               "--out", str(tmp_path / "s.csv"))
     expected = read_csv(tmp_path / "s.csv")
     at = open_app("views/sites.py", radius_m=2500)
-    at.number_input(key="opt_budget").set_value(6.0)
+    at.number_input(key="opt_budget").set_value(6000)  # whole millions of đồng
     at.radio(key="opt_goal").set_value("2030")
     next(b for b in at.button if b.label == "Chạy tối ưu hóa").click().run()
     assert not at.exception, at.exception

@@ -3,7 +3,8 @@ import re
 import string
 from pathlib import Path
 
-from planner.i18n import TEXT, fmt_int, fmt_num, fmt_pct
+from planner.i18n import TEXT
+from planner.formats import fmt_int, fmt_num, fmt_pct
 
 ROOT = Path(__file__).resolve().parent.parent
 

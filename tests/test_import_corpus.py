@@ -241,7 +241,10 @@ def test_value_not_in_the_allowed_list():
             ["P2", "Khu B", "Điểm văn hóa", "03388", "kế hoạch", 2026, 400, 103.398, 22.4412]]
     p = the(validate("diem.csv", csv_bytes([header] + rows), "play_points"), "imp.bad_value")
     assert (p.row, p.column, p.params["field"]) == (3, "Trạng thái", "status")
-    assert "existing, under_construction" in p.message("en")
+    assert p.params["allowed"] == "existing, under_construction"  # scripts read the names the package stores
+    assert p.message("vi").endswith("cho phép: Đang hoạt động, Đang xây dựng")  # people read words
+    assert p.message("en").endswith("allowed: Existing, Under construction")
+    assert p.message("vi", machine=True).endswith("Đang hoạt động (existing), Đang xây dựng (under_construction)")
 
 
 def test_percentages_in_a_share_column_are_scaled(demo):

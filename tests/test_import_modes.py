@@ -241,7 +241,7 @@ def test_cli_import_replace_in_vietnamese(files, capsys):
 def test_cli_import_without_data_needs_no_mode(files, capsys):
     assert main(_cli(files, "--lang", "en", data=False)) == 1  # lists missing, but no question of adding or replacing
     captured = capsys.readouterr()
-    assert "Required lists missing: villages, schools" in captured.out and "(add)" not in captured.err + captured.out
+    assert "Required lists missing: Villages, Schools" in captured.out and "(add)" not in captured.err + captured.out
 
 
 def test_cli_import_json_has_the_effect(files, capsys):

@@ -27,13 +27,14 @@ def _demo_sources(demo, workbook: bytes) -> list[ImportSource]:
     bare = demo.communes[["code", "name", "geometry"]].to_json().encode()  # boundaries only: figures come from the table
     old = (DEMO_DIR / "boundaries" / "communes_2024.geojson").read_bytes()
     return ([ImportSource("boundaries", "ranh_gioi.geojson", bare), ImportSource("communes_2024", "xa_cu.geojson", old),
-             ImportSource("table", "danh_sach.xlsx", workbook, sheet="communes")]
+             ImportSource("table", "danh_sach.xlsx", workbook, sheet="Bảng số liệu xã")]
             + [ImportSource(kind, "danh_sach.xlsx", workbook) for kind in LIST_KINDS])
 
 
 def test_demo_to_excel_and_back_gives_identical_figures(demo, exported, tmp_path):
     wb = openpyxl.load_workbook(io.BytesIO(exported), read_only=True)
-    assert wb.sheetnames[:6] == ["communes", *LIST_KINDS]
+    assert wb.sheetnames[:6] == ["Bảng số liệu xã", "Thôn bản", "Điểm vui chơi", "Trường học", "Nhà vệ sinh",
+                                 "Địa điểm tiềm năng"]
     plan = prepare_import(_demo_sources(demo, exported), name="Lai Châu (nhập lại)", as_of="2026-01-01")
     assert plan.ok, [p.message("en") for p in plan.errors]
     assert {p.key for p in plan.warnings} <= {"imp.filled_column", "imp.crs_assumed", "imp.ignored_columns", "imp.table_overrides"}
@@ -103,7 +104,7 @@ def test_bad_mapping_is_a_usage_error():
 
 def test_inspect_before_import(exported):
     rep = inspect_upload("danh_sach.xlsx", exported, kind="schools")
-    assert rep.sheet == "schools" and rep.rows == 639 and rep.preview[0]["Mã"] == "S0001"
+    assert rep.sheet == "Trường học" and rep.rows == 639 and rep.preview[0]["Mã"] == "S0001"
     assert rep.mapping["Cấp học"] == "level"
     assert inspect_upload("thon_ban.csv", villages_csv()).kind == "villages"
 

@@ -47,3 +47,209 @@ def test_names_are_shown_as_text_not_html(demo):
 
     assert bad not in priority_map(pkg, rank(pkg, radius_m=2000).table).get_root().render()
     assert bad not in compare_map(pkg, [Scenario(name=bad)]).get_root().render()
+
+
+# --- what a person reads on the map ---------------------------------------------------------------
+import json  # noqa: E402
+
+ENGLISH = ("Yes", "No", "Name", "Code", "Kind", "Commune", "Ward", "Township", "Children", "within", "Share",
+           "Points", "School", "schools", "Standard", "toilet", "Legend", "Population", "Status", "Level", "Proposed",
+           "Chosen", "Candidate", "True", "False", "nan", "None", "null", "undefined")
+
+
+def _geojson_layers(html: str) -> dict[str, dict]:
+    """Each GeoJson layer's data, by its variable name, as the browser reads it."""
+    dec, out = json.JSONDecoder(), {}
+    for m in re.finditer(r"(geo_json_\w+)_add\(", html):
+        out[m[1]] = dec.raw_decode(html, m.end())[0]
+    return out
+
+
+def _details(html: str) -> list[tuple[str, list[str], list[str]]]:
+    """(layer, fields, aliases) of every GeoJson tooltip and popup; no aliases when it shows none."""
+    found = re.finditer(r"(geo_json_\w+)\.bind(?:Tooltip|Popup)\(\s*function\(layer\)\{.*?let fields = (\[.*?\]);\s*"
+                        r"let aliases = (\[.*?\]);(.*?)return div", html, flags=re.S)
+    return [(m[1], json.loads(m[2]), json.loads(m[3]) if "<th>" in m[4] else [""] * len(json.loads(m[2]))) for m in found]
+
+
+def shown_text(html: str) -> list[str]:
+    """Every text the map shows: tooltip and popup rows (labels and values), marker tooltips, the
+    commune names, the layer control and the legend."""
+    layers, texts = _geojson_layers(html), []
+    for layer, fields, aliases in _details(html):
+        texts += aliases
+        for f in layers[layer]["features"]:
+            texts += [str(f["properties"][k]) for k in fields]
+    texts += [json.loads(f'"{s}"') for s in re.findall(r'\.bindTooltip\(\s*`<div>\s*(.*?)\s*</div>`', html, flags=re.S)]
+    texts += [json.loads(f'"{s}"') for s in re.findall(r'"html": "(.*?)",\n', html)]
+    texts += [json.loads(f'"{s}"') for s in re.findall(r'^\s*"((?:[^"\\]|\\.)*)" : (?:feature_group|geo_json)_\w+,$', html, flags=re.M)]
+    texts += re.findall(r'<div id="planner-legend".*?</div></div>', html, flags=re.S)
+    return [re.sub(r"<[^>]+>", " ", t) for t in texts]
+
+
+def _no_english(texts: list[str]) -> None:
+    joined = "\n".join(texts)
+    for word in ENGLISH:
+        assert not re.search(rf"\b{word}\b", joined, flags=re.I), (word, [t for t in texts if re.search(rf"\b{word}\b", t, re.I)][:3])
+    assert not re.search(r"\b\d+\.\d{1,2}\b(?!\.\d)", joined), re.findall(r".{20}\b\d+\.\d{1,2}\b(?!\.\d).{10}", joined)[:3]
+
+
+def _commune_row(html: str, code: str) -> dict[str, str]:
+    """The hover tooltip of one commune: its rows as label -> value."""
+    layers = _geojson_layers(html)
+    for layer, fields, aliases in _details(html):
+        props = [f["properties"] for f in layers[layer]["features"] if f["properties"].get("code") == code]
+        if props and "children_within" in fields and "population" not in fields:  # the tooltip, not the popup
+            return {a: str(props[0][k]) for k, a in zip(fields, aliases)}
+    raise AssertionError(f"no commune tooltip for {code}")
+
+
+def test_scale_bar_in_kilometres_only(demo):
+    s = summarize(demo, radius_m=2000)
+    from planner.maps import compare_map, priority_map
+    from planner.ranking import rank
+
+    for m in (overview_map(demo, s), priority_map(demo, rank(demo, radius_m=2000).table), compare_map(demo, [])):
+        html = m.get_root().render()
+        assert re.search(r'L\.control\.scale\(\{"imperial": false, "metric": true[^}]*\}\)\.addTo\(map_\w+\)', html)
+        assert "L.control.scale()" not in html and html.count("L.control.scale(") == 1
+
+
+def test_no_script_or_style_from_the_internet(demo):
+    s = summarize(demo, radius_m=2000)
+    from planner.maps import priority_map
+    from planner.ranking import rank
+
+    for html in (overview_map(demo, s).get_root().render(), priority_map(demo, rank(demo, radius_m=2000).table).get_root().render()):
+        assert not re.search(r'<(?:script|link)[^>]*(?:src|href)="(?:https?:)?//', html)
+        assert not re.search(r"@import|url\(\s*['\"]?(?:https?:)?//", html)
+        assert not re.search(r"https?://[^\"' ]*\.(?:js|css)\b", html)
+
+
+def test_commune_names_shown_from_zoom_10_and_never_take_a_click(demo):
+    from planner.maps import LABELS_MIN_ZOOM, LABELS_PANE
+
+    html = overview_map(demo, summarize(demo, radius_m=2000)).get_root().render()
+    labels = [json.loads(f'"{s}"') for s in re.findall(r'"html": "(\\u003cspan\\u003e.*?)",\n', html)]
+    assert sorted(labels) == sorted(f"<span>{n}</span>" for n in demo.communes["name"]) and len(labels) == 38
+    markers = re.findall(r'L\.marker\(\s*\[[^\]]*\],\s*\{\s*"pane": "planner-labels",\s*"interactive": false,', html)
+    assert len(markers) == 38 and LABELS_PANE == "planner-labels" and LABELS_MIN_ZOOM == 10
+    assert re.search(r'createPane\(\s*"planner-labels"\);\s*\w+\.style\.zIndex = 640;\s*\w+\.style\.pointerEvents = \'none\';', html)
+    assert 'map.getZoom() >= 10 ? "" : "none"' in html and 'map.on("zoomend", toggle)' in html
+    assert ".planner-label span{" in html and "pointer-events:none" in html
+    assert '"T\\u00ean x\\u00e3, ph\\u01b0\\u1eddng" : feature_group_' in html  # "Tên xã, phường" in the layer control
+
+
+def test_toilet_blocks_layer_and_legend(demo):
+    from planner.maps import COLOURS, toilets_layer
+
+    html = overview_map(demo, summarize(demo, radius_m=2000)).get_root().render()
+    layers = _geojson_layers(html)
+    toilets = [d for d in layers.values() if d["features"] and str(d["features"][0]["properties"].get("id", "")).startswith("T")]
+    assert len(toilets) == 1 and len(toilets[0]["features"]) == len(demo.toilets) == 859
+    shown = {f["properties"]["standard"] for f in toilets[0]["features"]}
+    assert shown == {"Có", "Không"}
+    first = toilets[0]["features"][0]["properties"]
+    school = demo.schools.set_index("id").loc[demo.toilets["facility_id"].iloc[0], "name"]
+    assert first["facility"] == school and first["id"] == demo.toilets["id"].iloc[0]
+    n_ok = int(demo.toilets["standard"].sum())
+    assert sum(f["properties"]["standard"] == "Có" for f in toilets[0]["features"]) == n_ok == 607
+    assert '"C\\u00f4ng tr\\u00ecnh v\\u1ec7 sinh" : geo_json_' in html  # "Công trình vệ sinh" in the layer control
+    legend = re.search(r'<div id="planner-legend".*?</div></div>', html, flags=re.S)[0]
+    assert "Công trình vệ sinh đạt chuẩn" in legend and "Công trình vệ sinh chưa đạt chuẩn" in legend
+    assert f"border:2.5px solid {COLOURS['toilet_ok']}" in legend and f"border:2.5px solid {COLOURS['toilet_missing']}" in legend
+    # standard and not standard in two colours; off until the reader turns it on
+    layer = toilets_layer(demo)
+    assert layer.show is False
+    assert {layer.style_function(f)["color"] for f in toilets[0]["features"]} == {COLOURS["toilet_ok"], COLOURS["toilet_missing"]}
+    import dataclasses
+
+    assert toilets_layer(dataclasses.replace(demo, toilets=None)) is None
+    assert "Công trình vệ sinh đạt chuẩn" not in overview_map(dataclasses.replace(demo, toilets=None), summarize(demo, radius_m=2000)).get_root().render()
+
+
+def test_chosen_sites_and_standard_toilet_schools_differ(demo):
+    from planner.maps import CANDIDATE_COLOUR, CHOSEN_COLOUR, COLOURS, PROPOSAL_COLOUR, overview_base
+
+    points = [CHOSEN_COLOUR, PROPOSAL_COLOUR, CANDIDATE_COLOUR, COLOURS["toilet_ok"], COLOURS["toilet_missing"],
+              COLOURS["existing"], COLOURS["under_construction"], COLOURS["village"]]
+    assert len({c.lower() for c in points}) == len(points)
+    html = overview_base(demo, with_proposals=True).get_root().render()
+    legend = re.search(r'<div id="planner-legend".*?</div></div>', html, flags=re.S)[0]
+    for colour, label in ((CHOSEN_COLOUR, "Các địa điểm được chọn"), (COLOURS["toilet_ok"], "Trường có vệ sinh đạt chuẩn"),
+                          (PROPOSAL_COLOUR, "Điểm đề xuất")):
+        assert re.search(rf"background:{colour};[^>]*></span>{label}<", legend), label
+
+
+def test_commune_tooltip_in_vietnamese_numbers(demo):
+    s = summarize(demo, radius_m=2000)
+    row = s.communes.loc["03388"]  # Phường Đoàn Kết: figures checked by hand from the summary
+    assert (row["children"], row["children_within"], row["points"], row["schools_toilet"], row["schools"]) == (10262, 4534, 3, 15, 15)
+    assert round(4534 / 10262, 4) == 0.4418
+    for clickable in (True, False):
+        from planner.maps import reach_layers
+
+        m = overview_map(demo, s) if clickable else None
+        if m is None:
+            import folium
+
+            m = folium.Map(tiles=None)
+            for g in reach_layers(demo, s, clickable=False):
+                g.add_to(m)
+        tip = _commune_row(m.get_root().render(), "03388")
+        assert tip == {
+            "Tên": "Phường Đoàn Kết",
+            "Loại": "Phường",
+            "Trẻ em (&lt;16)": "10.262",
+            "Trẻ em trong bán kính 2.000 m (tỷ lệ)": "4.534 (44,2%)",
+            "Số điểm hiện có": "3",
+            "Điểm trường có vệ sinh đạt chuẩn / tổng số": "15/15",
+        }, clickable
+    en = _commune_row(overview_map(demo, s, lang="en").get_root().render(), "03388")
+    assert en == {"Name": "Phường Đoàn Kết", "Kind": "Ward", "Children (&lt;16)": "10,262",
+                  "Children within 2,000 m (share)": "4,534 (44.2%)", "Existing points": "3",
+                  "School sites with standard toilet / all": "15/15"}
+
+
+def test_no_english_and_no_raw_numbers_on_the_vietnamese_maps(demo):
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from planner.maps import compare_map, overview_base, priority_map, proposals_layer, reach_layers
+    from planner.proposals import Proposal, proposals_frame
+    from planner.ranking import rank
+    from planner.scenarios import Scenario
+
+    s = summarize(demo, radius_m=2000)
+    cands = demo.candidate_sites.rename(columns={"est_cost_vnd": "cost_vnd"})
+    m = overview_base(demo, with_proposals=True, candidates=cands)
+    for g in reach_layers(demo, s, clickable=False):
+        g.add_to(m)
+    p = Proposal("N001", 103.36, 22.75, "03388", cost_vnd=1_250_000_000)
+    chosen = gpd.GeoDataFrame({"id": ["C1"], "cost_vnd": [2_500_000_000]}, geometry=[Point(103.4, 22.4)], crs=4326)
+    proposals_layer(proposals_frame([p]), radius_m=2000, chosen=chosen).add_to(m)
+    pages = [overview_map(demo, s).get_root().render(), m.get_root().render(),
+             priority_map(demo, rank(demo, radius_m=2000).table).get_root().render(),
+             compare_map(demo, [Scenario(name="Kịch bản A", proposals=(p,))]).get_root().render()]
+    texts = [t for html in pages for t in shown_text(html)]
+    assert len(texts) > 5000
+    assert "Đề xuất N001: 1.250.000.000 ₫" in " ".join(texts) or any("N001: 1.250.000.000 ₫" in t for t in texts)
+    assert any("C1: 2.500.000.000 ₫" in t for t in texts)
+    assert not any("Thị trấn" in t or "thị trấn" in t for t in texts)  # after 1 July 2025: xã and phường only
+    _no_english(texts)
+    # and every figure is written the Vietnamese way
+    tips = [t for html in pages[:1] for t in shown_text(html)]
+    assert "44,2%" in " ".join(tips) and "10.262" in tips
+
+
+def test_legacy_township_kind_is_shown_as_such(demo):
+    import dataclasses
+
+    from planner.maps import kind_label
+
+    assert (kind_label("xã", "vi"), kind_label("phường", "vi"), kind_label("thị trấn", "vi")) == ("Xã", "Phường", "Thị trấn")
+    assert (kind_label("xã", "en"), kind_label("phường", "en"), kind_label("thị trấn", "en")) == ("Commune", "Ward", "Township")
+    communes = demo.communes.copy()
+    communes.loc[communes["code"] == "03388", "kind"] = "thị trấn"  # a user's pre-2025 file
+    old = dataclasses.replace(demo, communes=communes)
+    assert _commune_row(overview_map(old, summarize(old, radius_m=2000)).get_root().render(), "03388")["Loại"] == "Thị trấn"

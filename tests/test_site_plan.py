@@ -5,12 +5,13 @@ import subprocess
 import sys
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from planner.candidates import SOURCES, candidates_from_package, site
 from planner.cli import main
 from planner.proposals import effect
-from planner.site_plan import SitingRequest, as_proposals, plan, render, run
+from planner.site_plan import SitingRequest, as_proposals, parameters_csv, plan, render, run
 
 
 @pytest.fixture(scope="module")
@@ -47,13 +48,25 @@ def test_proposals_from_plan_give_the_same_effect(exact_plan, demo):
 def test_exports_read_back(exact_plan, demo):
     data = json.loads(render(exact_plan, demo, "en", ".geojson"))
     assert [f["properties"]["id"] for f in data["features"]] == list(exact_plan.sites["id"])
-    assert data["parameters"]["Budget (VND)"] == "8,000,000,000 ₫"
+    assert data["parameters"]["Budget (VND)"] == 8_000_000_000
     wb = openpyxl.load_workbook(io.BytesIO(render(exact_plan, demo, "vi", ".xlsx")))
     ws = wb.worksheets[0]
     assert ws.title == "Địa điểm" and ws.cell(1, 1).value == "Mã địa điểm"
     assert [ws.cell(i, 1).value for i in range(2, 2 + len(exact_plan.sites))] == list(exact_plan.sites["id"])
-    text = render(exact_plan, demo, "vi", ".csv").decode("utf-8-sig")
-    assert "# Ngân sách (đồng): 8.000.000.000 ₫" in text and "# Trạng thái lời giải: optimal" in text
+    costs = [ws.cell(i, 5) for i in range(2, 2 + len(exact_plan.sites))]
+    assert [c.value for c in costs] == list(exact_plan.sites["cost_vnd"]) and costs[0].number_format == '#,##0 "₫"'
+    params = {r[0].value: r[1] for r in wb["Tham số"].iter_rows(min_row=2)}
+    assert params["Ngân sách (đồng)"].value == 8_000_000_000 and params["Ngân sách (đồng)"].data_type == "n"
+    data = render(exact_plan, demo, "vi", ".csv")
+    assert data.decode("utf-8-sig").startswith("Mã địa điểm,")  # a plain table: the header on line 1
+    table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype={"Mã": str})
+    assert list(table["Mã địa điểm"]) == list(exact_plan.sites["id"])
+    assert pd.api.types.is_integer_dtype(table["Kinh phí (đồng)"]) and pd.api.types.is_integer_dtype(table["Trẻ em mới trong bán kính"])
+    params = pd.read_csv(io.BytesIO(parameters_csv(exact_plan, demo, "vi")), encoding="utf-8-sig", dtype=str)
+    params = dict(zip(params["Tham số"], params["Giá trị"]))
+    assert params["Ngân sách (đồng)"] == "8000000000" and params["Xã mới có điểm"] == str(exact_plan.result.communes_newly_with_point)
+    vi = json.loads(render(exact_plan, demo, "vi", ".geojson", field_names="vi"))["features"][0]["properties"]
+    assert {"Mã địa điểm", "Kinh phí (đồng)", "Trẻ em mới trong bán kính"} <= set(vi)
 
 
 def test_site_cli(tmp_path, capsys, exact_plan):

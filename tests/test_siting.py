@@ -518,7 +518,7 @@ def test_candidate_with_unknown_commune(tmp_path):
 
 
 @pytest.mark.parametrize("options, key, vi, en", [
-    (dict(method="fast"), "err.siting_method", "Phương pháp không hỗ trợ: fast; dùng exact (tối ưu) hoặc greedy (tham lam)",
+    (dict(method="fast"), "err.siting_method", "Phương pháp không hỗ trợ: fast; dùng exact (tối ưu chính xác) hoặc greedy (nhanh)",
      "Unsupported method: fast; use exact or greedy"),
     (dict(target_year=2026), "err.siting_year", "Năm chỉ tiêu không hỗ trợ: 2026; dùng 2025, 2030",
      "Unsupported target year: 2026; use 2025, 2030"),

@@ -43,8 +43,10 @@ def test_optional_files_may_be_absent(tiny_dir):
 def test_missing_column_names_it_and_lists_columns(tmp_path):
     folder = _package_with(tmp_path, villages=lambda g: g.rename(columns={"children": "tre_em"}))
     msg = _problems(folder).message("en")
-    assert "boundaries/villages.geojson: column 'children' not found" in msg
+    # a package's file must call the column by its name: the name first, then what it means
+    assert "boundaries/villages.geojson: column 'children' (Children under 16) not found" in msg
     assert "tre_em" in msg and "population" in msg
+    assert "thiếu cột 'children' (Trẻ em dưới 16 tuổi)" in _problems(folder).message("vi")
 
 
 def test_wrong_type_text_in_numeric_column(tmp_path):
@@ -61,7 +63,7 @@ def test_wrong_type_text_in_numeric_column(tmp_path):
 
 def test_codes_must_be_text(tmp_path):
     err = _problems(_package_with(tmp_path, communes=lambda g: g.assign(code=[1, 2, 3, 4])))
-    assert "column 'code' must be text" in err.message("en")
+    assert "column 'code' (Commune code) must be text but holds whole numbers (1)" in err.message("en")
 
 
 def test_several_problems_reported_together(tmp_path):
@@ -80,10 +82,13 @@ def test_several_problems_reported_together(tmp_path):
     err = _problems(_package_with(tmp_path, play_points=bad_points, communes=bad_communes))
     msg = err.message("en")
     assert len(err.problems) == 4
-    assert "'planned'" in msg and "existing, under_construction" in msg
+    assert "'planned'" in msg and "existing, under_construction (Under construction)" in msg
     assert "duplicate values 'P1'" in msg
-    assert "'poverty_rate' is outside [0.0, 1.0] in 1 row(s) (e.g. rows 3)" in msg
+    assert "'poverty_rate' (Poverty rate (0–1)) is outside [0, 1] in 1 row(s) (e.g. rows 3)" in msg
     assert "'name' is empty in 1 row(s) (e.g. rows 4)" in msg
+    vi = err.message("vi")
+    assert "existing (Đang hoạt động), under_construction (Đang xây dựng)" in vi
+    assert "'poverty_rate' (Tỷ lệ hộ nghèo (0–1)) có giá trị ngoài khoảng [0; 1]" in vi
 
 
 def test_unknown_commune_code(tmp_path):

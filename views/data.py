@@ -10,13 +10,16 @@ import streamlit as st
 
 from planner.coordinates import PRESETS
 from planner.errors import PlannerError
-from planner.importing import (KINDS, MODES, ImportSource, effect_rows, export_lists_xlsx, import_effect, import_fingerprint,
-                               lists_needing_mode, recall_mapping, remember_mapping, targets,
-                               template_xlsx, write_import)
+from planner.importing import (KINDS, MODES, ImportSource, effect_rows, export_lists_xlsx, field_label, import_effect,
+                               import_fingerprint, lists_needing_mode, preview_rows, recall_mapping, remember_mapping,
+                               targets, template_xlsx, write_import)
 from planner.importing import worker
 from planner.importing.files import load_mappings, save_mappings
 from planner.io import DEMO_DIR, folder_name, unused_folder
-from planner.i18n import fmt_int, t
+from planner.i18n import t
+from planner.formats import crs_words, fmt_int
+from planner.labels import problem_column
+from planner.names import fold
 from ui.auth import allow, can_edit, locked_note
 from ui.markdown import plain
 from ui.plan import current as session_plan
@@ -42,7 +45,8 @@ with st.expander(tr("data.templates")):
     cols = st.columns(4)
     for k, kind in enumerate(KINDS):
         cols[k % 4].download_button(tr(f"data.kind.{kind}"), data=lambda kd=kind: template_xlsx(kd, L),
-                                    file_name=f"mau-{kind}.xlsx", key=f"tpl-{kind}", on_click="ignore")
+                                    file_name=f"mau-{fold(tr(f'imp.kind.{kind}')).replace(' ', '-')}.xlsx",
+                                    key=f"tpl-{kind}", on_click="ignore")
     if pkg is not None:
         st.download_button(tr("data.export_lists"), data=lambda: export_lists_xlsx(pkg, L), file_name="danh-sach.xlsx",
                            key="export-lists", on_click="ignore")
@@ -88,10 +92,12 @@ for kind in KINDS:
         st.error(message_of(exc))
         continue
     with st.container(border=True):
-        st.markdown(f"**{plain(up.name)}** — {info.format}, {tr('data.rows', n=info.rows)}"
+        st.markdown(f"**{plain(up.name)}** — {info.format}, {tr('data.rows', n=fmt_int(info.rows, L))}"
                     + (f", {tr('data.encoding', enc=info.encoding)}" if info.encoding else ""))
         if info.preview:
-            st.dataframe(pd.DataFrame(list(info.preview)), hide_index=True, width="stretch")
+            with st.container(key=f"file-preview-{kind}"):  # the file's first rows as the file writes them
+                st.caption(tr("data.preview_as_is"))
+                st.dataframe(pd.DataFrame(preview_rows(info, L), columns=list(info.columns)), hide_index=True, width="stretch")
         mapping = dict(recall_mapping(remembered, kind, info.columns) or info.mapping)
         if info.columns:
             st.caption(tr("data.mapping_help"))
@@ -99,13 +105,15 @@ for kind in KINDS:
             grid = st.columns(4)
             for j, col in enumerate(info.columns):
                 current = mapping.get(col, "")
-                mapping[col] = grid[j % 4].selectbox(plain(col), options, index=options.index(current) if current in options else 0,
-                                                     key=f"map-{kind}-{col}", format_func=lambda o, lang=L: o or t("data.ignore", lang))
+                mapping[col] = grid[j % 4].selectbox(
+                    plain(col), options, index=options.index(current) if current in options else 0, key=f"map-{kind}-{col}",
+                    format_func=lambda o, kd=kind, lang=L: field_label(kd, o, lang) if o else t("data.ignore", lang))
             mapping = {c: v for c, v in mapping.items() if v}
         crs_key = st.selectbox(tr("data.crs"), crs_keys, key=f"crs-{kind}",
-                               format_func=lambda k, lang=L: t("data.crs_auto", lang) if k == "auto" else f"{k} ({PRESETS[k]})")
+                               format_func=lambda k, lang=L: (t("data.crs_auto", lang) if k == "auto"
+                                                              else crs_words(PRESETS[k], lang)))
         if info.crs_guess:
-            st.warning(tr("data.crs_guess", crs=info.crs_guess))
+            st.warning(tr("data.crs_guess", crs=crs_words(info.crs_guess, L)))
         fixes = tuple(st.session_state.get(f"fixes-{kind}", ()))
         sources.append(ImportSource(kind, up.name, data, crs=None if crs_key == "auto" else crs_key,
                                     mapping=mapping or None, fixes=fixes))
@@ -159,7 +167,8 @@ plan = st.session_state.get("import_plan")
 if plan is not None and sources:
     st.subheader(tr("data.report"))
     rows = [{tr("data.severity"): tr(f"data.sev.{p.severity}"), tr("data.file"): p.params.get("file", ""),
-             tr("data.row"): "" if p.row is None else str(p.row), tr("data.field"): p.column, tr("data.what"): p.message(L)}
+             tr("data.row"): "" if p.row is None else str(p.row), tr("data.field"): problem_column(p, L),
+             tr("data.what"): p.message(L)}
             for p in plan.problems]
     if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

@@ -2,10 +2,11 @@
 import streamlit as st
 
 from planner.errors import PlannerError
-from planner.i18n import fmt_int, fmt_pct
+from planner.formats import fmt_int, fmt_pct, table_text
 from planner.maps import overview_base, reach_layers
 from planner.targets import Indicator
 from ui.mapview import show_map
+from ui.printing import map_download
 from ui.plan import analysis
 from ui.state import data_dir, map_assets, message_of, page_header, tr
 
@@ -55,6 +56,7 @@ show_map(("overview", data_dir(), L, basemap),
          lambda: overview_base(pkg, lang=L, assets_url=map_assets(), basemap=basemap),
          layers=[(("reach", data_dir(), s.radius_m, L), lambda: reach_layers(pkg, s, lang=L))],
          widget_key=f"overview-map-{L}")
+map_download(analysis(), view="overview", key="print-overview")
 
 st.subheader(tr("overview.table"))
 table = s.communes.reset_index()
@@ -64,18 +66,7 @@ view = table[["code", "name", "kind", "population", "children", "points", "child
 view["kind"] = [tr(f"kind.{k}") for k in view["kind"]]
 for col in ("child_friendly", "especially_difficult"):
     view[col] = [yes if v else no for v in view[col]]
-view["reach_share"] = view["reach_share"] * 100
-view["poverty_rate"] = view["poverty_rate"] * 100
-st.dataframe(
-    view,
-    hide_index=True,
-    width="stretch",
-    column_config={
-        c: (st.column_config.NumberColumn(tr(f"col.{c}"), format="localized")
-        if c in ("population", "children", "children_within") else st.column_config.Column(tr(f"col.{c}")))
-        for c in view.columns if c not in ("reach_share", "poverty_rate")
-    } | {
-        "reach_share": st.column_config.NumberColumn(tr("col.reach_share"), format="%.1f%%"),
-        "poverty_rate": st.column_config.NumberColumn(tr("col.poverty_rate"), format="%.1f%%"),
-    },
-)
+view = table_text(view, L, ints=("population", "children", "points", "children_within", "schools", "schools_toilet"),
+                  pcts=("reach_share", "poverty_rate"))
+st.dataframe(view, hide_index=True, width="stretch",
+             column_config={c: st.column_config.TextColumn(tr(f"col.{c}")) for c in view.columns})

@@ -4,12 +4,14 @@ import pandas as pd
 import streamlit as st
 
 from planner.errors import PlannerError
-from planner.exports import render
-from planner.i18n import fmt_num, fmt_pct, t
+from planner.exports import parameters_csv, render
+from planner.i18n import t
+from planner.formats import fmt_int, fmt_num, fmt_pct, vega_locale
 from planner.maps import priority_map
 from planner.ranking import CRITERIA, PRESETS, explain, resolve_weights, target_path
 from ui.logs import guarded
 from ui.mapview import show_map
+from ui.printing import map_download
 from ui.markdown import plain
 from ui.plan import analysis, current, put, widget_key
 from ui.state import data_dir, map_assets, message_of, page_header, tr
@@ -34,7 +36,10 @@ with left:
                  format_func=lambda k, lang=L: t(f"preset.{k}", lang), on_change=guarded(choose_preset, "choose preset"))
     with st.expander(tr("rank.weights"), expanded=True):
         st.caption(tr("rank.weights_help"))
-        moved = {c: st.slider(tr(f"crit.{c}"), 0.0, 10.0, value=float(weights[c]), step=0.5, key=widget_key(f"w-{c}"))
+        steps = [i / 2 for i in range(21)]  # 0 to 10 by 0,5, shown the reader's way ("2,5")
+        moved = {c: float(st.select_slider(tr(f"crit.{c}"), steps, value=min(steps, key=lambda v: abs(v - weights[c])),
+                                           format_func=lambda v, lang=L: fmt_num(v, lang, 1, trim=True),
+                                           key=widget_key(f"w-{c}")))
                  for c in CRITERIA}
     if moved != weights:
         chosen, raw = resolve_weights(None, moved)
@@ -64,14 +69,12 @@ with right:
     st.subheader(tr("rank.table"))
     tab = r.table
     view = pd.DataFrame({
-        tr("col.rank"): tab["rank"], tr("col.code"): tab["code"], tr("col.name"): tab["name"],
-        tr("col.score"): tab["score"].round(1),
+        tr("col.rank"): tab["rank"].astype(str), tr("col.code"): tab["code"], tr("col.name"): tab["name"],
+        tr("col.score"): [fmt_num(v, L) for v in tab["score"]],
     })
     for c in CRITERIA:
-        view[tr("col.points_of", name=tr(f"crit.{c}"))] = tab[f"{c}_points"].round(1)
-    st.dataframe(view, hide_index=True, width="stretch", height=320, column_config={
-        tr("col.score"): st.column_config.ProgressColumn(tr("col.score"), min_value=0.0, max_value=100.0, format="%.1f"),
-    })
+        view[tr("col.points_of", name=tr(f"crit.{c}"))] = [fmt_num(v, L) for v in tab[f"{c}_points"]]
+    st.dataframe(view, hide_index=True, width="stretch", height=320)
     st.subheader(tr("rank.chart"))
     long = tab.melt(id_vars=["name", "rank"], value_vars=[f"{c}_points" for c in CRITERIA], var_name="c", value_name="points")
     long["criterion"] = long["c"].str.removesuffix("_points").map(lambda c: tr(f"crit.{c}"))
@@ -79,8 +82,9 @@ with right:
         x=alt.X("points:Q", title=tr("col.score"), stack="zero"),
         y=alt.Y("name:N", sort=alt.SortField("rank"), title=None, axis=alt.Axis(labelOverlap=False, labelLimit=160)),
         color=alt.Color("criterion:N", title=tr("col.criterion"), legend=alt.Legend(orient="bottom", columns=2)),
-        tooltip=["name", "criterion", alt.Tooltip("points:Q", format=".1f")],
-    ).properties(height=max(300, 22 * len(tab)))
+        tooltip=[alt.Tooltip("name:N", title=tr("col.name")), alt.Tooltip("criterion:N", title=tr("col.criterion")),
+                 alt.Tooltip("points:Q", title=tr("col.score"), format=",.1f")],
+    ).properties(height=max(300, 22 * len(tab))).configure(locale=vega_locale(L))
     st.altair_chart(chart, width="stretch")
 
 st.subheader(tr("rank.map"))
@@ -89,6 +93,7 @@ shown = tuple(zip(r.table["code"], r.table["rank"], r.table["score"].round(6)))
 show_map(("priority", data_dir(), L, basemap, shown),
          lambda: priority_map(pkg, r.table, lang=L, assets_url=map_assets(), basemap=basemap),
          height=480, widget_key=f"priority-map-{L}")
+map_download(analysis(), view="priorities", ranking=r, key="print-priorities")
 
 st.subheader(tr("rank.path"))
 st.caption(tr("rank.path_help"))
@@ -96,16 +101,19 @@ path = target_path(r)
 st.dataframe(pd.DataFrame({
     tr("col.step"): path["step"], tr("col.code"): path["code"], tr("col.name"): path["name"],
     tr("col.score"): [fmt_num(v, L) for v in path["score"]],
-    tr("col.communes_with_point"): path["communes_with_point"],
+    tr("col.communes_with_point"): [fmt_int(v, L) for v in path["communes_with_point"]],
     tr("col.share"): [fmt_pct(v, L) for v in path["share"]],
     tr("col.reaches"): path["reaches"],
 }), hide_index=True, width="stretch")
 
 st.subheader(tr("rank.download"))
-cols = st.columns(4)
+cols = st.columns(5)
 mime = {".csv": "text/csv", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ".geojson": "application/geo+json", ".gpkg": "application/geopackage+sqlite3"}
 for col, ext in zip(cols, mime):
     with col:
         st.download_button(ext.lstrip(".").upper(), data=lambda e=ext: render(r, pkg, L, e), file_name=f"xep-hang-xa{ext}",
                            mime=mime[ext], key=f"dl{ext}", on_click="ignore")
+with cols[4]:  # the CSV holds the table alone (header on line 1); its parameters come in their own file
+    st.download_button(tr("dl.params_csv"), data=lambda: parameters_csv(r, pkg, L), file_name="xep-hang-xa.params.csv",
+                       mime="text/csv", key="dl-params", on_click="ignore", help=tr("dl.params_help"))

@@ -6,7 +6,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from planner.briefs import brief_pdf, comparison_table, figure_rows, fmt_vnd_short, workbook
+from planner.briefs import brief_pdf, comparison_table, figure_rows, workbook
+from planner.formats import MILLION, fmt_datetime, fmt_vnd_short, vega_locale
 from planner.errors import PlannerError
 from planner.maps import compare_map
 from planner.plan import Plan, save_plan
@@ -17,6 +18,7 @@ from planner.scenarios import YEARS, auto_phase, figures
 from ui.auth import allow, can_edit, locked_note, user_name
 from ui.logs import show_failure
 from ui.mapview import show_map
+from ui.printing import map_download
 from ui.markdown import plain
 from ui.plan import analysis, current, put, widget_key
 from ui.state import data_dir, flash, map_assets, message_of, page_header, store, tr
@@ -89,10 +91,14 @@ with left:
     author = st.text_input(tr("scn.author"), value=s.author or user_name(), max_chars=120,
                            key=widget_key(f"author-{user_name()}"))  # signing in fills it afresh
     budget = {}
+    st.markdown(tr("scn.budget_heading"), help=tr("scn.budget_help"))
     for col, y in zip(st.columns(len(YEARS)), YEARS):
-        budget[y] = int(round(col.number_input(tr("scn.budget_year", year=y), min_value=0.0, max_value=MAX_VND / 1e9,
-                                               value=s.budget_by_year.get(y, 0) / 1e9, step=0.5, format="%.2f",
-                                               key=widget_key(f"budget-{y}")) * 1e9))
+        # whole millions of đồng: a box showing "20.00" reads as two thousand to a Vietnamese reader
+        trieu = col.number_input(str(y), min_value=0, max_value=MAX_VND // MILLION,
+                                 value=int(round(s.budget_by_year.get(y, 0) / MILLION)), step=500, format="%d",
+                                 key=widget_key(f"budget-{y}"))
+        old = s.budget_by_year.get(y, 0)
+        budget[y] = old if trieu == int(round(old / MILLION)) else int(trieu) * MILLION
     plan = put(plan.edited(name=name, description=description, author=author,
                            budget_by_year={**s.budget_by_year, **budget}))
     b1, b2 = st.columns(2)
@@ -137,6 +143,7 @@ with right:
                            on_click="ignore")
         d3.download_button("GPKG", data=lambda: to_gpkg(cur), file_name="kich-ban.gpkg", key="gpkg-current",
                            on_click="ignore", help=tr("scn.export"))
+        map_download(an, view="scenarios", scenario=cur, key="print-scenario")
 
 # --- saved scenarios ----------------------------------------------------------------------
 st.subheader(tr("scn.saved_list"))
@@ -147,16 +154,18 @@ else:
     pick = st.selectbox(tr("scn.name"), names, key="scn_pick",
                         index=names.index(plan.saved_name) if plan.saved_name in names else 0)
     versions = db.versions(pick)
-    st.dataframe(pd.DataFrame([(v.version, v.saved_at, v.author, v.note) for v in versions],
-                              columns=["v", tr("scn.saved_at"), tr("scn.author"), tr("scn.note")]), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame([(str(v.version), fmt_datetime(v.saved_at, L), v.author, v.note) for v in versions],
+                              columns=[tr("scn.version"), tr("scn.saved_at"), tr("scn.author"), tr("scn.note")]),
+                 hide_index=True, width="stretch")
     o1, o2, o3, o4 = st.columns(4)
     if o1.button(tr("scn.load", name=pick), key="scn_open"):
         ask_or_do(f"open:{pick}", lambda: open_saved(pick))
     discard_guard(f"open:{pick}", tr("scn.action_open", name=pick), lambda: open_saved(pick))
-    old = o2.selectbox("v", [v.version for v in versions], key=f"scn_restore_v-{pick}", label_visibility="collapsed")
+    old = o2.selectbox(tr("scn.version"), [v.version for v in versions], key=f"scn_restore_v-{pick}",
+                       label_visibility="collapsed")
     with st.expander(plain(tr("scn.view_version", name=pick, version=old))):
         shown = db.load(pick, old)
-        st.caption(plain(f"{shown.description} — {shown.author}, {shown.updated_at}"))
+        st.caption(plain(f"{shown.description} — {shown.author}, {fmt_datetime(shown.updated_at, L)}"))
         figure_table(figures(an, shown))
     if o4.button(tr("scn.delete", name=pick), key="scn_delete", disabled=not editable):
         st.session_state["scn_delete_pending"] = (pick, versions[0].version)
@@ -205,7 +214,8 @@ if upload is not None and st.session_state.get("scn_uploaded") != upload.file_id
 
 # --- compare ------------------------------------------------------------------------------
 st.subheader(tr("scn.compare"))
-chosen = st.multiselect(tr("scn.pick"), names, max_selections=4, key="scn_compare")
+chosen = st.multiselect(tr("scn.pick"), names, max_selections=4, key="scn_compare", placeholder=tr("pick.placeholder"),
+                        select_all=False)
 if len(chosen) >= 2:
     scenarios = [db.load(n) for n in chosen]
     figs = [figures(an, sc) for sc in scenarios]
@@ -230,15 +240,18 @@ if len(chosen) >= 2:
         "budget": [sc.budget_by_year.get(y, 0) / 1e9 for sc in scenarios for y in YEARS],
     })
     x = alt.X("year:N", title=tr("col.year"))
+    tips = [alt.Tooltip("scenario:N", title=tr("scn.name")), alt.Tooltip("year:N", title=tr("col.year")),
+            alt.Tooltip("cost:Q", title=tr("scn.cost_ty"), format=",.2f"),
+            alt.Tooltip("budget:Q", title=tr("scn.budget_line"), format=",.2f")]
     bars = alt.Chart(spend).mark_bar().encode(
-        x=x, xOffset="scenario:N", y=alt.Y("cost:Q", title=tr("opt.budget_ty")),
-        color=alt.Color("scenario:N", title=tr("scn.spending")),
-        tooltip=["scenario", "year", alt.Tooltip("cost:Q", format=".2f"), alt.Tooltip("budget:Q", format=".2f")])
+        x=x, xOffset="scenario:N", y=alt.Y("cost:Q", title=tr("scn.cost_ty"), axis=alt.Axis(format=",.1~f")),
+        color=alt.Color("scenario:N", title=tr("scn.name"), legend=alt.Legend(orient="bottom", labelLimit=300)),
+        tooltip=tips)
     budget_marks = alt.Chart(spend).mark_tick(color="#b71c1c", thickness=3, size=18).encode(
-        x=x, xOffset="scenario:N", y="budget:Q",
-        tooltip=["scenario", "year", alt.Tooltip("budget:Q", title=tr("scn.budget_line"), format=".2f")])
-    st.altair_chart((bars + budget_marks).properties(height=260, title=f"{tr('scn.spending')} — ▬ {tr('scn.budget_line')}"),
-                    width="stretch")
+        x=x, xOffset="scenario:N", y="budget:Q", tooltip=tips)
+    st.markdown(f"**{tr('scn.chart_title')}**")
+    st.caption(tr("scn.chart_help"))
+    st.altair_chart((bars + budget_marks).properties(height=280).configure(locale=vega_locale(L)), width="stretch")
     basemap = bool(st.session_state.get("basemap"))
     show_map(("compare", data_dir(), L, basemap, repr([(sc.name, sc.version, sc.proposals) for sc in scenarios])),
              lambda: compare_map(pkg, scenarios, lang=L, assets_url=map_assets(), basemap=basemap),

@@ -3,15 +3,17 @@ see the effect at once. Every action is one core call on the session's plan (ui.
 import pandas as pd
 import streamlit as st
 
-from planner.briefs import fmt_vnd_short
 from planner.candidates import METHODS, SOURCES
 from planner.errors import PlannerError
-from planner.i18n import fmt_int, fmt_pct, t
+from planner.i18n import t
+from planner.formats import MILLION, fmt_int, fmt_num, fmt_pct, fmt_vnd, fmt_vnd_short
 from planner.maps import overview_base, proposals_layer, reach_layers
 from planner.proposals import FUNDING, KINDS, SNAP_M, changed_communes, edit, propose_at, proposals_frame
-from planner.site_plan import SITE_FORMATS, SitingRequest, note_text, run, sites_frame
+from planner.site_plan import SITE_FORMATS, SitingRequest, note_text, run, sites_frame, status_text
+from planner.site_plan import parameters_csv as sites_parameters_csv
 from planner.site_plan import render as render_sites
 from ui.mapview import new_clicks, show_map
+from ui.printing import map_download
 from ui.markdown import plain
 from ui.plan import analysis, current, put
 from ui.state import data_dir, flash, map_assets, message_of, page_header, tr
@@ -29,22 +31,24 @@ with c1, st.container(border=True):
     st.markdown(f"**{tr('indicator.play_point')}**")
     st.metric(tr("indicator.play_point"), tr("sites.before_after", before=f"{before.play_point.achieved}/{before.play_point.total}",
                                             after=f"{after.play_point.achieved}/{after.play_point.total}"),
-              delta=eff.communes_newly_with_point or None, label_visibility="collapsed")
+              delta=f"+{fmt_int(eff.communes_newly_with_point, L)}" if eff.communes_newly_with_point else None,
+              label_visibility="collapsed")
     for g in after.play_point.gaps:
         head = tr("card.target", year=g.year, target=fmt_pct(float(g.target), L))
-        tail = f":green[{tr('card.met')}]" if g.met else f":red[{tr('card.gap_communes', n=g.needed)}]"
+        tail = f":green[{tr('card.met')}]" if g.met else f":red[{tr('card.gap_communes', n=fmt_int(g.needed, L))}]"
         st.markdown(f"{head} — {tail}")
 with c2, st.container(border=True):
     st.markdown(f"**{tr('card.reach', radius=fmt_int(radius, L))}**")
     st.metric(tr("sites.new_children"), tr("sites.before_after", before=fmt_int(before.reach.children_within, L),
                                            after=fmt_int(after.reach.children_within, L)),
-              delta=eff.children_newly_reached or None, label_visibility="collapsed")
+              delta=f"+{fmt_int(eff.children_newly_reached, L)}" if eff.children_newly_reached else None,
+              label_visibility="collapsed")
     st.caption(f"{tr('sites.new_children')}: {fmt_int(eff.children_newly_reached, L)}")
 with c3, st.container(border=True):
     st.markdown(f"**{tr('sites.total_cost')}**")
     total = sum(p.cost_vnd for p in proposals)
-    st.metric(tr("sites.total_cost"), fmt_vnd_short(total, L), help=f"{fmt_int(total, L)} ₫", label_visibility="collapsed")
-    st.caption(f"{tr('sites.proposals')}: {len(proposals)}")
+    st.metric(tr("sites.total_cost"), fmt_vnd_short(total, L), help=fmt_vnd(total, L), label_visibility="collapsed")
+    st.caption(f"{tr('sites.proposals')}: {fmt_int(len(proposals), L)}")
 
 # --- the map: existing points, the planner's proposals and the optimiser's sites -------------
 # Everything above the map has a fixed shape: a changed position would make the browser draw a new map.
@@ -80,6 +84,7 @@ if len(clicked) > len(proposals):
 for text in refused:
     notes.warning(plain(text))
 
+map_download(analysis(), view="sites", scenario=plan.scenario, key="print-sites")
 u1, u2, _ = st.columns([1, 1, 3])
 if u1.button(tr("sites.undo"), disabled=not plan.undo, key="sites-undo"):
     put(plan.undone())
@@ -96,30 +101,34 @@ with st.expander(tr("opt.heading"), expanded=plan.siting is None), st.form("opti
     f1, f2 = st.columns(2)
     goals = ["children", "2025", "2030"]
     with f1:
-        budget_ty = st.number_input(tr("opt.budget_ty"), min_value=0.0, value=last.budget_vnd / 1e9, step=0.5, format="%.2f", key="opt_budget")
+        # whole millions of đồng: a box showing "20.00" reads as two thousand to a Vietnamese reader
+        budget_trieu = st.number_input(tr("opt.budget_trieu"), min_value=0, value=int(round(last.budget_vnd / MILLION)),
+                                       step=500, format="%d", key="opt_budget")
         goal = st.radio(tr("opt.mode"), goals, index=goals.index(str(last.target_year or "children")), key="opt_goal",
                         format_func=lambda g, lang=L: t("opt.mode_children", lang) if g == "children" else t("opt.mode_target", lang, year=g))
         method = st.radio(tr("opt.method"), list(METHODS), index=list(METHODS).index(last.method), key="opt_method",
                           format_func=lambda m, lang=L: t(f"opt.method_{m}", lang))
     with f2:
         sources = st.multiselect(tr("opt.sources"), list(SOURCES), default=list(last.sources), key="opt_sources",
-                                 format_func=lambda s, lang=L: t(f"opt.source_{s}", lang))
+                                 format_func=lambda s, lang=L: t(f"opt.source_{s}", lang), placeholder=tr("pick.placeholder"),
+                                 select_all=False)
         max_new = st.number_input(tr("opt.max_new"), min_value=0, value=last.max_new, step=1, help=tr("opt.no_limit"),
                                   key="opt_max_new", placeholder=tr("opt.no_limit"))  # empty: no limit, as in the CLI
-        default_cost_ty = st.number_input(tr("opt.default_cost_ty"), min_value=0.0, value=last.default_cost_vnd / 1e9,
-                                          step=0.1, format="%.2f", key="opt_default_cost")
+        default_cost_trieu = st.number_input(tr("opt.default_cost_trieu"), min_value=0,
+                                             value=int(round(last.default_cost_vnd / MILLION)), step=100, format="%d",
+                                             key="opt_default_cost")
     submitted = st.form_submit_button(tr("opt.run"), type="primary")
 
 if submitted:
-    request = SitingRequest(budget_vnd=round(budget_ty * 1e9), radius_m=radius, method=method,
+    request = SitingRequest(budget_vnd=int(budget_trieu) * MILLION, radius_m=radius, method=method,
                             target_year=None if goal == "children" else int(goal),
                             max_new=None if max_new is None else int(max_new),
-                            sources=tuple(sources), default_cost_vnd=round(default_cost_ty * 1e9))
+                            sources=tuple(sources), default_cost_vnd=int(default_cost_trieu) * MILLION)
     plan = put(plan.edited(default_cost_vnd=request.default_cost_vnd))  # a click now costs the same by default
     try:
         with st.status(tr("opt.running"), expanded=True) as status:
             sp = run(pkg, request, on_greedy=lambda fast: st.write(tr(
-                "opt.greedy_done", children=fmt_int(fast.children_newly_reached, L), cost=fmt_int(fast.total_cost_vnd, L))))
+                "opt.greedy_done", children=fmt_int(fast.children_newly_reached, L), cost=fmt_vnd_short(fast.total_cost_vnd, L))))
             status.update(label=tr("opt.done"), state="complete", expanded=False)
     except PlannerError as exc:
         st.error(message_of(exc))
@@ -135,9 +144,11 @@ if sp is not None:
         st.caption(tr("opt.stale", radius=fmt_int(sp.radius_m, L)))
     m1, m2, m3, m4 = st.columns(4)
     m1.metric(tr("opt.children"), fmt_int(r.children_newly_reached, L))
-    m2.metric(tr("opt.communes"), r.communes_newly_with_point)
-    m3.metric(tr("opt.total_cost"), fmt_vnd_short(r.total_cost_vnd, L), help=f"{fmt_int(r.total_cost_vnd, L)} ₫")
-    m4.metric(tr("opt.status"), r.status, help=f"{tr('opt.gap')}: {'—' if r.gap is None else f'{r.gap:.4%}'}; {tr('opt.seconds')}: {r.seconds:.2f}")
+    m2.metric(tr("opt.communes"), fmt_int(r.communes_newly_with_point, L))
+    m3.metric(tr("opt.total_cost"), fmt_vnd_short(r.total_cost_vnd, L), help=fmt_vnd(r.total_cost_vnd, L))
+    m4.metric(tr("opt.status"), status_text(r, L),
+              help=f"{tr('opt.gap')}: {'—' if r.gap is None else fmt_pct(r.gap, L, 2)}; {tr('opt.seconds')}: {fmt_num(r.seconds, L, 2)}"
+                   + (f" — {tr('opt.solver_note')}" if r.method == "exact" else ""))
     if sp.note:
         st.warning(plain(note_text(sp.note, L)))
     if r.method == "exact" and sp.fast is not r:
@@ -159,10 +170,12 @@ if sp is not None:
         if b3.button(tr("sites.dismiss"), key="take-dismiss"):
             put(plan.with_siting(None))
             st.rerun()
-        d = st.columns(len(SITE_FORMATS))
+        d = st.columns(len(SITE_FORMATS) + 1)
         for col, ext in zip(d, SITE_FORMATS):
             col.download_button(ext.lstrip(".").upper(), data=lambda e=ext: render_sites(sp, pkg, L, e),
                                 file_name=f"dia-diem{ext}", key=f"site-dl{ext}", on_click="ignore")
+        d[-1].download_button(tr("dl.params_csv"), data=lambda: sites_parameters_csv(sp, pkg, L), file_name="dia-diem.params.csv",
+                              mime="text/csv", key="site-dl-params", on_click="ignore", help=tr("dl.params_help"))
 
 # --- the proposals --------------------------------------------------------------------------
 st.subheader(tr("sites.proposals"))
@@ -178,7 +191,7 @@ else:
         "id": [p.id for p in proposals],
         "commune": [names.get(p.commune_code, p.commune_code) for p in proposals],
         "kind": [kind_label[p.kind] for p in proposals],
-        "cost_vnd": [p.cost_vnd for p in proposals],
+        "cost_trieu": [p.cost_vnd / MILLION for p in proposals],
         "year": [p.year for p in proposals],
         "funding": [funding_label[p.funding] for p in proposals],
         "source": [tr(f"source.{p.source}") for p in proposals],
@@ -191,8 +204,9 @@ else:
             "id": st.column_config.TextColumn(tr("col.id")),
             "commune": st.column_config.TextColumn(tr("col.commune")),
             "kind": st.column_config.SelectboxColumn(tr("col.kind"), options=list(kind_label.values()), required=True),
-            "cost_vnd": st.column_config.NumberColumn(tr("col.cost_vnd"), min_value=0, step=1, format="%d"),  # plain digits: a localised editor rejects typed numbers in vi-VN
-            "year": st.column_config.NumberColumn(tr("col.year"), min_value=2025, max_value=2035, step=1),
+            # whole millions, plain digits: a localised editor rejects typed numbers in vi-VN
+            "cost_trieu": st.column_config.NumberColumn(tr("col.cost_trieu"), min_value=0, step=1, format="%d"),
+            "year": st.column_config.NumberColumn(tr("col.year"), min_value=2025, max_value=2035, step=1, format="%d"),
             "funding": st.column_config.SelectboxColumn(tr("col.funding"), options=list(funding_label.values()), required=True),
             "source": st.column_config.TextColumn(tr("col.source")),
             "remove": st.column_config.CheckboxColumn(tr("col.remove")),
@@ -200,7 +214,8 @@ else:
     )
     if not edited.equals(table):
         try:
-            kept = [edit(p, kind=kind_of.get(row.kind, row.kind), cost_vnd=row.cost_vnd, year=row.year,
+            kept = [edit(p, kind=kind_of.get(row.kind, row.kind), year=row.year,
+                         cost_vnd=p.cost_vnd if row.cost_trieu == p.cost_vnd / MILLION else row.cost_trieu * MILLION,
                          funding=funding_of.get(row.funding, row.funding))
                     for p, row in zip(proposals, edited.itertuples()) if not row.remove]
         except PlannerError as exc:

@@ -22,21 +22,22 @@ Files are opened only by `files` (named so as not to shadow the standard `io` be
 from __future__ import annotations
 
 from planner.importing.columns import (COORD_ROLES, KIND_ALIASES, KINDS, LIST_KINDS, TABLE_COLUMNS, canonical_kind,
-                                       check_mapping, parse_coordinate, parse_number, recall_mapping, remember_mapping,
-                                       suggest_mapping, targets)
+                                       check_mapping, field_label, parse_coordinate, parse_number, recall_mapping,
+                                       remember_mapping, suggest_mapping, targets, value_label)
 from planner.importing.communes import COUNT_COLUMNS
 from planner.importing.layers import ID_PREFIX, MAX_WHOLE, OUTSIDE_TOLERANCE_DEG
 from planner.importing.effect import ImportEffect, LayerChange, effect_rows, import_effect
 from planner.importing.plan import (MODES, REQUIRED, ImportPlan, import_fingerprint, lists_needing_mode, prepare_import,
                                     report_json, report_lines, write_import)
-from planner.importing.sources import ImportSource, SourceReport, guess_kind, inspect_upload
-from planner.importing.templates import export_lists_xlsx, header, template_xlsx
+from planner.importing.sources import ImportSource, SourceReport, guess_kind, inspect_upload, preview_rows
+from planner.importing.templates import export_lists_xlsx, header, sheet_name, template_xlsx
 
 __all__ = [
     "COORD_ROLES", "COUNT_COLUMNS", "ID_PREFIX", "KINDS", "KIND_ALIASES", "LIST_KINDS", "MAX_WHOLE", "MODES",
     "OUTSIDE_TOLERANCE_DEG", "REQUIRED", "TABLE_COLUMNS",
     "ImportEffect", "ImportPlan", "ImportSource", "LayerChange", "SourceReport",
-    "canonical_kind", "check_mapping", "effect_rows", "export_lists_xlsx", "guess_kind", "header", "import_effect",
-    "import_fingerprint", "inspect_upload", "lists_needing_mode", "parse_coordinate", "parse_number", "prepare_import", "recall_mapping", "remember_mapping", "report_json",
-    "report_lines", "suggest_mapping", "targets", "template_xlsx", "write_import",
+    "canonical_kind", "check_mapping", "effect_rows", "export_lists_xlsx", "field_label", "guess_kind", "header",
+    "import_effect", "import_fingerprint", "inspect_upload", "lists_needing_mode", "parse_coordinate", "parse_number",
+    "prepare_import", "preview_rows", "recall_mapping", "remember_mapping", "report_json", "report_lines", "sheet_name",
+    "suggest_mapping", "targets", "template_xlsx", "value_label", "write_import",
 ]

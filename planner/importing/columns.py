@@ -16,7 +16,7 @@ import numpy as np
 
 from planner.contracts import FLOAT, INT, LAYER_BY_NAME, Column
 from planner.errors import UsageError
-from planner.i18n import t
+from planner.labels import field_label, value_label
 from planner.names import fold
 
 LIST_KINDS = ("villages", "play_points", "schools", "toilets", "candidate_sites")
@@ -99,13 +99,21 @@ def _synonyms(kind: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for target in allowed:
         words = [target, *specific.get(target, ()), *_SYN_COMMON.get(target, ())]
-        words += [t(f"imp.col.{target}", lang) for lang in ("vi", "en")]
+        words += [field_label(kind, target, lang) for lang in ("vi", "en")]
         for w in words:
             out.setdefault(fold(w), target)
     return out
 
 
 _UNITS = re.compile(r"\s+(nguoi|m2|km2|dong|vnd|ha|phan tram|ty le|m)$")
+_NAMED = re.compile(r".*\(\s*([a-z0-9_]+)\s*\)\s*", re.S)  # "Trạng thái (status)": a label and the field's name
+
+
+def _named_target(col: str, allowed: Collection[str]) -> str | None:
+    """The field a header names in parentheses at its end, as the command line writes fields
+    ("Trạng thái (status)"), when it is one of `allowed`."""
+    m = _NAMED.fullmatch(str(col))
+    return m.group(1) if m and m.group(1) in allowed else None
 
 
 # GDAL's LIBKML driver (the one that reads .kml and .kmz) gives every layer these columns, whatever
@@ -152,7 +160,7 @@ def suggest_mapping(columns: Sequence[str], kind: str, *, empty: Collection[str]
     pending = []
     for col in own:
         key = _header_key(col, driver)
-        target = table.get(key) or table.get(_UNITS.sub("", key))
+        target = table.get(key) or table.get(_UNITS.sub("", key)) or _named_target(col, set(table.values()))
         if target and target not in used:
             out[col] = target
             used.add(target)
@@ -195,26 +203,33 @@ def check_mapping(mapping: Mapping[str, str], kind: str, columns: Sequence[str])
     out = {str(k): str(v) for k, v in mapping.items() if v not in (None, "", "ignore")}
     bad = sorted({v for v in out.values() if v not in allowed})
     if bad:
-        raise UsageError("err.imp_mapping_target", values=", ".join(bad), known=", ".join(targets(kind)))
+        raise UsageError("err.imp_mapping_target", values=", ".join(bad), known=", ".join(targets(kind)),
+                         kind=canonical_kind(kind))
     missing = sorted(k for k in out if k not in set(columns))
     if missing:
         raise UsageError("err.imp_mapping_column", values=", ".join(missing), known=", ".join(columns))
     twice = sorted({v for v in out.values() if list(out.values()).count(v) > 1})
     if twice:
-        raise UsageError("err.imp_mapping_twice", values=", ".join(twice))
+        raise UsageError("err.imp_mapping_twice", values=", ".join(twice), kind=canonical_kind(kind))
     return out
 
 
 # --- cell values ---------------------------------------------------------------------------------
-_TRUE = {"true", "1", "x", "co", "yes", "y", "dat", "dung", "c", "v", "t", "1 0"}
-_FALSE = {"false", "0", "khong", "no", "n", "chua", "chua dat", "sai", "k", "f", "0 0", "-"}
+_TRUE = {"true", "1", "x", "co", "yes", "y", "dat", "dung", "c", "v", "t", "1 0", "dat chuan", "co dat chuan", "da co",
+         "roi", "da dat", "da dat chuan"}
+_FALSE = {"false", "0", "khong", "no", "n", "chua", "chua dat", "sai", "k", "f", "0 0", "-", "khong co", "chua co",
+          "chua dat chuan", "khong dat", "khong dat chuan"}
 _ENUMS: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {
     ("communes", "kind"): {"xã": ("xa", "x", "commune"), "phường": ("phuong", "p", "ward"),
                            "thị trấn": ("thi tran", "tt", "township", "town")},
-    ("play_points", "kind"): {"play_area": ("khu vui choi", "khu vui choi tre em", "san choi", "diem vui choi", "play area"),
-                              "culture_point": ("diem van hoa", "nha van hoa", "diem sinh hoat van hoa", "culture point")},
-    ("play_points", "status"): {"existing": ("dang hoat dong", "hien co", "da xay dung", "hoat dong", "existing"),
-                                "under_construction": ("dang xay dung", "dang thi cong", "under construction")},
+    ("play_points", "kind"): {"play_area": ("khu vui choi", "khu vui choi tre em", "san choi", "diem vui choi", "play area",
+                                            "diem vui choi tre em", "san choi tre em"),
+                              "culture_point": ("diem van hoa", "nha van hoa", "diem sinh hoat van hoa", "culture point",
+                                                "diem van hoa the thao", "nha van hoa thon", "nha van hoa ban")},
+    ("play_points", "status"): {"existing": ("dang hoat dong", "hien co", "da xay dung", "hoat dong", "existing",
+                                             "dang su dung", "da dua vao su dung", "su dung", "in use"),
+                                "under_construction": ("dang xay dung", "dang thi cong", "under construction", "dang xay",
+                                                       "chua hoan thanh")},
     ("schools", "level"): {"mam_non": ("mam non", "mn", "mau giao", "kindergarten", "preschool"),
                            "tieu_hoc": ("tieu hoc", "th", "primary"),
                            "thcs": ("thcs", "trung hoc co so", "lower secondary"),
@@ -225,22 +240,22 @@ _ENUMS: dict[tuple[str, str], dict[str, tuple[str, ...]]] = {
                                    "public": ("cong cong", "public")},
     ("candidate_sites", "land_status"): {"public_land": ("dat cong", "public land"),
                                          "school_ground": ("san truong", "dat truong", "school ground"),
-                                         "needs_acquisition": ("can thu hoi", "phai thu hoi", "thu hoi dat", "needs acquisition")},
+                                         "needs_acquisition": ("can thu hoi", "phai thu hoi", "thu hoi dat", "needs acquisition",
+                                                               "can giai phong mat bang", "giai phong mat bang", "gpmb",
+                                                               "can thu hoi giai phong mat bang", "can thu hoi dat")},
 }
 _ENUMS[("table", "kind")] = _ENUMS[("communes", "kind")]
-_LABEL_PREFIX = {"level": "level.", "status": "status.", "kind": "point_kind."}
 
 
 def enum_table(kind: str, col: Column) -> dict[str, str]:
-    """Folded word -> allowed value of `col`: the value itself, its labels in both languages, synonyms."""
+    """Folded word -> allowed value of `col`: the value itself, its labels in both languages (those
+    the templates offer: "Đang hoạt động", "THCS"), synonyms. Folding takes case, tone marks and
+    punctuation off, so "ĐANG XÂY DỰNG", "dang xay dung" and "Đang xây dựng" are one word."""
     table: dict[str, str] = {}
     for value in col.allowed:
         table[fold(value)] = value
         for lang in ("vi", "en"):
-            for prefix in (_LABEL_PREFIX.get(col.name, ""), "kind.", "imp.val."):
-                label = t(f"{prefix}{value}", lang)
-                if label != f"{prefix}{value}":
-                    table.setdefault(fold(label), value)
+            table.setdefault(fold(value_label(kind, col.name, value, lang)), value)
     for value, words in _ENUMS.get((kind, col.name), {}).items():
         for w in words:
             table.setdefault(fold(w), value)

@@ -10,7 +10,8 @@ import geopandas as gpd
 
 from planner.contracts import LAYERS
 from planner.errors import DataPackageError, Problem
-from planner.i18n import fmt_int, fmt_pct, t
+from planner.i18n import t
+from planner.formats import fmt_int, fmt_pct
 from planner.importing.plan import REQUIRED, ImportPlan
 from planner.package import DataPackage
 from planner.summary import DEFAULT_RADIUS_M, summarize

@@ -152,7 +152,7 @@ def _crs_for(rd: SourceRead, rep: SourceProblems, ctx: ImportContext, xs, ys, *,
         return crs
     guess = co.guess_crs(xs, ys)
     if guess.crs is None:
-        rep.add("imp.crs_unknown", column=columns, target="geometry", known=", ".join(co.PRESETS))
+        rep.add("imp.crs_unknown", column=columns, target="geometry", known=", ".join(co.PRESETS.values()))
         return None
     if guess.geographic:
         rep.add("imp.crs_assumed", column=columns, severity="warning", crs=guess.crs)

@@ -88,6 +88,8 @@ def _remap(problems: Sequence[Problem], layer_files: dict[str, tuple[str, tuple[
         given = [int(r) for r in str(params.get("rows", "")).split(", ") if r.isdigit()]
         if "file" in params:
             params["file"] = file
+        if params.get("as_named") and file != package_source:
+            params["as_named"] = False  # an upload: its columns were matched to the fields, whatever their headers
         if "rows" in params and rows:
             nums = [rows[r - 1 - skip] for r in given if skip < r <= skip + len(rows)]
             if nums:
@@ -364,12 +366,13 @@ def write_import(plan: ImportPlan, out_dir) -> Path:
     return write_package(dict(plan.layers), dict(plan.manifest), out_dir)
 
 
-def report_lines(problems: Sequence[Problem], lang: str) -> list[str]:
-    """One line per problem: severity, then the message (which names file, rows and column)."""
-    return [f"{t('imp.severity_' + p.severity, lang)}: {p.message(lang)}" for p in problems]
+def report_lines(problems: Sequence[Problem], lang: str, *, machine: bool = False) -> list[str]:
+    """One line per problem: severity, then the message (which names file, rows and column). With
+    `machine` (the command line), a field named by its label is followed by the name scripts use."""
+    return [f"{t('imp.severity_' + p.severity, lang)}: {p.message(lang, machine=machine)}" for p in problems]
 
 
 def report_json(problems: Sequence[Problem], lang: str) -> list[dict]:
     """One record per problem for the command line's --json: key, severity, where, fix and the message."""
     return [{"key": p.key, "severity": p.severity, "file": p.params.get("file", ""), "layer": p.layer, "row": p.row,
-             "column": p.column, "fix": p.params.get("fix"), "message": p.message(lang)} for p in problems]
+             "column": p.column, "fix": p.params.get("fix"), "message": p.message(lang, machine=True)} for p in problems]

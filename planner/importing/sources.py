@@ -9,9 +9,12 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
+from planner.contracts import FLOAT, INT, LAYER_BY_NAME
 from planner.errors import PlannerError
+from planner.formats import fmt_int, fmt_num
 from planner.i18n import t
 from planner.importing.columns import LIST_KINDS, canonical_kind, cell_text, check_mapping, suggest_mapping
 from planner.importing.files import (PREVIEW_ROWS, RawLayer, RawTable, check_size, file_format, read_csv_bytes,
@@ -74,9 +77,13 @@ class SourceRead:
 
 
 def _prefer(kind: str) -> tuple[str, ...]:
+    """Names of the sheet (or layer) that holds `kind`: the list's name in either language (the
+    templates' and exports' sheets), its machine name (exports before they were in words)."""
     words = [kind, kind.replace("_", " "), t(f"imp.kind.{kind}", "vi"), t(f"imp.kind.{kind}", "en")]
     if kind == "communes":
         words += ["boundaries", "communes", "xa"]
+    if kind == "table":
+        words += ["communes"]  # the commune figures of an earlier export
     return tuple(words)
 
 
@@ -111,9 +118,56 @@ def read_source(source: ImportSource) -> SourceRead:
     empty = [c for c in columns if len(attrs) and all(cell_text(v) is None for v in attrs[c])]  # e.g. a KML reader's own
     mapping = (check_mapping(source.mapping, kind, columns) if source.mapping is not None
                else suggest_mapping(columns, kind, empty=empty))
-    preview = tuple({c: cell_text(v) for c, v in row.items()} for row in attrs.head(PREVIEW_ROWS).to_dict("records"))
+    preview = tuple({c: _preview_cell(v) for c, v in row.items()} for row in attrs.head(PREVIEW_ROWS).to_dict("records"))
     rep = replace(rep, columns=columns, mapping=MappingProxyType(dict(mapping)), preview=preview, rows=len(attrs), crs=crs)
     return SourceRead(source, kind, attrs, tuple(rows), geom, crs, rep, notes)
+
+
+def _preview_cell(value):
+    """A cell for the preview: numbers and yes/no as they are (the page writes them in the reader's
+    style, `preview_rows`), anything else as text."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        v = float(value)
+        if v != v or not np.isfinite(v):
+            return None if v != v else cell_text(value)
+        return int(value) if isinstance(value, (int, np.integer)) else v
+    return cell_text(value)
+
+
+def _grouped(kind: str, target: str | None) -> bool:
+    """Whether numbers of the column mapped to `target` are amounts to write with thousands grouped
+    (people, money, areas, metres of X/Y), not codes or years."""
+    if target in ("x", "y"):
+        return True
+    if not target or target == "year":
+        return False
+    layer = LAYER_BY_NAME.get("communes" if kind == "table" else kind)
+    col = next((c for c in layer.columns if c.name == target), None) if layer is not None else None
+    return col is not None and col.kind in (INT, FLOAT)
+
+
+def preview_rows(report: SourceReport, lang: str = "vi") -> list[dict[str, str | None]]:
+    """The first rows of an upload as a page shows them, under the file's own headers: numbers read
+    from a workbook or GIS file in the reader's style (1.234,5 in Vietnamese; amounts grouped, codes
+    and years not), yes/no in words; text as the file holds it."""
+    out = []
+    for row in report.preview:
+        shown: dict[str, str | None] = {}
+        for col, value in row.items():
+            if isinstance(value, bool):
+                shown[col] = t("yes" if value else "no", lang)
+            elif isinstance(value, (int, float)):
+                whole = float(value).is_integer()
+                if _grouped(report.kind, report.mapping.get(col)):
+                    shown[col] = fmt_int(value, lang) if whole else fmt_num(value, lang, 6, trim=True)
+                else:
+                    shown[col] = str(int(value)) if whole else fmt_num(value, lang, 6, trim=True)
+            else:
+                shown[col] = value
+        out.append(shown)
+    return out
 
 
 def inspect_upload(name: str, data: bytes, *, kind: str | None = None, encoding: str | None = None,

@@ -1,0 +1,117 @@
+"""Streamlit's own English texts, replaced in the Vietnamese interface.
+
+Streamlit 1.67 has no setting for the words it draws itself: the file uploader's "Upload" and
+"200MB per file", "Press Enter to apply", "Skip to main content", the file size "1.2KB", the
+running indicator's "Stop". Where a widget takes the text (multiselect `placeholder`,
+`select_all=False`) the pages pass it. For the rest a small script in the page rewrites those
+text nodes (only inside Streamlit's own elements, found by their `data-testid`), and writes the
+originals back when the planner switches to English. Screen readers and copy-paste get the
+Vietnamese too, which a CSS overlay would not give. docs/decisions.md says how to check it after
+a Streamlit upgrade; tests/test_browser_words.py fails when an English text comes back.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import streamlit as st
+
+from planner.i18n import t
+
+# (where, English text as a regular expression, i18n key of the replacement; groups as {1}, {2})
+RULES = (
+    ('[data-testid="stSkipToContent"]', r"^Skip to main content$", "chrome.skip"),
+    ('[data-testid="stFileUploaderDropzone"] button', r"^Upload$", "chrome.browse"),
+    ('[data-testid="stFileUploaderDropzone"]', r"^Drag and drop (?:a )?files? here$", "chrome.drop"),
+    ('[data-testid="stFileUploaderDropzoneInstructions"]', r"^(\d+)(?:\.\d+)?MB per file$", "chrome.upload_limit"),
+    ('[data-testid="stFileUploaderDropzoneInstructions"]', r"^(\d+)(?:\.\d+)?MB per file • (.*)$", "chrome.upload_limit_types"),
+    ('[data-testid="stFileChip"]', r"^(\d+)\.(\d+)(B|KB|MB|GB)$", "chrome.file_size"),
+    ('[data-testid="stFileChip"]', r"^(\d+)(B|KB|MB|GB)$", "chrome.file_size_whole"),
+    # react-aria's screen-reader announcements follow the browser's language, not the page's
+    ("body", r"^(\d+) options? available\.$", "chrome.options_available"),
+    ('[data-testid="InputInstructions"]', r"^Press Enter to apply$", "chrome.enter"),
+    ('[data-testid="InputInstructions"]', r"^Press (?:⌘|Ctrl)\+Enter to apply$", "chrome.ctrl_enter"),
+    ('[data-testid="InputInstructions"]', r"^Press Enter to submit form$", "chrome.enter_form"),
+    ('[data-testid="InputInstructions"]', r"^Press (?:⌘|Ctrl)\+Enter to submit form$", "chrome.ctrl_enter_form"),
+    ('[data-testid="stFileUploader"]', r"^add icon$", "chrome.add_file"),
+    ('[data-testid="stStatusWidget"]', r"^Stop$", "chrome.stop"),
+    ('[data-testid="stStatusWidget"]', r"^Stopping\.\.\.$", "chrome.stopping"),
+    ('[data-baseweb="popover"]', r"^No results$", "chrome.no_results"),
+)
+# the table's and chart's toolbars and menus (tooltips on hover, the column menu): whole texts, anywhere
+MENU_TEXTS = ("Download as CSV", "Search", "Fullscreen", "Close fullscreen", "Show/hide columns", "Sort ascending",
+              "Sort descending", "Pin column", "Unpin column", "Hide column", "Autosize", "Format", "Copy",
+              "Copy to clipboard", "Add row", "Delete row(s)", "Clear selection", "Select all", "Automatic", "Localized",
+              "Plain", "Percent", "Scientific", "Compact", "Download as PNG", "Save as Image")
+RULES += tuple(("body", "^" + re.escape(text) + "$", "chrome.menu." + re.sub(r"[^a-z]+", "_", text.lower()).strip("_"))
+               for text in MENU_TEXTS)
+# placeholders of Streamlit's select boxes, when a page gave none
+PLACEHOLDERS = (
+    (r"^Choose an option$", "pick.placeholder"),
+    (r"^Choose options$", "pick.placeholder"),
+    (r"^Choose or add an option$", "pick.placeholder"),
+)
+
+_SCRIPT = """
+<script>
+(function () {
+  const w = window.parent && window.parent.document ? window : window;
+  const rules = %(rules)s;
+  const holders = %(holders)s;
+  const vi = %(vi)s;
+  w.__plannerChrome = { rules: rules.map(r => [r[0], new RegExp(r[1]), r[2]]),
+                        holders: holders.map(r => [new RegExp(r[0]), r[1]]), on: vi };
+  if (w.__plannerChromeObserver) { w.__plannerChromeApply(document.body); return; }
+  function placeholders(root) {
+    const state = w.__plannerChrome;
+    const boxes = root.querySelectorAll ? root.querySelectorAll("input[placeholder], textarea[placeholder]") : [];
+    for (const e of boxes) {
+      const now = e.getAttribute("placeholder");
+      if (!state.on) { if (e.__plannerOrig !== undefined && now === e.__plannerNew) e.setAttribute("placeholder", e.__plannerOrig); continue; }
+      if (now === e.__plannerNew) continue;
+      for (const [re, repl] of state.holders) {
+        if (re.test(now)) { e.__plannerOrig = now; e.__plannerNew = repl; e.setAttribute("placeholder", repl); break; }
+      }
+    }
+  }
+  function apply(root) {
+    const state = w.__plannerChrome;
+    placeholders(root.nodeType === 1 ? (root.parentNode || root) : document.body);
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (!state.on) { if (n.__plannerOrig !== undefined && n.nodeValue === n.__plannerNew) n.nodeValue = n.__plannerOrig; continue; }
+      const text = n.nodeValue.trim();
+      if (!text || n.nodeValue === n.__plannerNew) continue;
+      for (const [where, re, repl] of state.rules) {
+        const m = text.match(re);
+        if (m && n.parentElement && n.parentElement.closest(where)) {
+          const out = repl.replace(/\\{(\\d)\\}/g, (_, i) => m[+i] === undefined ? "" : m[+i]);
+          n.__plannerOrig = n.nodeValue; n.__plannerNew = out; n.nodeValue = out;
+          break;
+        }
+      }
+    }
+  }
+  w.__plannerChromeApply = apply;
+  w.__plannerChromeObserver = new MutationObserver(muts => {
+    for (const m of muts) {
+      if (m.type === "characterData") apply(m.target.parentNode || document.body);
+      if (m.type === "attributes") placeholders(m.target.parentNode || document.body);
+      for (const a of m.addedNodes) apply(a.nodeType === 3 ? (a.parentNode || document.body) : a);
+    }
+  });
+  w.__plannerChromeObserver.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true,
+                                                        attributeFilter: ["placeholder"] });
+  apply(document.body);
+})();
+</script>
+"""
+
+
+def replace_streamlit_texts(lang: str) -> None:
+    """Once per page run, before any widget; in English it puts Streamlit's own words back."""
+    rules = [(where, pattern, t(key, lang)) for where, pattern, key in RULES]
+    holders = [(pattern, t(key, lang)) for pattern, key in PLACEHOLDERS]
+    st.html(_SCRIPT % {"rules": json.dumps(rules, ensure_ascii=False), "holders": json.dumps(holders, ensure_ascii=False),
+                       "vi": "true" if lang != "en" else "false"},
+            unsafe_allow_javascript=True)

@@ -1,0 +1,43 @@
+"""A printable map for download: paper, orientation and format, then one click that draws it.
+
+The page gives its analysis and view (and the scenario or ranking it shows); the file is made by
+`planner.printmap.print_map`, the function `python -m planner map` calls, so the same choices give
+the same map. The drawing runs only when the button is clicked (Streamlit calls `data` then).
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from planner.analysis import Analysis
+from planner.printmap import FORMATS, ORIENTATIONS, PAPERS, print_map
+from planner.ranking import Ranking
+from planner.scenarios import Scenario
+from planner.i18n import t
+from ui.lang import lang, tr
+
+FILE_WORDS = {"overview": "tong-quan", "priorities": "uu-tien", "sites": "dia-diem", "scenarios": "kich-ban"}
+ORIENTATION_WORDS = {"landscape": "ngang", "portrait": "doc"}
+MIME = {"pdf": "application/pdf", "png": "image/png"}
+
+
+def file_name(view: str, paper: str, orientation: str, file_format: str) -> str:
+    """'ban-do-tong-quan-A4-ngang.pdf': Vietnamese words in plain ASCII, safe on every system."""
+    return f"ban-do-{FILE_WORDS[view]}-{paper}-{ORIENTATION_WORDS[orientation]}.{file_format}"
+
+
+def map_download(analysis: Analysis, *, view: str, scenario: Scenario | None = None, ranking: Ranking | None = None,
+                 key: str) -> None:
+    """Paper, orientation and format selectors and a download button for the `view` map."""
+    L = lang()
+    st.markdown(f"**{tr('print.heading')}** — {tr(f'print.view.{view}')}")
+    c1, c2, c3, c4 = st.columns([1, 1, 1, 2], vertical_alignment="bottom")
+    paper = c1.selectbox(tr("print.paper"), PAPERS, key=f"{key}-paper")
+    orientation = c2.selectbox(tr("print.orientation"), ORIENTATIONS, index=ORIENTATIONS.index("landscape"),
+                               format_func=lambda o, lang=L: t(f"print.orientation.{o}", lang), key=f"{key}-orientation-{L}")
+    file_format = c3.selectbox(tr("print.format"), FORMATS, format_func=str.upper, key=f"{key}-format")
+    c4.download_button(
+        tr("print.download"),
+        data=lambda: print_map(analysis, view=view, lang=L, paper=paper, orientation=orientation,
+                               file_format=file_format, scenario=scenario, ranking=ranking),
+        file_name=file_name(view, paper, orientation, file_format), mime=MIME[file_format],
+        help=tr("print.download_help"), key=f"{key}-download", icon=":material/print:", on_click="ignore")
