@@ -267,6 +267,7 @@ def _pick(pg, box, option: str) -> None:
 def _type(pg, label: str, text: str) -> None:
     """Type into a Streamlit text input/area and wait until the app has taken the value (the
     'press Enter to apply' hint disappears and the app is idle again)."""
+    _idle(pg)  # as a person waits for the page to finish drawing before typing
     box = pg.get_by_label(label).first
     box.fill(text)
     box.press("Control+Enter" if box.evaluate("e => e.tagName") == "TEXTAREA" else "Enter")

@@ -14,7 +14,7 @@ import re
 import pytest
 
 from planner.i18n import TEXT
-from tests.test_browser import ARTIFACTS, _click, _idle, _map, _pick, _type, en_page, server  # noqa: F401
+from test_browser import ARTIFACTS, _click, _idle, _map, _pick, _type, en_page, server  # noqa: F401
 
 STREAMLIT_WORDS = {"upload", "drag", "drop", "browse", "choose", "select", "options", "running", "stop", "stopping",
                    "print", "press", "enter", "apply", "submit", "skip", "content", "results", "deploy", "file",
