@@ -8,7 +8,7 @@ from pathlib import Path
 
 from planner.errors import PlannerError, UsageError
 from planner.i18n import DEFAULT_LANG, LANGS, t
-from planner.formats import fmt_datetime, fmt_int, fmt_pct
+from planner.formats import crs_words, fmt_datetime, fmt_int, fmt_pct
 
 
 GAP_UNIT = {"play_point": "card.gap_communes", "child_friendly": "card.gap_communes",
@@ -123,14 +123,14 @@ def _summary(args) -> int:
         return 0
     lang = args.lang
     print(t("cli.summary_title", lang, source=package.display_name(lang)))
-    print(t("cli.radius_line", lang, radius=fmt_int(radius, lang), crs=s.reach.metric_crs))
+    print(t("cli.radius_line", lang, radius=fmt_int(radius, lang), crs=crs_words(s.reach.metric_crs, lang)))
     for ind in (s.play_point, s.child_friendly, s.school_toilet, s.psych_support):
         gaps = "; ".join(
-            t("card.target", lang, year=g.year, target=fmt_pct(float(g.target), lang))
+            t("card.target", lang, year=g.year, target=fmt_pct(float(g.target), lang, trim=True))
             + " — " + (t("card.met", lang) if g.met else t(GAP_UNIT[ind.key], lang, n=fmt_int(g.needed, lang)))
             for g in ind.gaps
         )
-        print(f"- {t('indicator.' + ind.key, lang)}: {ind.achieved}/{ind.total} ({fmt_pct(float(ind.share), lang)}); {gaps}")
+        print(f"- {t('indicator.' + ind.key, lang)}: {fmt_int(ind.achieved, lang)}/{fmt_int(ind.total, lang)} ({fmt_pct(float(ind.share), lang)}); {gaps}")
     r = s.reach
     share = r.children_within / r.children_total if r.children_total else 0.0
     print("- " + t("card.reach", lang, radius=fmt_int(radius, lang)) + ": "

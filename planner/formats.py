@@ -45,11 +45,11 @@ def fmt_num(value: float, lang: str = "vi", digits: int = 1, *, trim: bool = Fal
     return format_decimal(value, format=_pattern(digits, fixed=not trim), locale=locale_of(lang))
 
 
-def fmt_pct(share: float, lang: str = "vi", digits: int = 1) -> str:
-    """0.2368 -> '23,7%' (vi) or '23.7%' (en)."""
+def fmt_pct(share: float, lang: str = "vi", digits: int = 1, *, trim: bool = False) -> str:
+    """0.2368 -> '23,7%' (vi) or '23.7%' (en); with `trim`, 0.30 -> '30%' (a target as decreed)."""
     if share is None or (isinstance(share, float) and math.isnan(share)):
         return "—"
-    pattern = "#,##0%" if digits <= 0 else "#,##0." + "0" * digits + "%"
+    pattern = "#,##0%" if digits <= 0 else "#,##0." + ("#" if trim else "0") * digits + "%"
     return format_percent(share, format=pattern, locale=locale_of(lang))
 
 

@@ -152,7 +152,7 @@ def _overview(analysis: Analysis, lang: str, scenario, ranking) -> Scene:
     draw_sch, sch_keys = _school_symbols(analysis, lang)
     pp, st, r = s.play_point, s.school_toilet, s.reach
     facts = [f"{t('indicator.play_point', lang)}: {pp.achieved}/{pp.total} ({fmt_pct(float(pp.share), lang)})"]
-    facts += [t("card.target", lang, year=g.year, target=fmt_pct(float(g.target), lang)) + " — "
+    facts += [t("card.target", lang, year=g.year, target=fmt_pct(float(g.target), lang, trim=True)) + " — "
               + (t("card.met", lang) if g.met else t("card.gap_communes", lang, n=fmt_int(g.needed, lang))) for g in pp.gaps]
     facts.append(t("card.reach", lang, radius=fmt_int(analysis.radius_m, lang)) + ": " + t(
         "card.reach_detail", lang, within=fmt_int(r.children_within, lang), total=fmt_int(r.children_total, lang),

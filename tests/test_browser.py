@@ -136,7 +136,7 @@ def test_overview_offline(server, page):
     assert frame.locator("path.leaflet-interactive").count() >= 38  # every commune polygon
     assert frame.locator("#planner-legend").inner_text().startswith("Chú giải")
     body = page.locator("body").inner_text()
-    assert "Xã có điểm văn hóa, vui chơi cho trẻ em" in body and "Mục tiêu 2030: 35,0%" in body
+    assert "Xã có điểm văn hóa, vui chơi cho trẻ em" in body and "Mục tiêu 2030: 35%" in body
     assert "thiếu 5 xã" in body and "Dữ liệu minh họa" in body
     overlays = frame.locator(".leaflet-control-layers-overlays label")
     overlays.nth(6).wait_for(state="attached", timeout=30_000)  # the cached base's five layers and the two reach layers

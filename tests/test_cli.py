@@ -60,10 +60,10 @@ def test_summary_json_matches_independent_recomputation(radius):
 def test_summary_text_in_both_languages(capsys):
     assert main(["summary", "--lang", "en"]) == 0
     en = capsys.readouterr().out
-    assert "- Communes with a play/culture point: 9/38 (23.7%); 2025 target: 30.0% — 3 communes short; 2030 target: 35.0% — 5 communes short" in en
+    assert "- Communes with a play/culture point: 9/38 (23.7%); 2025 target: 30% — 3 communes short; 2030 target: 35% — 5 communes short" in en
     assert main(["summary"]) == 0
     vi = capsys.readouterr().out
-    assert "- Xã có điểm văn hóa, vui chơi cho trẻ em: 9/38 (23,7%); Mục tiêu 2025: 30,0% — thiếu 3 xã" in vi
+    assert "- Xã có điểm văn hóa, vui chơi cho trẻ em: 9/38 (23,7%); Mục tiêu 2025: 30% — thiếu 3 xã" in vi
 
 
 def test_tiny_package_through_cli(tiny_dir, capsys):

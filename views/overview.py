@@ -24,7 +24,7 @@ def card(ind: Indicator, unit: str) -> None:
         st.metric(tr(f"indicator.{ind.key}"), fmt_pct(float(ind.share), L), label_visibility="collapsed")
         st.caption(tr("indicator.fraction", num=fmt_int(ind.achieved, L), den=fmt_int(ind.total, L)))
         for g in ind.gaps:
-            head = tr("card.target", year=g.year, target=fmt_pct(float(g.target), L))
+            head = tr("card.target", year=g.year, target=fmt_pct(float(g.target), L, trim=True))
             tail = f":green[{tr('card.met')}]" if g.met else f":red[{tr(unit, n=fmt_int(g.needed, L))}]"
             st.markdown(f"{head} — {tail}")
 

@@ -34,7 +34,7 @@ with c1, st.container(border=True):
               delta=f"+{fmt_int(eff.communes_newly_with_point, L)}" if eff.communes_newly_with_point else None,
               label_visibility="collapsed")
     for g in after.play_point.gaps:
-        head = tr("card.target", year=g.year, target=fmt_pct(float(g.target), L))
+        head = tr("card.target", year=g.year, target=fmt_pct(float(g.target), L, trim=True))
         tail = f":green[{tr('card.met')}]" if g.met else f":red[{tr('card.gap_communes', n=fmt_int(g.needed, L))}]"
         st.markdown(f"{head} — {tail}")
 with c2, st.container(border=True):
