@@ -296,3 +296,23 @@ def test_unknown_kind_lists_the_kinds_in_words_and_by_name():
     with pytest.raises(UsageError) as err:
         canonical_kind("rivers")
     assert "Điểm vui chơi (play_points)" in err.value.message("vi")
+
+
+def test_exported_lists_hold_numbers_in_their_formats_and_print_on_a4(demo):
+    import io
+
+    import openpyxl
+
+    from planner.importing.templates import export_lists_xlsx
+
+    wb = openpyxl.load_workbook(io.BytesIO(export_lists_xlsx(demo, "vi")))
+    table = wb["Bảng số liệu xã"]
+    head = [c.value for c in table[1]]
+    row = {h: c for h, c in zip(head, table[2])}
+    first = demo.communes.iloc[0]
+    assert row["Dân số"].value == int(first["population"]) and row["Dân số"].number_format == "#,##0"
+    share = next(c for h, c in row.items() if h.startswith("Tỷ lệ hộ nghèo"))
+    assert share.data_type == "n" and share.value == pytest.approx(float(first["poverty_rate"])) and share.number_format == "0.0%"
+    for ws in wb.worksheets[:-1]:  # every list; the help sheet is text
+        assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
+        assert ws.print_title_rows == "$1:$1" and ws.freeze_panes == "A2" and ws.sheet_properties.pageSetUpPr.fitToPage

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from planner.contracts import BOOL, LAYER_BY_NAME, TEXT, Column
+from planner.contracts import BOOL, FLOAT, INT, LAYER_BY_NAME, TEXT, Column
 from planner.exports import safe_text
 from planner.i18n import t
 from planner.importing.columns import LIST_KINDS, canonical_kind
@@ -64,18 +64,41 @@ def _cell_words(kind: str, col: Column | None, value, lang: str):
     return value
 
 
+def number_format(target: str, col: Column | None) -> str | None:
+    """The Excel number format of a column: counts with thousands, shares as percentages (the cell
+    keeps the fraction), money in đồng, coordinates to six decimals; None for text."""
+    if col is None:
+        return "0.000000" if target in ("lon", "lat", "x", "y") else "#,##0.######"
+    if col.kind == INT:
+        return "0" if col.name == "year" else "#,##0"
+    if col.kind != FLOAT:
+        return None
+    if col.maximum == 1.0:
+        return "0.0%"
+    if col.name.endswith("_vnd"):
+        return '#,##0 "₫"'
+    return "#,##0.00" if col.name.endswith("_km2") else "#,##0"
+
+
 def _write_sheet(wb, ws, kind: str, lang: str, rows: list[list] | None = None) -> None:
-    bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"})
     text = wb.add_format({"num_format": "@"})
     cols = _template_columns(kind)
     for j, (target, col) in enumerate(cols):
         title = header(target, lang, kind)
         ws.write_string(0, j, title, bold)
-        ws.set_column(j, j, max(12, len(title) + 2), text if col is not None and col.kind in (TEXT, BOOL) else None)
+        fmt = text if col is not None and col.kind in (TEXT, BOOL) else None
+        if fmt is None and number_format(target, col):
+            fmt = wb.add_format({"num_format": number_format(target, col)})
+        ws.set_column(j, j, min(40, max(12, len(title) + 2)), fmt)
         words = allowed_words(kind, col, lang) if col is not None else []
         if words:
             ws.data_validation(1, j, 100_000, j, {"validate": "list", "source": words})
     ws.freeze_panes(1, 0)
+    ws.set_landscape()  # printed as an office prints a list: A4 across, one page wide, the header on every page
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
     for i, row in enumerate(rows or [], start=1):
         for j, value in enumerate(row):
             if value is None or (isinstance(value, float) and value != value):
