@@ -15,7 +15,8 @@ from xml.sax.saxutils import escape
 
 import pandas as pd
 
-from planner.exports import BY_ROW, Param, Sheet, localise, params_sheet, ranking_sheet, safe_params, xlsx_workbook
+from planner.exports import (BY_ROW, Param, Sheet, localise, params_sheet, provenance, ranking_sheet, safe_params,
+                             xlsx_workbook)
 from planner.i18n import t
 from planner.formats import fmt_int, fmt_num, fmt_pct, fmt_vnd, fmt_vnd_short
 from planner.analysis import Analysis
@@ -333,10 +334,7 @@ def workbook(analysis: Analysis, scenarios: list[Scenario], lang: str, *, now: d
                    Param(f"{s.name}: {t('param.radius_m', lang)}", float(s.radius_m), "num"),
                    Param(f"{s.name}: {t('param.version', lang)}", s.version, "int")]
         params += [Param(f"{s.name}: {t('param.budget_year', lang, year=y)}", s.budget_by_year.get(y, 0), "vnd") for y in YEARS]
-    params += [Param(t("param.data", lang), package.display_name(lang)),
-               Param(t("param.data_date", lang), package.manifest.get("as_of"), "date"),
-               Param(t("param.demo", lang), t("yes" if package.is_demo else "no", lang)),
-               Param(t("param.created", lang), now, "datetime")]
+    params += provenance(package, lang, now=now, tool="planner report")
     ranking = ranking_sheet(scenario_ranking(analysis, scenarios[0]), lang)
     return xlsx_workbook([summary_sheet(analysis, scenarios, lang),
                           Sheet(t("sites.proposals", lang), localise(props), {t(key, lang): kind for key, kind in cols}),

@@ -165,15 +165,19 @@ def parameters(ranking: Ranking, package: DataPackage, lang: str, *, now: dateti
     preset = t(f"preset.{ranking.preset}", lang) if ranking.preset else t("preset.custom", lang)
     rows = [Param(t("param.preset", lang), preset)]
     rows += [Param(t("param.weight", lang, name=t(f"crit.{c}", lang)), float(w), "pct") for c, w in ranking.weights.items()]
-    rows += [
-        Param(t("param.radius_m", lang), float(ranking.radius_m), "num"),
+    rows.append(Param(t("param.radius_m", lang), float(ranking.radius_m), "num"))
+    return safe_params(rows + provenance(package, lang, now=now, tool="planner rank"))
+
+
+def provenance(package: DataPackage, lang: str, *, now: datetime, tool: str) -> list[Param]:
+    """The rows every export ends with: which data, how old, a demo or not, when and by what."""
+    return [
         Param(t("param.data", lang), package.display_name(lang)),
         Param(t("param.data_date", lang), package.manifest.get("as_of"), "date"),
         Param(t("param.demo", lang), t("yes", lang) if package.is_demo else t("no", lang)),
         Param(t("param.created", lang), now, "datetime"),
-        Param(t("param.tool", lang), "planner rank"),
+        Param(t("param.tool", lang), tool),
     ]
-    return safe_params(rows)
 
 
 def safe_params(params: Sequence[Param]) -> list[Param]:

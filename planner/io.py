@@ -182,19 +182,28 @@ def _move_all(src: Path, out: Path) -> None:
             os.replace(out / rel, backup)
             moved.append((out / rel, backup))
     except BaseException:
-        for target, backup in reversed(moved):
-            try:
-                if backup is None:
-                    target.unlink(missing_ok=True)
-                else:
-                    os.replace(backup, target)
-            except OSError:
-                log.exception("could not put back %s after a failed write", target)
+        _put_back(moved)
         if created:
             shutil.rmtree(out, ignore_errors=True)
         raise
     finally:
         shutil.rmtree(backups, ignore_errors=True)
+
+
+def _put_back(moved: list[tuple[Path, str | Path | None]]) -> list[str | Path]:
+    """Undo a write, last move first: each target gets back the previous version set aside for it,
+    or goes when there was none. Returns the set-aside versions that could not be put back (to keep)."""
+    stuck = []
+    for target, old in reversed(moved):
+        try:
+            if old is None:
+                target.unlink(missing_ok=True)
+            else:
+                os.replace(old, target)
+        except OSError:
+            log.exception("could not put back %s after a failed write (previous version kept as %s)", target, old)
+            stuck.append(old)
+    return stuck
 
 
 def publish_map_assets(static_dir: str | Path) -> Path:
@@ -264,15 +273,7 @@ def write_files(files: dict[str | Path, bytes]) -> list[Path]:
             os.replace(temps[path], path)
             del temps[path]
     except OSError as exc:
-        for target, old in reversed(moved):
-            try:
-                if old is None:
-                    target.unlink(missing_ok=True)
-                else:
-                    os.replace(old, target)
-            except OSError:
-                log.exception("could not put back %s after a failed write (previous version kept as %s)", target, old)
-                kept.add(old)
+        kept.update(str(old) for old in _put_back(moved))
         raise write_error(path, exc, "write file") from exc
     finally:
         for tmp in temps.values():

@@ -17,8 +17,8 @@ import pandas as pd
 from planner.candidates import METHODS, SOURCES, TARGET_YEARS, candidates_from_package, problem_from_package
 from planner.coverage import check_radius, metric_crs_of, metric_xy, within_radius
 from planner.errors import UsageError
-from planner.exports import (Param, Sheet, check_field_names, csv_bytes, geojson_bytes, localise, params_csv_bytes, rename_fields,
-                             safe_params, value_text, xlsx_bytes)
+from planner.exports import (Param, Sheet, check_field_names, csv_bytes, geojson_bytes, localise, params_csv_bytes, provenance,
+                             rename_fields, safe_params, value_text, xlsx_bytes)
 from planner.i18n import t
 from planner.formats import fmt_int, fmt_num, fmt_pct
 from planner.package import DataPackage
@@ -213,14 +213,7 @@ def parameters(site_plan: SitePlan, package: DataPackage, lang: str, *, now: dat
     rows = _figures(site_plan, lang)
     if site_plan.note:
         rows.append(Param(t("opt.note", lang), note_text(site_plan.note, lang)))
-    rows += [
-        Param(t("param.data", lang), package.display_name(lang)),
-        Param(t("param.data_date", lang), package.manifest.get("as_of"), "date"),
-        Param(t("param.demo", lang), t("yes", lang) if package.is_demo else t("no", lang)),
-        Param(t("param.created", lang), now, "datetime"),
-        Param(t("param.tool", lang), "planner site"),
-    ]
-    return safe_params(rows)
+    return safe_params(rows + provenance(package, lang, now=now, tool="planner site"))
 
 
 def _figures(site_plan: SitePlan, lang: str) -> list[Param]:
