@@ -107,12 +107,14 @@ st.dataframe(pd.DataFrame({
 }), hide_index=True, width="stretch")
 
 st.subheader(tr("rank.download"))
+gis_names = "vi" if st.toggle(tr("dl.gis_vi"), key="gis-names-vi", help=tr("dl.gis_vi_help")) else "machine"
 cols = st.columns(5)
 mime = {".csv": "text/csv", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ".geojson": "application/geo+json", ".gpkg": "application/geopackage+sqlite3"}
 for col, ext in zip(cols, mime):
     with col:
-        st.download_button(ext.lstrip(".").upper(), data=lambda e=ext: render(r, pkg, L, e), file_name=f"xep-hang-xa{ext}",
+        st.download_button(ext.lstrip(".").upper(), data=lambda e=ext: render(r, pkg, L, e, field_names=gis_names),
+                           file_name=f"xep-hang-xa{ext}",
                            mime=mime[ext], key=f"dl{ext}", on_click="ignore")
 with cols[4]:  # the CSV holds the table alone (header on line 1); its parameters come in their own file
     st.download_button(tr("dl.params_csv"), data=lambda: parameters_csv(r, pkg, L), file_name="xep-hang-xa.params.csv",

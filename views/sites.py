@@ -170,9 +170,10 @@ if sp is not None:
         if b3.button(tr("sites.dismiss"), key="take-dismiss"):
             put(plan.with_siting(None))
             st.rerun()
+        gis_names = "vi" if st.toggle(tr("dl.gis_vi"), key="site-gis-names-vi", help=tr("dl.gis_vi_help")) else "machine"
         d = st.columns(len(SITE_FORMATS) + 1)
         for col, ext in zip(d, SITE_FORMATS):
-            col.download_button(ext.lstrip(".").upper(), data=lambda e=ext: render_sites(sp, pkg, L, e),
+            col.download_button(ext.lstrip(".").upper(), data=lambda e=ext: render_sites(sp, pkg, L, e, field_names=gis_names),
                                 file_name=f"dia-diem{ext}", key=f"site-dl{ext}", on_click="ignore")
         d[-1].download_button(tr("dl.params_csv"), data=lambda: sites_parameters_csv(sp, pkg, L), file_name="dia-diem.params.csv",
                               mime="text/csv", key="site-dl-params", on_click="ignore", help=tr("dl.params_help"))
