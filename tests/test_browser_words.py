@@ -157,3 +157,30 @@ def test_every_page_in_vietnamese_with_an_en_us_browser(server, en_page, demo, t
         report += [f"{name}: {p}" for p in problems(texts, english, codes)]
     (ARTIFACTS / "words-walk.txt").write_text("\n".join(f"== {n}\n" + "\n".join(t) for n, t in seen.items()), encoding="utf-8")
     assert not report, "\n".join(sorted(set(report)))
+
+
+VI_NUMBERS = (
+    (re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d.,])"), "Vietnamese thousands separator"),
+    (re.compile(r"(?<![\d.,])\d+,\d{1,2}(?![\d,])"), "decimal comma"),
+)
+
+
+def test_the_english_interface_writes_english_numbers(server, en_page, demo):  # noqa: F811
+    pg = en_page
+    codes = set(demo.communes["code"])
+    pg.goto(server)
+    pg.get_by_text("Bảng theo xã").first.wait_for(timeout=90_000)
+    pg.get_by_text("English", exact=True).click()
+    pg.get_by_text("Commune table").first.wait_for(timeout=60_000)
+    seen = {"overview": read_page(pg) + hover_tooltips(pg)}
+    pg.get_by_role("link", name="Priorities").click()
+    pg.get_by_text("Commune ranking").first.wait_for(timeout=90_000)
+    seen["priorities"] = read_page(pg)
+    found = []
+    for name, texts in seen.items():
+        assert len(texts) > 20, name
+        for text in texts:
+            cleaned = " ".join(tok for tok in text.split() if tok.strip("()[],;:") not in codes and "/" not in tok)
+            found += [f"{name}: {what} {m.group(0)!r} in {text[:100]!r}" for pattern, what in VI_NUMBERS
+                      for m in pattern.finditer(cleaned)]
+    assert not found, "\n".join(sorted(set(found)))
