@@ -112,7 +112,7 @@ def map_png(analysis: Analysis, scenarios: list[Scenario], *, lang: str = "vi", 
     blocks = [Block(shading, (Key(t("map.has_point", lang), "patch", HAS), Key(t("map.no_point", lang), "patch", NONE))),
               Block(t("print.symbols", lang), tuple(keys))]
     carto.draw_panel(carto.axes_at(fig, *panel_rect), blocks, heading=t("map.legend", lang), fontsize=6.5, grow=1.25)
-    return carto.save(fig, file_format, dpi=200)
+    return carto.save(fig, file_format, dpi=200, lang=lang)
 
 
 BUDGET_RED = "#b71c1c"  # the budget mark, as on the Scenarios page's chart
@@ -161,7 +161,7 @@ def spending_chart(scenarios: list[Scenario], lang: str, *, width_in: float = 7.
                          Key(t("brief.budget_mark", lang), "line", BUDGET_RED)))]
     carto.draw_panel(carto.axes_at(fig, width_in - legend_w, 0.1, legend_w - 0.05, height_in - 0.42), blocks, heading="",
                      fontsize=7)
-    return carto.save(fig, file_format, dpi=200)
+    return carto.save(fig, file_format, dpi=200, lang=lang)
 
 
 def plain_label(text: str) -> str:
@@ -240,7 +240,8 @@ def brief_pdf(analysis: Analysis, scenarios: list[Scenario], lang: str, *, now: 
               _slot(width, chart_h, slots, "chart"), *tail]
     buf = _bytes_io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=12 * mm,
-                            bottomMargin=10 * mm, title=f"{t('app.title', lang)} — {names}", author="planner")
+                            bottomMargin=10 * mm, title=f"{t('app.title', lang)} — {names}",
+                            author=t("app.tool_name", lang), creator=t("app.tool_name", lang), subject=t("brief.subject", lang))
     doc.build(story)
     return _lay_on(buf.getvalue(), drawings, slots)
 

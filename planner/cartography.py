@@ -45,9 +45,14 @@ def new_figure(width_in: float, height_in: float, *, dpi: float = 150) -> Figure
     return fig
 
 
-def save(fig: Figure, file_format: str, *, dpi: float = 150, title: str = "") -> bytes:
-    """The figure as PDF or PNG bytes; no timestamp inside, so the same map gives the same bytes."""
-    meta = {"Title": title, "Creator": "planner", "CreationDate": None} if file_format == "pdf" else {"Software": "planner"}
+def save(fig: Figure, file_format: str, *, dpi: float = 150, title: str = "", lang: str = "vi") -> bytes:
+    """The figure as PDF or PNG bytes; no timestamp inside, so the same map gives the same bytes.
+    The file's properties (what a PDF viewer shows) name the tool in the reader's language."""
+    from planner.i18n import t
+
+    tool = t("app.tool_name", lang)
+    meta = ({"Title": title, "Author": tool, "Creator": tool, "Subject": title, "CreationDate": None}
+            if file_format == "pdf" else {"Software": tool, "Title": title})
     buf = io.BytesIO()
     fig.savefig(buf, format=file_format, dpi=dpi, metadata=meta)
     return buf.getvalue()

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import io as _bytes_io
 import json
-import math
 import numbers
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -37,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import UsageError
-from planner.formats import VN_TZ, as_datetime, fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_pct, fmt_vnd
+from planner.formats import VN_TZ, as_datetime, fmt_datetime, is_missing as _missing, value_text
 from planner.i18n import t
 from planner.package import DataPackage
 from planner.ranking import CRITERIA, Ranking
@@ -97,10 +96,6 @@ def safe_text(value):
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
-def _missing(value) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)
 
 
 def _is_number(value) -> bool:
@@ -114,31 +109,6 @@ class Param(NamedTuple):
     label: str
     value: object
     kind: str = "text"
-
-
-def value_text(value, kind: str, lang: str) -> str:
-    """A value as a person reads it in `lang` ('—' when not set)."""
-    if _missing(value):
-        return "—"
-    if kind == "datetime":
-        return fmt_datetime(value, lang)
-    if kind == "date":
-        return fmt_date(value, lang)
-    if not _is_number(value):
-        return str(value)
-    if kind == "int":
-        return fmt_int(value, lang)
-    if kind == "vnd":
-        return fmt_vnd(value, lang)
-    if kind in ("pct", "pct2"):
-        return fmt_pct(value, lang, digits=2 if kind == "pct2" else 1)
-    if kind in ("num1", "num2"):
-        return fmt_num(value, lang, int(kind[-1]))
-    if kind == "year":
-        return str(int(value))
-    if kind == "coord":
-        return fmt_num(value, lang, 6)
-    return fmt_num(value, lang, 4, trim=True)
 
 
 def machine_value(value, kind: str = "text"):
@@ -176,7 +146,7 @@ def provenance(package: DataPackage, lang: str, *, now: datetime, tool: str) -> 
         Param(t("param.data_date", lang), package.manifest.get("as_of"), "date"),
         Param(t("param.demo", lang), t("yes", lang) if package.is_demo else t("no", lang)),
         Param(t("param.created", lang), now, "datetime"),
-        Param(t("param.tool", lang), tool),
+        Param(t("param.tool", lang), t("param.tool_value", lang, command=tool)),
     ]
 
 

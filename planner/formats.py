@@ -7,11 +7,14 @@ here depends on the browser's locale: the Vietnamese interface reads the same on
 from __future__ import annotations
 
 import math
+import numbers
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
+import numpy as np
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
+from pandas import NA, NaT
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 LOCALES = {"vi": "vi_VN", "en": "en_US"}
@@ -150,12 +153,43 @@ def vega_locale(lang: str) -> dict:
     return {"number": number}
 
 
-def table_text(frame, lang: str, *, ints=(), nums=(), pcts=(), vnd=(), digits: int = 1):
-    """A copy of `frame` whose number columns are text in the reader's format, for screens whose
-    table widget would otherwise follow the browser's locale (an en-US browser shows 38,973)."""
-    out = frame.copy()
-    for cols, fmt in ((ints, lambda v: fmt_int(v, lang)), (nums, lambda v: fmt_num(v, lang, digits)),
-                      (pcts, lambda v: fmt_pct(v, lang)), (vnd, lambda v: fmt_vnd(v, lang))):
-        for col in cols:
-            out[col] = [fmt(v) for v in out[col]]
-    return out
+def is_missing(value) -> bool:
+    """None, NaN, pandas' NA or NaT: a cell with no value."""
+    if value is None or value is NA or value is NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def value_text(value, kind: str, lang: str = "vi") -> str:
+    """A value of a kind ("int", "pct", "pct2", "vnd", "num1", "num2", "year", "coord", "date",
+    "datetime", "text"; anything else: up to four decimals) as a person reads it; '—' when not set."""
+    if is_missing(value):
+        return "—"
+    if kind == "datetime":
+        return fmt_datetime(value, lang)
+    if kind == "date":
+        return fmt_date(value, lang)
+    if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
+        return str(value)
+    if kind == "int":
+        return fmt_int(value, lang)
+    if kind == "vnd":
+        return fmt_vnd(value, lang)
+    if kind in ("pct", "pct2"):
+        return fmt_pct(value, lang, digits=2 if kind == "pct2" else 1)
+    if kind in ("num1", "num2"):
+        return fmt_num(value, lang, int(kind[-1]))
+    if kind == "year":
+        return str(int(value))
+    if kind == "coord":
+        return fmt_num(value, lang, 6)
+    return fmt_num(value, lang, 4, trim=True)
+
+
+def styled(frame, kinds: dict, lang: str):
+    """`frame` shown the reader's way on screen: a pandas Styler whose display text is each
+    column's kind (see `value_text`) while the cells keep their numbers, so a click on a column
+    header sorts 9 before 10 and 7.075 before 10.373. Streamlit's grid would otherwise format with
+    the browser's locale (an en-US browser shows 38,973)."""
+    return frame.style.format({col: (lambda v, k=kind: value_text(v, k, lang))
+                               for col, kind in kinds.items() if kind != "text" and col in frame.columns})

@@ -59,13 +59,31 @@ def kind_label(kind: str, lang: str) -> str:
 
 
 class KmScale(folium.MacroElement):
-    """Leaflet's scale bar in kilometres only (folium's `control_scale` adds miles)."""
+    """Leaflet's scale bar in kilometres only (folium's `control_scale` adds miles), and the
+    controls' tooltips in the reader's language (Leaflet writes "Zoom in", "Layers")."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        L.control.scale({"imperial": false, "metric": true, "maxWidth": 150}).addTo({{ this._parent.get_name() }});
+        (function(){
+          var map = {{ this._parent.get_name() }}, words = {{ this.words|tojson }};
+          L.control.scale({"imperial": false, "metric": true, "maxWidth": 150}).addTo(map);
+          map.attributionControl.setPrefix('<span title="' + words.leaflet + '">Leaflet</span>');
+          setTimeout(function(){  // the layer control is added after this script
+            var box = map.getContainer();
+            [[".leaflet-control-zoom-in", words.zoom_in], [".leaflet-control-zoom-out", words.zoom_out],
+             [".leaflet-control-layers-toggle", words.layers]].forEach(function(pair){
+              var e = box.querySelector(pair[0]);
+              if (e) { e.title = pair[1]; e.setAttribute("aria-label", pair[1]); }
+            });
+          }, 0);
+        })();
         {% endmacro %}
     """)
+
+    def __init__(self, *, lang: str = "vi"):
+        super().__init__()
+        self._name = "KmScale"
+        self.words = {k: t(f"map.control.{k}", lang) for k in ("zoom_in", "zoom_out", "layers", "leaflet")}
 
 
 class ZoomLabels(folium.MacroElement):
@@ -177,7 +195,7 @@ _TEXT_CSS = ("<style>.leaflet-tooltip{font-size:13px;}"
              ".leaflet-tooltip table,.leaflet-popup-content table{font-size:inherit;}</style>")
 
 
-def _base_map(communes: gpd.GeoDataFrame, *, assets_url: str, basemap: bool) -> folium.Map:
+def _base_map(communes: gpd.GeoDataFrame, *, assets_url: str, basemap: bool, lang: str) -> folium.Map:
     minx, miny, maxx, maxy = communes.total_bounds
     m = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
@@ -186,7 +204,7 @@ def _base_map(communes: gpd.GeoDataFrame, *, assets_url: str, basemap: bool) -> 
         control_scale=False,  # it would show miles too
     )
     _offline(m, assets_url)
-    KmScale().add_to(m)
+    KmScale(lang=lang).add_to(m)
     m.get_root().header.add_child(folium.Element(_TEXT_CSS))
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
@@ -260,7 +278,7 @@ def overview_base(
     points, the layer control and the legend. The app renders it once per package and language;
     `reach_layers` carries the rest. `with_proposals` adds legend rows for proposed and candidate
     sites; `candidates` (id, cost_vnd) draws the candidate sites."""
-    m = _base_map(package.communes, assets_url=assets_url, basemap=basemap)
+    m = _base_map(package.communes, assets_url=assets_url, basemap=basemap, lang=lang)
     folium.map.CustomPane(COMMUNES_PANE, z_index=350, pointer_events=True).add_to(m)
     yes, no = t("yes", lang), t("no", lang)
 
@@ -406,7 +424,7 @@ def priority_map(package: DataPackage, table, *, lang: str = "vi", assets_url: s
                  basemap: bool = False) -> folium.Map:
     """Communes shaded by priority score (ranking table with code, name, rank, score)."""
     communes = package.communes
-    m = _base_map(communes, assets_url=assets_url, basemap=basemap)
+    m = _base_map(communes, assets_url=assets_url, basemap=basemap, lang=lang)
     by_code = table.set_index("code")
     codes = communes["code"].to_numpy()
     scores = by_code["score"].reindex(codes).to_numpy(dtype=float)
@@ -465,7 +483,7 @@ def compare_map(package: DataPackage, scenarios, *, lang: str = "vi", assets_url
                 basemap: bool = False) -> folium.Map:
     """Communes and existing points, with one switchable layer of proposals per scenario."""
     communes = package.communes
-    m = _base_map(communes, assets_url=assets_url, basemap=basemap)
+    m = _base_map(communes, assets_url=assets_url, basemap=basemap, lang=lang)
     folium.GeoJson(communes[["geometry"]].assign(name=_safe(communes["name"])).to_json(drop_id=True), name=t("map.communes", lang),
                    style_function=lambda f: {"fillColor": "#eceff1", "color": "#546e7a", "weight": 1, "fillOpacity": 0.5},
                    tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)).add_to(m)

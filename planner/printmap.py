@@ -329,7 +329,7 @@ def print_map(analysis: Analysis, *, view: str, lang: str = "vi", paper: str = "
     scene = SCENES[view](analysis, lang, scenario, ranking)
     fig = draw_sheet(analysis, scene, lang=lang, paper=paper, orientation=orientation,
                      now=now or datetime.now(timezone.utc))
-    return carto.save(fig, file_format, dpi=PNG_DPI, title=scene.title)
+    return carto.save(fig, file_format, dpi=PNG_DPI, title=scene.title, lang=lang)
 
 
 def draw_sheet(analysis: Analysis, scene: Scene, *, lang: str, paper: str, orientation: str, now: datetime):

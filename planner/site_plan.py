@@ -18,9 +18,9 @@ from planner.candidates import METHODS, SOURCES, TARGET_YEARS, candidates_from_p
 from planner.coverage import check_radius, metric_crs_of, metric_xy, within_radius
 from planner.errors import UsageError
 from planner.exports import (Param, Sheet, check_field_names, csv_bytes, geojson_bytes, localise, params_csv_bytes, provenance,
-                             rename_fields, safe_params, value_text, xlsx_bytes)
+                             rename_fields, safe_params, xlsx_bytes)
 from planner.i18n import t
-from planner.formats import fmt_int, fmt_num, fmt_pct
+from planner.formats import fmt_int, fmt_num, fmt_pct, value_text
 from planner.package import DataPackage
 from planner.proposals import Proposal
 from planner.siting import SitingResult, cover_matrix

@@ -87,3 +87,14 @@ def demo():
 def plan_key(at, name: str) -> str:
     """The key of a widget that edits the session's plan (ui.plan.widget_key) in an AppTest."""
     return f"plan-{at.session_state['plan'].revision}-{name}"
+
+
+def grid_text(element):
+    """What a Streamlit table shows: the display text of a pandas Styler (planner.formats.styled)
+    when the page gave one, else the cells as text. AppTest's `.value` holds the numbers beneath."""
+    import pyarrow as pa
+
+    styler = element.proto.arrow_data.styler
+    if styler.display_values:
+        return pa.ipc.open_stream(styler.display_values).read_pandas()
+    return element.value.astype(str)

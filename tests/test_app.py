@@ -9,7 +9,7 @@ from pathlib import Path
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 from planner.formats import fmt_int, fmt_pct
-from conftest import plan_key
+from conftest import grid_text, plan_key
 
 
 def cli_json(capsys, *args):
@@ -68,6 +68,10 @@ def test_broken_data_package_is_explained_not_a_traceback(tmp_path):
     assert len(at.error) == 1 and "Không tìm thấy thư mục dữ liệu" in at.error[0].value
 
 
-def test_commune_table_lists_every_commune(app):
+def test_commune_table_lists_every_commune(app, demo):
     df = app.dataframe[0].value
-    assert len(df) == 38 and df["code"].is_unique
+    assert len(df) == 38 and df["Mã"].is_unique
+    shown = grid_text(app.dataframe[0]).set_index("Mã")
+    first = demo.communes.set_index("code").loc["03388"]
+    assert shown.loc["03388", "Dân số"] == f"{int(first['population']):,}".replace(",", ".")  # 38.973, not 38,973
+    assert df.set_index("Mã").loc["03388", "Dân số"] == first["population"]  # a number beneath: sorts as a number

@@ -38,6 +38,8 @@ def test_pdf_text_has_vietnamese_labels_and_figures(demo, two):
     data = brief_pdf(Analysis.of(demo), list(two), "vi")
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) == 1
+    assert reader.metadata.author == reader.metadata.creator == "Phần mềm quy hoạch điểm vui chơi trẻ em"
+    assert reader.metadata.subject.startswith("Tóm tắt kịch bản")  # the file's properties read Vietnamese too
     text = reader.pages[0].extract_text()
     f = figures(Analysis.of(demo), two[0])
     for needle in ("Quy hoạch điểm vui chơi trẻ em — Lai Châu", "Xã có điểm văn hóa, vui chơi cho trẻ em",

@@ -37,9 +37,15 @@ JS_TEXTS = """() => {
     const t = n.nodeValue.trim();
     if (t && seen(el)) out.push(t);
   }
-  for (const c of document.querySelectorAll('[data-testid=stDataFrame] table th, [data-testid=stDataFrame] table td')) {
+  // the grids' headers; their cells are drawn from a Styler's display text, checked in tests/test_app_tables.py
+  // (the accessible mirror of the canvas holds the numbers beneath, as a screen reader announces them)
+  for (const c of document.querySelectorAll('[data-testid=stDataFrame] table th')) {
     if (c.closest('[class*="st-key-file-preview"]')) continue;
     const t = c.textContent.trim(); if (t) out.push(t);
+  }
+  for (const e of document.querySelectorAll('[aria-label], [title]')) {  // what a screen reader or a hover says
+    if (e.getClientRects().length === 0) continue;  // not drawn (display: none): neither heard nor hovered
+    for (const a of ['aria-label', 'title']) { const t = e.getAttribute(a); if (t && t.trim()) out.push(t.trim()); }
   }
   for (const i of document.querySelectorAll('input, textarea')) { if (i.placeholder && seen(i)) out.push(i.placeholder); }
   return out;
@@ -145,7 +151,7 @@ def test_every_page_in_vietnamese_with_an_en_us_browser(server, en_page, demo, t
     csv = tmp_path / "diem-vui-choi.csv"
     csv.write_text("Tên điểm,Mã xã,Kinh độ,Vĩ độ,Trạng thái,Diện tích\nSân chơi bản Mới,03382,103.45,22.40,đang sử dụng,1200\n",
                    encoding="utf-8")
-    pg.goto(f"{server}/data")
+    pg.get_by_role("link", name="Dữ liệu").click()  # within the app, as a person goes from page to page
     pg.get_by_text("Tải tệp lên").first.wait_for(timeout=90_000)
     pg.locator("[data-testid=stFileUploaderDropzoneInput]").nth(3).set_input_files(str(csv))
     pg.get_by_text("Hệ tọa độ").first.wait_for(timeout=60_000)

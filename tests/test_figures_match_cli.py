@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from conftest import plan_key
+from conftest import grid_text, plan_key
+from planner.formats import fmt_num
 from planner.formats import fmt_vnd_short
 from planner.cli import main
 from planner.formats import fmt_int, fmt_pct
@@ -26,11 +27,6 @@ def cli(capsys, *args) -> str:
 
 def read_csv(path) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(Path(path).read_text(encoding="utf-8-sig")), comment="#", dtype=str)
-
-
-def vi_number(text: str) -> float:
-    """'1.234,5' -> 1234.5: the page shows numbers the Vietnamese way whatever the browser's locale."""
-    return float(text.replace(".", "").replace(",", "."))
 
 
 def open_app(page: str | None = None, radius_m: int | None = None) -> AppTest:
@@ -65,7 +61,10 @@ def test_priorities_table_is_the_cli_ranking(capsys, tmp_path):
     shown = at.dataframe[1].value
     assert list(shown.iloc[:, 1]) == list(expected["Mã"])
     # the page shows scores to 0.1, the file to 0.01: the same score, each rounded once
-    assert all(abs(vi_number(a) - float(b)) <= 0.0501 for a, b in zip(shown.iloc[:, 3], expected["Điểm ưu tiên"]))
+    assert all(abs(a - float(b)) <= 0.0051 for a, b in zip(shown.iloc[:, 3], expected["Điểm ưu tiên"]))
+    # on screen the same scores, written the Vietnamese way to 0,1
+    text = grid_text(at.dataframe[1]).iloc[:, 3]
+    assert list(text) == [fmt_num(v, "vi", 1) for v in shown.iloc[:, 3]] and text.iloc[0] == "88,9"
 
 
 def test_sites_optimiser_is_the_cli_site_command(capsys, tmp_path):

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from planner.formats import (crs_words, fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_pct, fmt_vnd, fmt_vnd_short,
-                             table_text, vega_locale)
+                             styled, value_text, vega_locale)
 
 
 @pytest.mark.parametrize("value, vi, en", [
@@ -51,10 +51,18 @@ def test_coordinate_systems_in_words():
     assert crs_words(None, "vi") == "—"
 
 
-def test_tables_and_charts_follow_the_interface():
-    frame = pd.DataFrame({"name": ["Xã A"], "children": [38973], "share": [0.442], "cost": [1.5e9]})
-    shown = table_text(frame, "vi", ints=("children",), pcts=("share",), vnd=("cost",))
-    assert shown.iloc[0].tolist() == ["Xã A", "38.973", "44,2%", "1.500.000.000 ₫"]
-    assert frame["children"].iloc[0] == 38973  # the table itself is not touched
+def test_tables_show_the_readers_way_and_keep_their_numbers():
+    frame = pd.DataFrame({"name": ["Xã A", "Xã B"], "children": [38973, 7075], "share": [0.442, 0.05], "cost": [1.5e9, 0]})
+    shown = styled(frame, {"name": "text", "children": "int", "share": "pct", "cost": "vnd"}, "vi")
+    html = shown.to_html()
+    for text in ("38.973", "7.075", "44,2%", "5,0%", "1.500.000.000 ₫", "0 ₫"):
+        assert text in html
+    assert shown.data["children"].tolist() == [38973, 7075]  # sorted as numbers by the grid
+    assert "38,973" in styled(frame, {"children": "int"}, "en").to_html()
+    assert value_text(None, "int", "vi") == "—" and value_text(2026, "year", "vi") == "2026"
+    assert value_text(103.534, "coord", "vi") == "103,534000" and value_text(0.0123, "pct2", "vi") == "1,23%"
+
+
+def test_charts_follow_the_interface():
     assert vega_locale("vi")["number"]["decimal"] == "," and vega_locale("vi")["number"]["thousands"] == "."
     assert vega_locale("en")["number"]["decimal"] == "."

@@ -25,6 +25,7 @@ RULES = (
     ('[data-testid="stFileUploaderDropzone"]', r"^Drag and drop (?:a )?files? here$", "chrome.drop"),
     ('[data-testid="stFileUploaderDropzoneInstructions"]', r"^(\d+)(?:\.\d+)?MB per file$", "chrome.upload_limit"),
     ('[data-testid="stFileUploaderDropzoneInstructions"]', r"^(\d+)(?:\.\d+)?MB per file • (.*)$", "chrome.upload_limit_types"),
+    ('[data-testid="stFileChip"]', r"^(\d+)\.0(B|KB|MB|GB)$", "chrome.file_size_whole"),
     ('[data-testid="stFileChip"]', r"^(\d+)\.(\d+)(B|KB|MB|GB)$", "chrome.file_size"),
     ('[data-testid="stFileChip"]', r"^(\d+)(B|KB|MB|GB)$", "chrome.file_size_whole"),
     # react-aria's screen-reader announcements follow the browser's language, not the page's
@@ -43,49 +44,94 @@ MENU_TEXTS = ("Download as CSV", "Search", "Fullscreen", "Close fullscreen", "Sh
               "Sort descending", "Pin column", "Unpin column", "Hide column", "Autosize", "Format", "Copy",
               "Copy to clipboard", "Add row", "Delete row(s)", "Clear selection", "Select all", "Automatic", "Localized",
               "Plain", "Percent", "Scientific", "Compact", "Download as PNG", "Save as Image")
+
+# attributes: select boxes' placeholders when a page gave none; labels a screen reader reads and
+# tooltips the browser shows on hover ((attribute, English text as a regular expression, i18n key))
+ATTRIBUTES = (
+    ("placeholder", r"^Choose an option$", "pick.placeholder"),
+    ("placeholder", r"^Choose options$", "pick.placeholder"),
+    ("placeholder", r"^Choose or add an option$", "pick.placeholder"),
+    ("aria-label", r"^Increment$", "chrome.increment"),
+    ("aria-label", r"^Decrement$", "chrome.decrement"),
+    ("aria-label", r"^Collapse sidebar$", "chrome.collapse_sidebar"),
+    ("aria-label", r"^Expand sidebar$", "chrome.expand_sidebar"),
+    ("aria-label", r"^App pages$", "chrome.app_pages"),
+    ("aria-label", r"^Link to heading$", "chrome.heading_link"),
+    ("aria-label", r"^Clear all$", "chrome.clear_all"),
+    ("aria-label", r"^Open$", "chrome.open"),
+    ("aria-label", r"^Selected values$", "chrome.selected_values"),
+    ("aria-label", r"^Remove (.+)$", "chrome.remove"),
+    ("aria-label", r"^Help for (.+)$", "chrome.help_for"),
+    ("aria-label", r"^Help$", "chrome.help"),
+    ("aria-label", r"^file upload$", "chrome.file_upload"),
+    ("aria-label", r"^Sidebar$", "chrome.sidebar"),
+    ("aria-label", r"^Add files$", "chrome.add_files"),
+    ("aria-label", r"^(.+), (\d+)\.0(B|KB|MB|GB)$", "chrome.file_and_size_whole"),
+    ("aria-label", r"^(.+), (\d+)\.(\d+)(B|KB|MB|GB)$", "chrome.file_and_size"),
+)
 RULES += tuple(("body", "^" + re.escape(text) + "$", "chrome.menu." + re.sub(r"[^a-z]+", "_", text.lower()).strip("_"))
                for text in MENU_TEXTS)
-# placeholders of Streamlit's select boxes, when a page gave none
-PLACEHOLDERS = (
-    (r"^Choose an option$", "pick.placeholder"),
-    (r"^Choose options$", "pick.placeholder"),
-    (r"^Choose or add an option$", "pick.placeholder"),
+ATTRIBUTES += tuple(("aria-label", pattern, key) for where, pattern, key in RULES if where == "body" and key.startswith("chrome.menu."))
+# menu items that show numbers in the browser's locale or reformat a column that way: hidden in
+# the Vietnamese interface (where, English text)
+HIDDEN_MENU_ITEMS = (
+    ('[data-testid="stDataFrameColumnMenu"]', r"^Statistics$"),
+    ('[data-testid="stDataFrameColumnMenu"]', r"^Format$"),
 )
+# the chart toolbar's "Show data" (the chart's internal table, English field names) and "Copy
+# Vega-Lite spec": hidden in both languages; the page's tables and downloads hold the figures
+CSS = """
+[data-testid="stElementToolbar"] button[aria-label*="Show data"],
+[data-testid="stElementToolbar"] button[aria-label*="Copy Vega-Lite"] { display: none; }
+"""
 
 _SCRIPT = """
 <script>
 (function () {
   const w = window.parent && window.parent.document ? window : window;
   const rules = %(rules)s;
-  const holders = %(holders)s;
+  const attrs = %(attrs)s;
+  const hides = %(hides)s;
   const vi = %(vi)s;
   w.__plannerChrome = { rules: rules.map(r => [r[0], new RegExp(r[1]), r[2]]),
-                        holders: holders.map(r => [new RegExp(r[0]), r[1]]), on: vi };
+                        attrs: attrs.map(r => [r[0], new RegExp(r[1]), r[2]]),
+                        hides: hides.map(r => [r[0], new RegExp(r[1])]), on: vi };
+  const fill = (repl, m) => repl.replace(/\\{(\\d)\\}/g, (_, i) => m[+i] === undefined ? "" : m[+i]);
   if (w.__plannerChromeObserver) { w.__plannerChromeApply(document.body); return; }
-  function placeholders(root) {
+  function attributes(root) {
     const state = w.__plannerChrome;
-    const boxes = root.querySelectorAll ? root.querySelectorAll("input[placeholder], textarea[placeholder]") : [];
-    for (const e of boxes) {
-      const now = e.getAttribute("placeholder");
-      if (!state.on) { if (e.__plannerOrig !== undefined && now === e.__plannerNew) e.setAttribute("placeholder", e.__plannerOrig); continue; }
-      if (now === e.__plannerNew) continue;
-      for (const [re, repl] of state.holders) {
-        if (re.test(now)) { e.__plannerOrig = now; e.__plannerNew = repl; e.setAttribute("placeholder", repl); break; }
+    const els = root.querySelectorAll ? root.querySelectorAll("[placeholder], [aria-label], [title]") : [];
+    for (const e of els) {
+      e.__plannerAttr = e.__plannerAttr || {};
+      for (const name of ["placeholder", "aria-label", "title"]) {
+        const now = e.getAttribute(name);
+        if (now === null) continue;
+        const done = e.__plannerAttr[name];
+        if (!state.on) { if (done && now === done[1]) e.setAttribute(name, done[0]); continue; }
+        if (done && now === done[1]) continue;
+        for (const [attr, re, repl] of state.attrs) {
+          const m = attr === name && now.match(re);
+          if (m) { const out = fill(repl, m); e.__plannerAttr[name] = [now, out]; e.setAttribute(name, out); break; }
+        }
       }
     }
   }
   function apply(root) {
     const state = w.__plannerChrome;
-    placeholders(root.nodeType === 1 ? (root.parentNode || root) : document.body);
+    attributes(root.nodeType === 1 ? (root.parentNode || root) : document.body);
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       if (!state.on) { if (n.__plannerOrig !== undefined && n.nodeValue === n.__plannerNew) n.nodeValue = n.__plannerOrig; continue; }
       const text = n.nodeValue.trim();
       if (!text || n.nodeValue === n.__plannerNew) continue;
+      for (const [where, re] of state.hides) {
+        const item = re.test(text) && n.parentElement && n.parentElement.closest(where) && n.parentElement.closest('[role="menuitem"]');
+        if (item) item.style.display = "none";
+      }
       for (const [where, re, repl] of state.rules) {
         const m = text.match(re);
         if (m && n.parentElement && n.parentElement.closest(where)) {
-          const out = repl.replace(/\\{(\\d)\\}/g, (_, i) => m[+i] === undefined ? "" : m[+i]);
+          const out = fill(repl, m);
           n.__plannerOrig = n.nodeValue; n.__plannerNew = out; n.nodeValue = out;
           break;
         }
@@ -96,12 +142,12 @@ _SCRIPT = """
   w.__plannerChromeObserver = new MutationObserver(muts => {
     for (const m of muts) {
       if (m.type === "characterData") apply(m.target.parentNode || document.body);
-      if (m.type === "attributes") placeholders(m.target.parentNode || document.body);
+      if (m.type === "attributes") attributes(m.target.parentNode || document.body);
       for (const a of m.addedNodes) apply(a.nodeType === 3 ? (a.parentNode || document.body) : a);
     }
   });
   w.__plannerChromeObserver.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true,
-                                                        attributeFilter: ["placeholder"] });
+                                                        attributeFilter: ["placeholder", "aria-label", "title"] });
   apply(document.body);
 })();
 </script>
@@ -111,7 +157,9 @@ _SCRIPT = """
 def replace_streamlit_texts(lang: str) -> None:
     """Once per page run, before any widget; in English it puts Streamlit's own words back."""
     rules = [(where, pattern, t(key, lang)) for where, pattern, key in RULES]
-    holders = [(pattern, t(key, lang)) for pattern, key in PLACEHOLDERS]
-    st.html(_SCRIPT % {"rules": json.dumps(rules, ensure_ascii=False), "holders": json.dumps(holders, ensure_ascii=False),
-                       "vi": "true" if lang != "en" else "false"},
+    attrs = [(name, pattern, t(key, lang)) for name, pattern, key in ATTRIBUTES]
+    hides = list(HIDDEN_MENU_ITEMS) if lang != "en" else []
+    st.html(_SCRIPT % {"rules": json.dumps(rules, ensure_ascii=False), "attrs": json.dumps(attrs, ensure_ascii=False),
+                       "hides": json.dumps(hides), "vi": "true" if lang != "en" else "false"},
             unsafe_allow_javascript=True)
+    st.html(f"<style>{CSS}</style>")

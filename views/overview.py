@@ -2,7 +2,7 @@
 import streamlit as st
 
 from planner.errors import PlannerError
-from planner.formats import fmt_int, fmt_pct, table_text
+from planner.formats import fmt_int, fmt_pct, styled
 from planner.maps import overview_base, reach_layers
 from planner.targets import Indicator
 from ui.mapview import show_map
@@ -66,7 +66,7 @@ view = table[["code", "name", "kind", "population", "children", "points", "child
 view["kind"] = [tr(f"kind.{k}") for k in view["kind"]]
 for col in ("child_friendly", "especially_difficult"):
     view[col] = [yes if v else no for v in view[col]]
-view = table_text(view, L, ints=("population", "children", "points", "children_within", "schools", "schools_toilet"),
-                  pcts=("reach_share", "poverty_rate"))
-st.dataframe(view, hide_index=True, width="stretch",
-             column_config={c: st.column_config.TextColumn(tr(f"col.{c}")) for c in view.columns})
+kinds = {c: "int" for c in ("population", "children", "points", "children_within", "schools", "schools_toilet")}
+kinds |= {"reach_share": "pct", "poverty_rate": "pct"}
+st.dataframe(styled(view.rename(columns=lambda c: tr(f"col.{c}")), {tr(f"col.{c}"): k for c, k in kinds.items()}, L),
+             hide_index=True, width="stretch")

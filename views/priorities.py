@@ -6,7 +6,7 @@ import streamlit as st
 from planner.errors import PlannerError
 from planner.exports import parameters_csv, render
 from planner.i18n import t
-from planner.formats import fmt_int, fmt_num, fmt_pct, vega_locale
+from planner.formats import fmt_num, styled, vega_locale
 from planner.maps import priority_map
 from planner.ranking import CRITERIA, PRESETS, explain, resolve_weights, target_path
 from ui.logs import guarded
@@ -55,11 +55,11 @@ except PlannerError as exc:
 
 with left:
     with st.expander(tr("rank.criteria")):
-        st.dataframe(pd.DataFrame({
+        st.dataframe(styled(pd.DataFrame({
             tr("col.criterion"): [tr(f"crit.{c}") for c in CRITERIA],
-            tr("col.weight"): [fmt_pct(r.weights[c], L) for c in CRITERIA],
+            tr("col.weight"): [r.weights[c] for c in CRITERIA],
             tr("col.scaling"): [tr(f"how.{CRITERIA[c]}") for c in CRITERIA],
-        }), hide_index=True, width="stretch")
+        }), {tr("col.weight"): "pct"}, L), hide_index=True, width="stretch")
     st.subheader(tr("rank.why"))
     names = dict(zip(r.table["code"], r.table["name"]))
     pick = st.selectbox(tr("rank.pick"), list(r.table["code"]), format_func=lambda c: f"{names[c]} ({c})", key="why_code")
@@ -69,12 +69,12 @@ with right:
     st.subheader(tr("rank.table"))
     tab = r.table
     view = pd.DataFrame({
-        tr("col.rank"): tab["rank"].astype(str), tr("col.code"): tab["code"], tr("col.name"): tab["name"],
-        tr("col.score"): [fmt_num(v, L) for v in tab["score"]],
+        tr("col.rank"): tab["rank"], tr("col.code"): tab["code"], tr("col.name"): tab["name"], tr("col.score"): tab["score"],
     })
     for c in CRITERIA:
-        view[tr("col.points_of", name=tr(f"crit.{c}"))] = [fmt_num(v, L) for v in tab[f"{c}_points"]]
-    st.dataframe(view, hide_index=True, width="stretch", height=320)
+        view[tr("col.points_of", name=tr(f"crit.{c}"))] = tab[f"{c}_points"]
+    st.dataframe(styled(view, {col: "num1" for col in view.columns[3:]} | {tr("col.rank"): "int"}, L),
+                 hide_index=True, width="stretch", height=320)
     st.subheader(tr("rank.chart"))
     long = tab.melt(id_vars=["name", "rank"], value_vars=[f"{c}_points" for c in CRITERIA], var_name="c", value_name="points")
     long["criterion"] = long["c"].str.removesuffix("_points").map(lambda c: tr(f"crit.{c}"))
@@ -84,7 +84,7 @@ with right:
         color=alt.Color("criterion:N", title=tr("col.criterion"), legend=alt.Legend(orient="bottom", columns=2)),
         tooltip=[alt.Tooltip("name:N", title=tr("col.name")), alt.Tooltip("criterion:N", title=tr("col.criterion")),
                  alt.Tooltip("points:Q", title=tr("col.score"), format=",.1f")],
-    ).properties(height=max(300, 22 * len(tab))).configure(locale=vega_locale(L))
+    ).properties(height=max(300, 22 * len(tab))).configure(locale=vega_locale(L), aria=False)  # Vega's own screen-reader texts: English, raw numbers
     st.altair_chart(chart, width="stretch")
 
 st.subheader(tr("rank.map"))
@@ -98,13 +98,12 @@ map_download(analysis(), view="priorities", ranking=r, key="print-priorities")
 st.subheader(tr("rank.path"))
 st.caption(tr("rank.path_help"))
 path = target_path(r)
-st.dataframe(pd.DataFrame({
+st.dataframe(styled(pd.DataFrame({
     tr("col.step"): path["step"], tr("col.code"): path["code"], tr("col.name"): path["name"],
-    tr("col.score"): [fmt_num(v, L) for v in path["score"]],
-    tr("col.communes_with_point"): [fmt_int(v, L) for v in path["communes_with_point"]],
-    tr("col.share"): [fmt_pct(v, L) for v in path["share"]],
-    tr("col.reaches"): path["reaches"],
-}), hide_index=True, width="stretch")
+    tr("col.score"): path["score"], tr("col.communes_with_point"): path["communes_with_point"],
+    tr("col.share"): path["share"], tr("col.reaches"): path["reaches"],
+}), {tr("col.step"): "int", tr("col.score"): "num1", tr("col.communes_with_point"): "int", tr("col.share"): "pct"}, L),
+    hide_index=True, width="stretch")
 
 st.subheader(tr("rank.download"))
 gis_names = "vi" if st.toggle(tr("dl.gis_vi"), key="gis-names-vi", help=tr("dl.gis_vi_help")) else "machine"

@@ -251,7 +251,8 @@ if len(chosen) >= 2:
         x=x, xOffset="scenario:N", y="budget:Q", tooltip=tips)
     st.markdown(f"**{tr('scn.chart_title')}**")
     st.caption(tr("scn.chart_help"))
-    st.altair_chart((bars + budget_marks).properties(height=280).configure(locale=vega_locale(L)), width="stretch")
+    st.altair_chart((bars + budget_marks).properties(height=280).configure(locale=vega_locale(L), aria=False),
+                    width="stretch")  # aria off: Vega's own screen-reader texts are English, with raw numbers
     basemap = bool(st.session_state.get("basemap"))
     show_map(("compare", data_dir(), L, basemap, repr([(sc.name, sc.version, sc.proposals) for sc in scenarios])),
              lambda: compare_map(pkg, scenarios, lang=L, assets_url=map_assets(), basemap=basemap),

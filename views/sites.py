@@ -6,10 +6,10 @@ import streamlit as st
 from planner.candidates import METHODS, SOURCES
 from planner.errors import PlannerError
 from planner.i18n import t
-from planner.formats import MILLION, fmt_int, fmt_num, fmt_pct, fmt_vnd, fmt_vnd_short
+from planner.formats import MILLION, fmt_int, fmt_num, fmt_pct, fmt_vnd, fmt_vnd_short, styled
 from planner.maps import overview_base, proposals_layer, reach_layers
 from planner.proposals import FUNDING, KINDS, SNAP_M, changed_communes, edit, propose_at, proposals_frame
-from planner.site_plan import SITE_FORMATS, SitingRequest, note_text, run, sites_frame, status_text
+from planner.site_plan import SITE_FORMATS, SitingRequest, note_text, run, sites_sheet, status_text
 from planner.site_plan import parameters_csv as sites_parameters_csv
 from planner.site_plan import render as render_sites
 from ui.mapview import new_clicks, show_map
@@ -97,7 +97,7 @@ if u2.button(tr("sites.clear"), disabled=not proposals, key="sites-clear"):
 # --- optimiser ------------------------------------------------------------------------------
 last = plan.siting.request if plan.siting is not None else SitingRequest(budget_vnd=20_000_000_000,
                                                                          default_cost_vnd=plan.scenario.default_cost_vnd)
-with st.expander(tr("opt.heading"), expanded=plan.siting is None), st.form("optimiser"):
+with st.expander(tr("opt.heading"), expanded=True), st.form("optimiser"):  # open: the next budget is one click away
     f1, f2 = st.columns(2)
     goals = ["children", "2025", "2030"]
     with f1:
@@ -142,13 +142,13 @@ if sp is not None:
     st.subheader(tr("opt.chosen"))
     if sp.radius_m != radius:
         st.caption(tr("opt.stale", radius=fmt_int(sp.radius_m, L)))
-    m1, m2, m3, m4 = st.columns(4)
+    m1, m2, m3 = st.columns(3)
     m1.metric(tr("opt.children"), fmt_int(r.children_newly_reached, L))
     m2.metric(tr("opt.communes"), fmt_int(r.communes_newly_with_point, L))
     m3.metric(tr("opt.total_cost"), fmt_vnd_short(r.total_cost_vnd, L), help=fmt_vnd(r.total_cost_vnd, L))
-    m4.metric(tr("opt.status"), status_text(r, L),
-              help=f"{tr('opt.gap')}: {'—' if r.gap is None else fmt_pct(r.gap, L, 2)}; {tr('opt.seconds')}: {fmt_num(r.seconds, L, 2)}"
-                   + (f" — {tr('opt.solver_note')}" if r.method == "exact" else ""))
+    st.caption(f"{tr('opt.status')}: {status_text(r, L)} · {tr('opt.gap')}: {'—' if r.gap is None else fmt_pct(r.gap, L, 2)}"
+               f" · {tr('opt.seconds')}: {fmt_num(r.seconds, L, 2)}",
+               help=tr("opt.solver_note") if r.method == "exact" else None)
     if sp.note:
         st.warning(plain(note_text(sp.note, L)))
     if r.method == "exact" and sp.fast is not r:
@@ -159,7 +159,8 @@ if sp is not None:
         st.warning(tr("opt.nothing"))
     else:
         st.info(tr("sites.pending"))
-        st.dataframe(sites_frame(sp, L), hide_index=True, width="stretch")
+        sheet = sites_sheet(sp, L)
+        st.dataframe(styled(sheet.frame, sheet.kinds, L), hide_index=True, width="stretch")
         b1, b2, b3 = st.columns(3)
         for col, mode in ((b1, "add"), (b2, "replace")):
             if col.button(tr(f"sites.take_{mode}"), type="primary" if mode == "add" else "secondary", key=f"take-{mode}"):
