@@ -430,7 +430,8 @@ def test_time_limit_on_the_sites_page(monkeypatch, caplog, demo):
     cands = candidates_from_package(demo, sources=SOURCES, default_cost_vnd=1_500_000_000)
     greedy = problem_from_package(demo, cands, radius_m=2000, budget_vnd=20_000_000_000).solve_greedy()
     values = [m.value for m in at.metric]
-    assert "dừng khi hết thời gian cho phép" in values and fmt_int(greedy.children_newly_reached, "vi") in values  # greedy's
+    assert fmt_int(greedy.children_newly_reached, "vi") in values  # the best found: greedy's
+    assert any(c.value.startswith("Trạng thái lời giải: dừng khi hết thời gian cho phép") for c in at.caption)
     assert any("HiGHS stopped with status time_limit" in r.getMessage() and "time limit 1e-09 s" in r.getMessage()
                for r in records(caplog, "planner.siting"))
 
