@@ -44,6 +44,8 @@ MENU_TEXTS = ("Download as CSV", "Search", "Fullscreen", "Close fullscreen", "Sh
               "Sort descending", "Pin column", "Unpin column", "Hide column", "Autosize", "Format", "Copy",
               "Copy to clipboard", "Add row", "Delete row(s)", "Clear selection", "Select all", "Automatic", "Localized",
               "Plain", "Percent", "Scientific", "Compact", "Download as PNG", "Save as Image")
+RULES += tuple(("body", "^" + re.escape(text) + "$", "chrome.menu." + re.sub(r"[^a-z]+", "_", text.lower()).strip("_"))
+               for text in MENU_TEXTS)
 
 # attributes: select boxes' placeholders when a page gave none; labels a screen reader reads and
 # tooltips the browser shows on hover ((attribute, English text as a regular expression, i18n key))
@@ -69,9 +71,8 @@ ATTRIBUTES = (
     ("aria-label", r"^(.+), (\d+)\.0(B|KB|MB|GB)$", "chrome.file_and_size_whole"),
     ("aria-label", r"^(.+), (\d+)\.(\d+)(B|KB|MB|GB)$", "chrome.file_and_size"),
 )
-RULES += tuple(("body", "^" + re.escape(text) + "$", "chrome.menu." + re.sub(r"[^a-z]+", "_", text.lower()).strip("_"))
-               for text in MENU_TEXTS)
-ATTRIBUTES += tuple(("aria-label", pattern, key) for where, pattern, key in RULES if where == "body" and key.startswith("chrome.menu."))
+ATTRIBUTES += tuple(("aria-label", pattern, key)  # the same toolbar texts as the buttons' screen-reader labels
+                   for where, pattern, key in RULES if key.startswith("chrome.menu."))
 # menu items that show numbers in the browser's locale or reformat a column that way: hidden in
 # the Vietnamese interface (where, English text)
 HIDDEN_MENU_ITEMS = (
