@@ -164,13 +164,6 @@ def spending_chart(scenarios: list[Scenario], lang: str, *, width_in: float = 7.
     return carto.save(fig, file_format, dpi=200, lang=lang)
 
 
-def plain_label(text: str) -> str:
-    """Text for matplotlib as typed: '$' would start mathematics (and bad mathematics fails the
-    drawing), a leading '_' would hide the legend entry."""
-    text = text.replace("$", r"\$")
-    return "\u200b" + text if text.startswith("_") else text
-
-
 def _font() -> tuple[str, str]:
     import matplotlib
     from reportlab.pdfbase import pdfmetrics

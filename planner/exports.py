@@ -203,10 +203,6 @@ def ranking_sheet(ranking: Ranking, lang: str) -> Sheet:
     return Sheet(t("sheet.ranking", lang), frame, {label: kind for label, _, kind in cols}, freeze_cols=3)
 
 
-def ranking_frame(ranking: Ranking, lang: str) -> pd.DataFrame:
-    return ranking_sheet(ranking, lang).frame
-
-
 def _whole(series: pd.Series) -> pd.Series:
     """A numeric column as nullable integers when every value is whole (6322.0 -> 6322)."""
     if not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
@@ -252,6 +248,15 @@ def _header_text(text: str, limit: int = 100) -> str:
     return text.replace("&", "&&")
 
 
+def print_setup(ws) -> None:
+    """A sheet printed as an office prints a list: A4 across, one page wide (as many pages long as
+    needed), the header row on every page."""
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+
+
 def xlsx_workbook(sheets: Sequence[Sheet], *, lang: str = "vi", title: str | None = None,
                   now: datetime | None = None) -> bytes:
     """A workbook for an office, one worksheet per Sheet: bold wrapped header row, frozen with the
@@ -293,10 +298,7 @@ def xlsx_workbook(sheets: Sequence[Sheet], *, lang: str = "vi", title: str | Non
             ws.set_column(j, j, min(max(8, max(shown) + 2), 48))
         ws.set_row(0, 45)
         ws.autofilter(0, 0, max(1, len(frame)), max(0, len(frame.columns) - 1))
-        ws.set_landscape()
-        ws.set_paper(9)  # A4
-        ws.fit_to_pages(1, 0)  # one page wide, as many pages long as needed
-        ws.repeat_rows(0)
+        print_setup(ws)
         ws.hide_gridlines(0)  # gridlines on screen and on paper
         ws.set_header(page_header)
         ws.set_footer(page_footer)

@@ -112,10 +112,6 @@ def fmt_date(value, lang: str = "vi") -> str:
     return format_date(value, "dd/MM/yyyy" if lang == "vi" else "d MMM yyyy", locale=locale_of(lang))
 
 
-def now_text(lang: str = "vi", *, now: datetime | None = None) -> str:
-    return fmt_datetime(now or datetime.now(timezone.utc), lang)
-
-
 _CRS_WORDS = {
     "EPSG:4326": ("WGS 84, kinh độ/vĩ độ (EPSG:4326)", "WGS 84, longitude/latitude (EPSG:4326)"),
     "EPSG:4756": ("VN-2000, kinh độ/vĩ độ (EPSG:4756)", "VN-2000, longitude/latitude (EPSG:4756)"),

@@ -271,7 +271,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "map.toilet_block_missing": ("Công trình vệ sinh chưa đạt chuẩn", "Toilet block below standard"),
     "map.toilet_id": ("Mã công trình", "Toilet block"),
     "map.facility": ("Thuộc cơ sở", "Belongs to"),
-    "map.facility_kind": ("Loại cơ sở", "Kind of facility"),
     "map.standard": ("Đạt chuẩn", "Up to standard"),
     "map.children_within": ("Trẻ em trong bán kính {radius} m (tỷ lệ)", "Children within {radius} m (share)"),
     "map.schools_toilet_of": ("Điểm trường có vệ sinh đạt chuẩn / tổng số", "School sites with standard toilet / all"),
@@ -401,7 +400,6 @@ TEXT: dict[str, tuple[str, str]] = {
     # optimiser
     "opt.heading": ("Tối ưu hóa trong ngân sách", "Optimise within a budget"),
     "opt.budget": ("Ngân sách (đồng)", "Budget (VND)"),
-    "opt.budget_ty": ("Ngân sách (tỷ đồng)", "Budget (billion VND)"),
     "opt.budget_trieu": ("Ngân sách (triệu đồng)", "Budget (million VND)"),
     "opt.default_cost_trieu": ("Kinh phí mặc định một điểm (triệu đồng)", "Default cost of a point (million VND)"),
     "opt.method": ("Phương pháp", "Method"),
@@ -572,7 +570,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "scn.name": ("Tên kịch bản", "Scenario name"),
     "scn.description": ("Mô tả", "Description"),
     "scn.author": ("Người soạn", "Author"),
-    "scn.budget_year": ("Ngân sách nhà nước {year} (triệu đồng)", "State budget {year} (million VND)"),
     "scn.save": ("Lưu kịch bản", "Save scenario"),
     "scn.saved": ("Đã lưu “{name}” phiên bản {version}", "Saved “{name}” version {version}"),
     "scn.load": ("Mở “{name}”", "Open “{name}”"),

@@ -259,10 +259,6 @@ def sites_sheet(site_plan: SitePlan, lang: str) -> Sheet:
     return Sheet(t("opt.sheet", lang), frame, {label: kind for label, _, kind in cols}, freeze_cols=1)
 
 
-def sites_frame(site_plan: SitePlan, lang: str) -> pd.DataFrame:
-    return sites_sheet(site_plan, lang).frame
-
-
 def site_field_labels(lang: str) -> dict[str, str]:
     """Machine field name of the sites layer -> its name in `lang` (the workbook's headers)."""
     return {"id": t("col.site_id", lang), "source": t("col.source", lang), "commune_code": t("col.code", lang),

@@ -11,6 +11,7 @@ a Streamlit upgrade; tests/test_browser_words.py fails when an English text come
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -89,7 +90,7 @@ CSS = """
 _SCRIPT = """
 <script>
 (function () {
-  const w = window.parent && window.parent.document ? window : window;
+  const w = window;
   const rules = %(rules)s;
   const attrs = %(attrs)s;
   const hides = %(hides)s;
@@ -101,8 +102,10 @@ _SCRIPT = """
   if (w.__plannerChromeObserver) { w.__plannerChromeApply(document.body); return; }
   function attributes(root) {
     const state = w.__plannerChrome;
-    const els = root.querySelectorAll ? root.querySelectorAll("[placeholder], [aria-label], [title]") : [];
+    if (!root.querySelectorAll) return;
+    const els = [root, ...root.querySelectorAll("[placeholder], [aria-label], [title]")];
     for (const e of els) {
+      if (!e.getAttribute) continue;
       e.__plannerAttr = e.__plannerAttr || {};
       for (const name of ["placeholder", "aria-label", "title"]) {
         const now = e.getAttribute(name);
@@ -119,7 +122,7 @@ _SCRIPT = """
   }
   function apply(root) {
     const state = w.__plannerChrome;
-    attributes(root.nodeType === 1 ? (root.parentNode || root) : document.body);
+    attributes(root.nodeType === 1 ? root : document.body);
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       if (!state.on) { if (n.__plannerOrig !== undefined && n.nodeValue === n.__plannerNew) n.nodeValue = n.__plannerOrig; continue; }
@@ -143,7 +146,7 @@ _SCRIPT = """
   w.__plannerChromeObserver = new MutationObserver(muts => {
     for (const m of muts) {
       if (m.type === "characterData") apply(m.target.parentNode || document.body);
-      if (m.type === "attributes") attributes(m.target.parentNode || document.body);
+      if (m.type === "attributes") attributes(m.target);
       for (const a of m.addedNodes) apply(a.nodeType === 3 ? (a.parentNode || document.body) : a);
     }
   });
@@ -157,10 +160,15 @@ _SCRIPT = """
 
 def replace_streamlit_texts(lang: str) -> None:
     """Once per page run, before any widget; in English it puts Streamlit's own words back."""
+    st.html(_page_html(lang), unsafe_allow_javascript=True)
+
+
+@functools.cache
+def _page_html(lang: str) -> str:
+    """The script and the style for `lang`, built once per language and server process."""
     rules = [(where, pattern, t(key, lang)) for where, pattern, key in RULES]
     attrs = [(name, pattern, t(key, lang)) for name, pattern, key in ATTRIBUTES]
     hides = list(HIDDEN_MENU_ITEMS) if lang != "en" else []
-    st.html(_SCRIPT % {"rules": json.dumps(rules, ensure_ascii=False), "attrs": json.dumps(attrs, ensure_ascii=False),
-                       "hides": json.dumps(hides), "vi": "true" if lang != "en" else "false"},
-            unsafe_allow_javascript=True)
-    st.html(f"<style>{CSS}</style>")
+    script = _SCRIPT % {"rules": json.dumps(rules, ensure_ascii=False), "attrs": json.dumps(attrs, ensure_ascii=False),
+                        "hides": json.dumps(hides), "vi": "true" if lang != "en" else "false"}
+    return f"<style>{CSS}</style>{script}"

@@ -6,7 +6,7 @@ import streamlit as st
 from planner.candidates import METHODS, SOURCES
 from planner.errors import PlannerError
 from planner.i18n import t
-from planner.formats import MILLION, fmt_int, fmt_num, fmt_pct, fmt_vnd, fmt_vnd_short, styled
+from planner.formats import MILLION, fmt_int, fmt_pct, fmt_vnd, fmt_vnd_short, styled, value_text
 from planner.maps import overview_base, proposals_layer, reach_layers
 from planner.proposals import FUNDING, KINDS, SNAP_M, changed_communes, edit, propose_at, proposals_frame
 from planner.site_plan import SITE_FORMATS, SitingRequest, note_text, run, sites_sheet, status_text
@@ -146,8 +146,8 @@ if sp is not None:
     m1.metric(tr("opt.children"), fmt_int(r.children_newly_reached, L))
     m2.metric(tr("opt.communes"), fmt_int(r.communes_newly_with_point, L))
     m3.metric(tr("opt.total_cost"), fmt_vnd_short(r.total_cost_vnd, L), help=fmt_vnd(r.total_cost_vnd, L))
-    st.caption(f"{tr('opt.status')}: {status_text(r, L)} · {tr('opt.gap')}: {'—' if r.gap is None else fmt_pct(r.gap, L, 2)}"
-               f" · {tr('opt.seconds')}: {fmt_num(r.seconds, L, 2)}",
+    st.caption(f"{tr('opt.status')}: {status_text(r, L)} · {tr('opt.gap')}: {value_text(r.gap, 'pct2', L)}"
+               f" · {tr('opt.seconds')}: {value_text(round(r.seconds, 2), 'num2', L)}",  # as site_plan's figures
                help=tr("opt.solver_note") if r.method == "exact" else None)
     if sp.note:
         st.warning(plain(note_text(sp.note, L)))

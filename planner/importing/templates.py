@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from planner.contracts import BOOL, FLOAT, INT, LAYER_BY_NAME, TEXT, Column
-from planner.exports import safe_text
+from planner.exports import print_setup, safe_text
 from planner.i18n import t
 from planner.importing.columns import LIST_KINDS, canonical_kind
 from planner.labels import bool_label, field_label, kind_label, value_label
@@ -95,10 +95,7 @@ def _write_sheet(wb, ws, kind: str, lang: str, rows: list[list] | None = None) -
         if words:
             ws.data_validation(1, j, 100_000, j, {"validate": "list", "source": words})
     ws.freeze_panes(1, 0)
-    ws.set_landscape()  # printed as an office prints a list: A4 across, one page wide, the header on every page
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0)
+    print_setup(ws)
     for i, row in enumerate(rows or [], start=1):
         for j, value in enumerate(row):
             if value is None or (isinstance(value, float) and value != value):
