@@ -143,7 +143,9 @@ with right:
                            on_click="ignore")
         d3.download_button("GPKG", data=lambda: to_gpkg(cur), file_name="kich-ban.gpkg", key="gpkg-current",
                            on_click="ignore", help=tr("scn.export"))
-        map_download(an, view="scenarios", scenario=cur, key="print-scenario")
+
+if cur.name.strip():  # full width: in the figures' column the paper choices were cut off
+    map_download(an, view="scenarios", scenario=cur, key="print-scenario")
 
 # --- saved scenarios ----------------------------------------------------------------------
 st.subheader(tr("scn.saved_list"))
