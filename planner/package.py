@@ -22,6 +22,9 @@ class DataPackage:
     toilets: gpd.GeoDataFrame | None = None
     candidate_sites: gpd.GeoDataFrame | None = None
     communes_2024: gpd.GeoDataFrame | None = None
+    paths: gpd.GeoDataFrame | None = None  # roads, tracks and paths (column path_class), for walking
+    barriers: gpd.GeoDataFrame | None = None  # rivers and lakes no one walks across but by a path
+    terrain_file: str = ""  # the elevation GeoTIFF (terrain/elevation.tif), "" when the package has none
     manifest: dict = field(default_factory=dict)
     source: str = ""
     warnings: tuple[Problem, ...] = ()
@@ -29,6 +32,11 @@ class DataPackage:
     @property
     def is_demo(self) -> bool:
         return bool(self.manifest.get("demo", False))
+
+    @property
+    def has_terrain(self) -> bool:
+        """Whether walking time can be computed: the package has an elevation model."""
+        return bool(self.terrain_file)
 
     @property
     def name(self) -> str:
