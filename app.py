@@ -3,12 +3,11 @@ import streamlit as st
 
 from planner.errors import PlannerError
 from planner.i18n import LANGS
-from planner.scenarios import RADIUS_RANGE_M
 from ui.auth import sidebar as auth_sidebar
 from ui.chrome import replace_streamlit_texts
 from ui.logs import guarded, show_failure, show_pending_fault
 from ui.markdown import plain
-from ui.plan import current as current_plan, put as put_plan, widget_key
+from ui.reach import sidebar as reach_sidebar
 from ui.state import data_dir, lang, log_package_problem, map_assets, message_of, package, show_flash, tr
 
 st.set_page_config(page_title=tr("app.title"), layout="wide")  # no page_icon: it would be fetched from a CDN
@@ -21,13 +20,7 @@ with st.sidebar:
         tr("app.language_both"), LANGS, key="lang", horizontal=True,
         format_func=lambda code: tr(f"lang.{code}"),
     )
-    radius_key = widget_key("radius_m")
-    lo, hi = RADIUS_RANGE_M
-    st.number_input(  # the plan's radius, written back only when the planner changes it
-        tr("app.radius"), min_value=int(lo), max_value=int(hi), step=100, value=int(round(current_plan().scenario.radius_m)),
-        key=radius_key, help=tr("app.radius_help"),
-        on_change=guarded(lambda: put_plan(current_plan().edited(radius_m=float(st.session_state[radius_key]))), "change radius"),
-    )
+    reach_sidebar()  # straight line (m) or walking (minutes): the plan's reach rule
     st.toggle(tr("app.basemap"), key="basemap", value=False)
     auth_sidebar()  # sign-in / sign-out; nothing when sign-in is off (docs/deployment.md)
 

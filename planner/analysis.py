@@ -1,10 +1,11 @@
-"""A data package at one reach radius, with its figures computed once and kept.
+"""A data package under one reach rule, with its figures computed once and kept.
 
 The app and the CLI ask the same questions of a package (the Overview's figures, a ranking, what
 some proposals change, a scenario's figures); an `Analysis` answers them and keeps what it
-computed, so no caller passes cached pieces back into the core. Each village's distance to the
-nearest existing point does not depend on the radius: `at(radius_m=...)` gives the same package at
-another radius sharing it. The app shares one Analysis between sessions: every kept answer is
+computed, so no caller passes cached pieces back into the core. Each village's distance (or
+walking time) to the nearest existing point does not depend on the limit: `at(...)` gives the same
+package at another radius, another number of minutes or the other mode, sharing the measures
+(the walking graph is built once per package) and those distances. The app shares one Analysis between sessions: every kept answer is
 guarded by a lock of its own instance, and the memory of effects and rankings is bounded.
 """
 from __future__ import annotations
@@ -15,11 +16,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from planner.coverage import check_radius
 from planner.package import DataPackage
 from planner.proposals import Effect, Proposal, proposals_frame
 from planner.ranking import Ranking, rank, resolve_weights
-from planner.summary import DEFAULT_RADIUS_M, Summary, existing_distance_m, summarize
+from planner.reach import DEFAULT_RADIUS_M, Measure, Measures, ReachRule
+from planner.summary import Summary, existing_points, summarize
 
 MEMO_ENTRIES = 64  # effects and rankings kept per package and radius
 
@@ -30,6 +31,10 @@ class _Once:
     def __init__(self, compute):
         self._compute, self._lock, self._value, self._done = compute, threading.Lock(), None, False
 
+    @property
+    def done(self) -> bool:
+        return self._done
+
     def get(self):
         if not self._done:
             with self._lock:
@@ -38,28 +43,60 @@ class _Once:
         return self._value
 
 
+class _Shared:
+    """What every rule on one package shares: the measures, and per mode each village's distance
+    or time to the nearest existing point."""
+
+    def __init__(self, package: DataPackage):
+        self.measures = Measures(package)
+        self.nearest = {mode: _Once(lambda mode=mode: self.measures.of(mode).to_nearest(existing_points(package)))
+                        for mode in ("line", "walk")}
+
+
 @dataclass(frozen=True, eq=False)
 class Analysis:
     package: DataPackage
-    radius_m: float
-    _nearest: _Once = field(repr=False)  # distances to the nearest existing point, shared between radii
+    rule: ReachRule
+    _shared: _Shared = field(repr=False)
     _summary: _Once = field(repr=False)
     _memo: OrderedDict = field(default_factory=OrderedDict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
-    def of(cls, package: DataPackage, *, radius_m: float = DEFAULT_RADIUS_M) -> Analysis:
-        """`package` at `radius_m` (checked: UsageError for a radius out of range)."""
-        return cls._make(package, check_radius(radius_m), _Once(lambda: existing_distance_m(package)))
+    def of(cls, package: DataPackage, *, radius_m: float = DEFAULT_RADIUS_M, reach: ReachRule | None = None) -> Analysis:
+        """`package` under `reach` (default: straight line within `radius_m`; checked, UsageError
+        for a value out of range or walking on a package without terrain)."""
+        return cls._make(package, reach or ReachRule(radius_m=radius_m), _Shared(package))
 
     @classmethod
-    def _make(cls, package: DataPackage, radius_m: float, nearest: _Once) -> Analysis:
-        return cls(package, radius_m, nearest, _Once(lambda: summarize(package, radius_m=radius_m, distance_m=nearest.get())))
+    def _make(cls, package: DataPackage, rule: ReachRule, shared: _Shared) -> Analysis:
+        if rule.walking and not package.has_terrain:
+            from planner.errors import UsageError
 
-    def at(self, *, radius_m: float) -> Analysis:
-        """The same package at another radius, sharing what does not depend on it."""
-        radius_m = check_radius(radius_m)
-        return self if radius_m == self.radius_m else Analysis._make(self.package, radius_m, self._nearest)
+            raise UsageError("err.no_terrain")
+        return cls(package, rule, shared, _Once(lambda: summarize(
+            package, rule=rule, distance_m=shared.nearest[rule.mode].get(), measure=shared.measures.of(rule.mode))))
+
+    @property
+    def radius_m(self) -> float:
+        return self.rule.radius_m
+
+    @property
+    def ready(self) -> bool:
+        """Whether the figures are computed (asking for them now costs nothing)."""
+        return self._summary.done
+
+    @property
+    def measure(self) -> Measure:
+        """The package's measure under this rule (the walking graph is built on first use)."""
+        return self._shared.measures.of(self.rule.mode)
+
+    def at(self, *, radius_m: float | None = None, reach: ReachRule | None = None) -> Analysis:
+        """The same package under another rule (or this rule at another radius), sharing what does
+        not depend on it."""
+        rule = reach or ReachRule(mode=self.rule.mode, radius_m=radius_m if radius_m is not None else self.rule.radius_m,
+                                  minutes=self.rule.minutes)
+        return self if rule == self.rule else Analysis._make(self.package, rule, self._shared)
 
     @property
     def summary(self) -> Summary:
@@ -71,8 +108,9 @@ class Analysis:
         proposals = tuple(proposals)
         if not proposals:
             return Effect(self.summary, self.summary)
-        return self._kept(("effect", proposals), lambda: Effect(
-            self.summary, summarize(self.package, radius_m=self.radius_m, extra_points=proposals_frame(proposals))))
+        return self._kept(("effect", proposals), lambda: Effect(self.summary, summarize(
+            self.package, rule=self.rule, extra_points=proposals_frame(proposals),
+            distance_m=self._shared.nearest[self.rule.mode].get(), measure=self.measure)))
 
     def ranking(self, *, preset: str | None = None, weights: dict | None = None) -> Ranking:
         """The commune ranking for a preset or custom weights (one rule: `ranking.resolve_weights`)."""

@@ -78,7 +78,7 @@ def map_png(analysis: Analysis, scenarios: list[Scenario], *, lang: str = "vi", 
     from planner.printmap import HAS, NONE, short_name
 
     first, package = scenarios[0], analysis.package
-    at_radius = analysis.at(radius_m=first.radius_m)
+    at_radius = analysis.at(reach=first.reach_rule)
     crs = at_radius.summary.reach.metric_crs
     communes = package.communes.to_crs(crs)
     has = at_radius.effect(first.proposals).after.communes["has_point"].reindex(communes["code"]).to_numpy(dtype=bool)
@@ -270,7 +270,7 @@ def _lay_on(pdf: bytes, drawings: dict[str, bytes], slots: dict[str, tuple]) -> 
 
 def scenario_ranking(analysis: Analysis, scenario: Scenario):
     """The commune ranking with the scenario's preset or custom weights and radius."""
-    return analysis.at(radius_m=scenario.radius_m).ranking(preset=scenario.preset, weights=scenario.weights)
+    return analysis.at(reach=scenario.reach_rule).ranking(preset=scenario.preset, weights=scenario.weights)
 
 
 def _year_value(year: int | None, short: int, lang: str) -> int | str:
@@ -325,6 +325,7 @@ def workbook(analysis: Analysis, scenarios: list[Scenario], lang: str, *, now: d
     for s in scenarios:
         params += [Param(f"{s.name}: {t('scn.description', lang)}", s.description),
                    Param(f"{s.name}: {t('scn.author', lang)}", s.author),
+                   Param(f"{s.name}: {t('param.reach', lang)}", s.reach_rule.words(lang)),
                    Param(f"{s.name}: {t('param.radius_m', lang)}", float(s.radius_m), "num"),
                    Param(f"{s.name}: {t('param.version', lang)}", s.version, "int")]
         params += [Param(f"{s.name}: {t('param.budget_year', lang, year=y)}", s.budget_by_year.get(y, 0), "vnd") for y in YEARS]

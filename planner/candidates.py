@@ -16,10 +16,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from planner.coverage import check_radius, metric_crs_of, metric_xy, within_radius
+from planner.coverage import check_radius
+from planner.reach import Measure, ReachRule, measure_for
 from planner.errors import UsageError
 from planner.package import DataPackage
-from planner.siting import SitingProblem, SitingResult, cover_matrix
+from planner.siting import SitingProblem, SitingResult
 from planner.summary import existing_points
 from planner.targets import TARGETS, indicator
 
@@ -89,10 +90,14 @@ def candidates_from_package(package: DataPackage, *, sources=SOURCES, default_co
     return out
 
 
-def problem_from_package(package: DataPackage, candidates: gpd.GeoDataFrame, *, radius_m: float, budget_vnd,
-                         max_new: int | None = None, target_year: int | None = None) -> SitingProblem:
-    """The siting instance of `package` with `candidates` (rows of `candidates_from_package`)."""
-    radius_m = check_radius(radius_m)
+def problem_from_package(package: DataPackage, candidates: gpd.GeoDataFrame, *, radius_m: float | None = None,
+                         budget_vnd, max_new: int | None = None, target_year: int | None = None,
+                         rule: ReachRule | None = None, measure: Measure | None = None) -> SitingProblem:
+    """The siting instance of `package` with `candidates` (rows of `candidates_from_package`):
+    reach by `rule` (default: straight line within `radius_m`), measured by `measure` (the
+    package's measure for that rule, built when not given)."""
+    rule = rule or ReachRule(radius_m=check_radius(radius_m))
+    measure = measure or measure_for(package, rule)
     if target_year is not None and (isinstance(target_year, bool) or target_year not in TARGET_YEARS):
         raise UsageError("err.siting_year", value=target_year, allowed=", ".join(map(str, TARGET_YEARS)))
     codes = pd.Index(package.communes["code"])
@@ -104,14 +109,12 @@ def problem_from_package(package: DataPackage, candidates: gpd.GeoDataFrame, *, 
     cand_commune = codes.get_indexer(candidates["commune_code"]) if len(candidates) else np.zeros(0, np.int64)
     if (cand_commune < 0).any():
         raise UsageError("err.siting_unknown_commune", n=int((cand_commune < 0).sum()), ids=_ids(candidates["id"][cand_commune < 0]))
-    crs = metric_crs_of(package.communes)
     villages = package.villages
-    village_xy = metric_xy(villages, crs)
     return SitingProblem.from_arrays(
         villages["children"].to_numpy(dtype=np.int64),
         codes.get_indexer(villages["commune_code"]),
-        within_radius(village_xy, metric_xy(existing, crs), radius_m=radius_m),
-        cover_matrix(village_xy, metric_xy(candidates, crs), radius_m=radius_m),
+        measure.to_nearest(existing, limit=rule.limit) <= rule.limit,
+        measure.cover(candidates, limit=rule.limit),
         candidates["cost_vnd"].to_numpy(),
         cand_commune,
         np.asarray(has_point),

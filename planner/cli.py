@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("summary", help="facility targets and reach for a data package")
     s.add_argument("--data", default=None, help="data package folder (default: bundled demo)")
     s.add_argument("--radius-m", default="2000", help="reach radius in metres (default 2000)")
+    _reach_options(s)
     s.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
     s.add_argument("--json", action="store_true", help="print one JSON object")
     r = sub.add_parser("rank", help="rank communes for land and investment; write CSV/XLSX/GeoJSON/GPKG")
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--preset", default=None, help="balanced (default), equity_first or target_fastest")
     r.add_argument("--weights", default=None, help="custom weights, e.g. no_point=3,children=1")
     r.add_argument("--radius-m", default="2000", help="reach radius in metres (default 2000)")
+    _reach_options(r)
     r.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
     r.add_argument("--out", required=True, help="output file: .csv (its parameters beside it as NAME.params.csv), .xlsx, "
                                                 ".geojson or .gpkg")
@@ -56,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     si.add_argument("--data", default=None, help="data package folder (default: bundled demo)")
     si.add_argument("--budget-vnd", required=True, help="budget in VND, e.g. 20000000000")
     si.add_argument("--radius-m", default="2000", help="reach radius in metres (default 2000)")
+    _reach_options(si)
     si.add_argument("--target-year", default=None, help="2025 or 2030: reach that commune target first")
     si.add_argument("--method", default="exact", help="exact (default) or greedy")
     si.add_argument("--max-new", default=None, help="most new points")
@@ -90,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     mp.add_argument("--out", required=True, help="output file: .pdf or .png")
     mp.add_argument("--data", default=None, help="data package folder (default: bundled demo)")
     mp.add_argument("--radius-m", default="2000", help="reach radius in metres (default 2000; a scenario brings its own)")
+    _reach_options(mp)
     mp.add_argument("--preset", default=None, help="priorities: balanced (default), equity_first or target_fastest")
     mp.add_argument("--scenario", default=None, help="saved scenario to draw (sites, scenarios; priorities: its weights)")
     mp.add_argument("--workspace", "--store", dest="workspace", default=None,
@@ -107,14 +111,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _reach_options(p) -> None:
+    p.add_argument("--reach", default="line", metavar="line|walk",
+                   help="line: straight line within --radius-m (default); walk: walking time over the terrain within --minutes")
+    p.add_argument("--minutes", default="30", help="longest walk in minutes with --reach walk (default 30)")
+
+
+def _rule(args):
+    """The reach rule the options ask for (checked: UsageError naming the bad value)."""
+    from planner.reach import ReachRule
+
+    return ReachRule(mode=args.reach, radius_m=args.radius_m, minutes=args.minutes)
+
+
 def _summary(args) -> int:
     from planner.analysis import Analysis
-    from planner.coverage import check_radius
     from planner.io import DEMO_DIR, read_package
 
-    radius = check_radius(args.radius_m)
+    rule = _rule(args)
     package = read_package(args.data or DEMO_DIR)
-    s = Analysis.of(package, radius_m=radius).summary
+    s = Analysis.of(package, reach=rule).summary
     if args.json:
         out = s.to_json()
         out["data"] = package.source
@@ -123,7 +139,7 @@ def _summary(args) -> int:
         return 0
     lang = args.lang
     print(t("cli.summary_title", lang, source=package.display_name(lang)))
-    print(t("cli.radius_line", lang, radius=fmt_int(radius, lang), crs=crs_words(s.reach.metric_crs, lang)))
+    print(t("cli.radius_line", lang, rule=rule.words(lang), crs=crs_words(s.reach.metric_crs, lang)))
     for ind in (s.play_point, s.child_friendly, s.school_toilet, s.psych_support):
         gaps = "; ".join(
             t("card.target", lang, year=g.year, target=fmt_pct(float(g.target), lang, trim=True))
@@ -133,7 +149,7 @@ def _summary(args) -> int:
         print(f"- {t('indicator.' + ind.key, lang)}: {fmt_int(ind.achieved, lang)}/{fmt_int(ind.total, lang)} ({fmt_pct(float(ind.share), lang)}); {gaps}")
     r = s.reach
     share = r.children_within / r.children_total if r.children_total else 0.0
-    print("- " + t("card.reach", lang, radius=fmt_int(radius, lang)) + ": "
+    print("- " + t("card.reach", lang, within=rule.within(lang)) + ": "
           + t("card.reach_detail", lang, within=fmt_int(r.children_within, lang),
               total=fmt_int(r.children_total, lang), share=fmt_pct(share, lang)))
     if package.is_demo:
@@ -142,7 +158,6 @@ def _summary(args) -> int:
 
 
 def _rank(args) -> int:
-    from planner.coverage import check_radius
     from planner.exports import check_field_names, check_format, parameters_csv, render
     from planner.io import DEMO_DIR, read_package
     from planner.analysis import Analysis
@@ -156,9 +171,9 @@ def _rank(args) -> int:
     weights = check_weights(parse_weights(args.weights)) if args.weights else None
     if args.preset:
         preset_weights(args.preset)
-    radius = check_radius(args.radius_m)
+    rule = _rule(args)
     package = read_package(args.data or DEMO_DIR)
-    ranking = Analysis.of(package, radius_m=radius).ranking(preset=args.preset, weights=weights)
+    ranking = Analysis.of(package, reach=rule).ranking(preset=args.preset, weights=weights)
     data = render(ranking, package, args.lang, ext, field_names=args.field_names)
     side = _write_table(out, data, lambda: parameters_csv(ranking, package, args.lang))
     print(t("cli.rank_written", args.lang, n=len(ranking.table), out=out))
@@ -201,7 +216,8 @@ def _site(args) -> int:
     check_field_names(args.field_names)
     request = SitingRequest.from_text(
         budget_vnd=args.budget_vnd, radius_m=args.radius_m, target_year=args.target_year, method=args.method,
-        max_new=args.max_new, sources=args.sources, default_cost_vnd=args.default_cost_vnd, time_limit_s=args.time_limit_s)
+        max_new=args.max_new, sources=args.sources, default_cost_vnd=args.default_cost_vnd, time_limit_s=args.time_limit_s,
+        reach_mode=args.reach, minutes=args.minutes)
     package = read_package(args.data or DEMO_DIR)
     sp = run(package, request)
     data = render(sp, package, args.lang, out.suffix, field_names=args.field_names)
@@ -309,7 +325,6 @@ def _map(args) -> int:
     from datetime import datetime, timezone
 
     from planner.analysis import Analysis
-    from planner.coverage import check_radius
     from planner.io import DEMO_DIR, read_package, write_bytes
     from planner.printmap import check_options, print_map
     from planner.ranking import preset_weights
@@ -319,11 +334,11 @@ def _map(args) -> int:
                                                           file_format=out.suffix or "-", lang=args.lang)
     if args.preset:
         preset_weights(args.preset)
-    radius = check_radius(args.radius_m)
+    rule = _rule(args)
     scenario = _store(args).load(args.scenario) if args.scenario else None
-    analysis = Analysis.of(read_package(args.data or DEMO_DIR), radius_m=radius)
+    analysis = Analysis.of(read_package(args.data or DEMO_DIR), reach=rule)
     if args.preset:  # an explicit preset outranks the scenario's weights
-        ranking = (analysis.at(radius_m=scenario.radius_m) if scenario else analysis).ranking(preset=args.preset)
+        ranking = (analysis.at(reach=scenario.reach_rule) if scenario else analysis).ranking(preset=args.preset)
     else:
         ranking = None
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()

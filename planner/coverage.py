@@ -41,9 +41,10 @@ def within_radius(demand_xy: np.ndarray, facility_xy: np.ndarray, *, radius_m: f
 
 @dataclass(frozen=True)
 class Reach:
-    """Children and people within the radius, in total and per commune (indexed by code)."""
+    """Children and people within reach, in total and per commune (indexed by code)."""
 
-    radius_m: float
+    mode: str  # "line" (limit in metres) or "walk" (limit in minutes), see planner.reach
+    limit: float
     metric_crs: str
     children_total: int
     children_within: int
@@ -76,18 +77,25 @@ def reach(
     villages: gpd.GeoDataFrame,
     points: gpd.GeoDataFrame | None = None,
     *,
-    radius_m: float,
+    radius_m: float | None = None,
     commune_codes: pd.Index | None = None,
     metric_crs: str | None = None,
     distance_m: np.ndarray | None = None,
+    within: np.ndarray | None = None,
+    mode: str = "line",
+    limit: float | None = None,
 ) -> Reach:
     """Reach of `points` over `villages` (columns commune_code, children, population). With
-    `distance_m` (from `nearest_m`, aligned to `villages`) the points are not searched again."""
-    radius_m = check_radius(radius_m)
+    `distance_m` (from `nearest_m`, aligned to `villages`) the points are not searched again; with
+    `within` (bool per village, from any measure: walking time too) nothing is searched."""
     crs = metric_crs or metric_crs_of(villages)
-    if distance_m is not None:
+    if within is not None:
+        inside = np.asarray(within, dtype=bool)
+    elif distance_m is not None:
+        radius_m = check_radius(radius_m)
         inside = np.asarray(distance_m) <= radius_m
     else:
+        radius_m = check_radius(radius_m)
         inside = within_radius(metric_xy(villages, crs), metric_xy(points, crs), radius_m=radius_m)
     children = villages["children"].to_numpy(dtype=np.int64)
     people = villages["population"].to_numpy(dtype=np.int64)
@@ -106,7 +114,8 @@ def reach(
         "population_within": per_commune(np.where(inside, people, 0)),
     }, index=codes)
     return Reach(
-        radius_m=radius_m,
+        mode=mode,
+        limit=float(limit if limit is not None else radius_m),
         metric_crs=crs,
         children_total=int(children.sum()),
         children_within=int(children[inside].sum()),

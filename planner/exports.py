@@ -135,6 +135,8 @@ def parameters(ranking: Ranking, package: DataPackage, lang: str, *, now: dateti
     preset = t(f"preset.{ranking.preset}", lang) if ranking.preset else t("preset.custom", lang)
     rows = [Param(t("param.preset", lang), preset)]
     rows += [Param(t("param.weight", lang, name=t(f"crit.{c}", lang)), float(w), "pct") for c, w in ranking.weights.items()]
+    if ranking.rule is not None:
+        rows.append(Param(t("param.reach", lang), ranking.rule.words(lang)))
     rows.append(Param(t("param.radius_m", lang), float(ranking.radius_m), "num"))
     return safe_params(rows + provenance(package, lang, now=now, tool="planner rank"))
 

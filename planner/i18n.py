@@ -18,6 +18,47 @@ TEXT: dict[str, tuple[str, str]] = {
         "Children living within this straight-line distance of a point count as reached.",
     ),
     "app.data_source": ("Nguồn dữ liệu", "Data source"),
+    # reach: straight line or walking time (planner/reach.py, issue 15)
+    "reach.mode": ("Cách tính tầm tiếp cận", "How reach is measured"),
+    "reach.mode_line": ("đường chim bay (m)", "straight line (m)"),
+    "reach.mode_walk": ("đi bộ (phút)", "walking (minutes)"),
+    "reach.mode_help": (
+        "Đường chim bay: khoảng cách thẳng trên bản đồ. Đi bộ: thời gian một em nhỏ đi bộ từ nhà đến điểm, "
+        "theo độ dốc địa hình (hàm Tobler), đường mòn, đường ô tô, sông suối (chỉ qua ở cầu).",
+        "Straight line: the distance on the map. Walking: the time a child takes to walk from home to the point, "
+        "over the slopes of the terrain (Tobler's function), paths and roads, rivers crossed only at bridges.",
+    ),
+    "reach.minutes": ("Thời gian đi bộ tối đa (phút)", "Longest walk (minutes)"),
+    "reach.minutes_help": ("Trẻ em đi bộ đến điểm trong thời gian này tính là được tiếp cận.",
+                           "Children who can walk to a point within this time count as reached."),
+    "reach.within_line": ("trong bán kính {radius} m", "within {radius} m"),
+    "reach.within_walk": ("trong {minutes} phút đi bộ", "within a {minutes}-minute walk"),
+    "reach.rule_line": ("đường chim bay, bán kính {radius} m", "straight line, radius {radius} m"),
+    "reach.rule_walk": ("đi bộ, tối đa {minutes} phút", "walking, at most {minutes} minutes"),
+    "reach.no_terrain": ("Gói dữ liệu này chưa có mô hình độ cao (DEM) nên chưa tính được thời gian đi bộ. "
+                         "Nhập DEM ở trang Dữ liệu.",
+                         "This data package has no elevation model (DEM), so walking time cannot be computed. "
+                         "Import a DEM on the Data page."),
+    "reach.demo_terrain": ("Địa hình, sông suối và đường trong dữ liệu minh họa là giả định (do chương trình tạo), "
+                           "không phải số đo thật.",
+                           "The demo's terrain, rivers and roads are illustrative (generated), not measured."),
+    "reach.computing": ("Đang tính thời gian đi bộ trên địa hình (lần đầu mất vài giây)...",
+                        "Computing walking times over the terrain (a few seconds the first time)..."),
+    "param.reach": ("Tầm tiếp cận", "Reach"),
+    "map.walk_minutes": ("Thời gian đi bộ đến điểm gần nhất", "Walk to the nearest point"),
+    "map.minutes_value": ("{minutes} phút", "{minutes} min"),
+    "map.isochrones": ("Vùng đi bộ {minutes} phút", "{minutes}-minute walk"),
+    "map.bands": ("Vùng đi bộ 15/30/60 phút", "15/30/60-minute walks"),
+    "map.surface": ("Thời gian đi bộ (bề mặt)", "Walking time (surface)"),
+    "err.minutes": ("Thời gian đi bộ phải từ {low:g} đến {high:g} phút, nhận được: {value}",
+                    "The walking time must be between {low:g} and {high:g} minutes; got: {value}"),
+    "err.reach_mode": ("Cách tính tầm tiếp cận không hợp lệ: {value} (dùng một trong: {known})",
+                       "Unknown way to measure reach: {value} (use one of: {known})"),
+    "err.no_terrain": ("Gói dữ liệu chưa có mô hình độ cao (DEM): chưa tính được thời gian đi bộ. "
+                       "Nhập DEM (GeoTIFF hoặc .hgt) ở trang Dữ liệu hoặc bằng lệnh import-terrain, hoặc dùng đường chim bay.",
+                       "The data package has no elevation model (DEM): walking time cannot be computed. "
+                       "Import a DEM (GeoTIFF or .hgt) on the Data page or with import-terrain, or use straight-line reach."),
+    "err.walk_param": ("Tham số đi bộ {name} không hợp lệ: {value}", "Walking parameter {name} is not valid: {value}"),
     # sign-in and who may change what (ui/auth.py, planner/accounts.py, planner/cli_accounts.py)
     "auth.heading": ("Đăng nhập để sửa", "Sign in to edit"),
     "auth.name": ("Tên tài khoản", "Account name"),
@@ -186,7 +227,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "card.met": ("đạt", "met"),
     "card.gap_communes": ("thiếu {n} xã", "{n} communes short"),
     "card.gap_schools": ("thiếu {n} trường", "{n} schools short"),
-    "card.reach": ("Trẻ em trong bán kính {radius} m", "Children within {radius} m"),
+    "card.reach": ("Trẻ em {within}", "Children {within}"),
     "card.reach_detail": ("{within} / {total} trẻ em ({share})", "{within} of {total} children ({share})"),
     "indicator.play_point": ("Xã có điểm văn hóa, vui chơi cho trẻ em", "Communes with a play/culture point"),
     "indicator.child_friendly": ("Xã phù hợp với trẻ em", "Child-friendly communes"),
@@ -215,7 +256,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "print.view.priorities": ("Ưu tiên", "Priorities"),
     "print.view.sites": ("Địa điểm", "Sites"),
     "print.view.scenarios": ("Kịch bản theo năm", "Scenario by year"),
-    "print.subtitle_radius": ("Bán kính tiếp cận {km} km (đường chim bay)", "Reach radius {km} km (straight line)"),
+    "print.subtitle_radius": ("Tầm tiếp cận: {rule}", "Reach: {rule}"),
     "print.subtitle_scenario": ("Kịch bản: {name}", "Scenario: {name}"),
     "print.shading_point": ("Màu nền xã: điểm vui chơi, văn hóa hiện có", "Commune shading: existing play/culture point"),
     "print.shading_score": ("Màu nền xã: điểm ưu tiên (0–100)", "Commune shading: priority score (0–100)"),
@@ -272,7 +313,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "map.toilet_id": ("Mã công trình", "Toilet block"),
     "map.facility": ("Thuộc cơ sở", "Belongs to"),
     "map.standard": ("Đạt chuẩn", "Up to standard"),
-    "map.children_within": ("Trẻ em trong bán kính {radius} m (tỷ lệ)", "Children within {radius} m (share)"),
+    "map.children_within": ("Trẻ em {within} (tỷ lệ)", "Children {within} (share)"),
     "map.schools_toilet_of": ("Điểm trường có vệ sinh đạt chuẩn / tổng số", "School sites with standard toilet / all"),
     "facility_kind.school": ("Trường, điểm trường", "School or satellite site"),
     "facility_kind.play_point": ("Điểm vui chơi, văn hóa", "Play/culture point"),
@@ -313,7 +354,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # CLI
     "cli.summary_title": ("Tóm tắt — {source}", "Summary — {source}"),
     "cli.demo_written": ("Đã ghi gói dữ liệu minh họa vào {out}", "Demo data package written to {out}"),
-    "cli.radius_line": ("Bán kính tiếp cận: {radius} m (hệ tọa độ {crs})", "Reach radius: {radius} m (CRS {crs})"),
+    "cli.radius_line": ("Tầm tiếp cận: {rule} (hệ tọa độ {crs})", "Reach: {rule} (CRS {crs})"),
     # ranking
     "page.priorities": ("Ưu tiên", "Priorities"),
     "crit.no_point": ("Chưa có điểm vui chơi", "No play point yet"),
@@ -527,7 +568,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.lon": ("Kinh độ", "Longitude"),
     "col.site_id": ("Mã địa điểm", "Site"),
     "opt.no_limit": ("Để trống: không giới hạn", "Leave empty: no limit"),
-    "opt.stale": ("Kết quả tính với bán kính {radius} m.", "Result computed with a radius of {radius} m."),
+    "opt.stale": ("Kết quả tính với tầm tiếp cận {rule}.", "Result computed with reach {rule}."),
     "col.lat": ("Vĩ độ", "Latitude"),
     "err.siting_time": ("Giới hạn thời gian phải là số giây dương, nhận được: {value}", "The time limit must be a positive number of seconds; got: {value}"),
     "cli.site_written": ("Đã ghi {n} địa điểm vào {out}", "{n} sites written to {out}"),
@@ -999,7 +1040,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "data.effect_rows": ("{layer} (số dòng)", "{layer} (rows)"),
     "data.effect_points": ("Số điểm vui chơi", "Play points"),
     "data.effect_communes": ("Xã có điểm vui chơi", "Communes with a play point"),
-    "data.effect_children": ("Trẻ em trong bán kính {radius} m", "Children within {radius} m"),
+    "data.effect_children": ("Trẻ em {within}", "Children {within}"),
     "data.drops": (
         "{layer}: {dropped} trong {before} dòng hiện có sẽ bị bỏ khi nhập.",
         "{layer}: {dropped} of the {before} current rows will be dropped by this import.",

@@ -363,12 +363,13 @@ POPUP_FIELDS = ("name", "code", "kind", "population", "children", "children_with
 
 
 def _figure_aliases(fields, summary: Summary, lang: str) -> list[str]:
-    special = {"children_within": t("map.children_within", lang, radius=fmt_int(summary.radius_m, lang)),
+    special = {"children_within": t("map.children_within", lang, within=summary.rule.within(lang)),
                "schools_toilet": t("map.schools_toilet_of", lang)}
     return [html.escape(special.get(f) or t(f"col.{f}", lang)) for f in fields]
 
 
-def reach_layers(package: DataPackage, summary: Summary, *, lang: str = "vi", clickable: bool = True) -> list[folium.FeatureGroup]:
+def reach_layers(package: DataPackage, summary: Summary, *, lang: str = "vi", clickable: bool = True,
+                 analysis=None) -> list[folium.FeatureGroup]:
     """What the radius changes: communes shaded by whether they have a point, with their figures
     at `summary`'s radius, and the reach circle of every existing point. The figures show in a
     popup on click when `clickable`; otherwise in the hover tooltip, and a click on a commune goes
@@ -388,7 +389,7 @@ def reach_layers(package: DataPackage, summary: Summary, *, lang: str = "vi", cl
     pts = package.play_points
     circles = folium.FeatureGroup(name=t("map.reach", lang))
     for geom, status in zip(pts.geometry, pts["status"]):
-        if status == "existing":
+        if status == "existing" and not summary.rule.walking:
             folium.Circle([geom.y, geom.x], radius=summary.radius_m, color=COLOURS["reach"], weight=1,
                           fill=True, fill_opacity=0.08, interactive=False).add_to(circles)
     return [shaded, circles]
@@ -450,7 +451,8 @@ def priority_map(package: DataPackage, table, *, lang: str = "vi", assets_url: s
 
 def proposals_layer(proposals: gpd.GeoDataFrame, *, radius_m: float, lang: str = "vi",
                     new_communes: gpd.GeoDataFrame | None = None,
-                    chosen: gpd.GeoDataFrame | None = None, chosen_radius_m: float | None = None) -> folium.FeatureGroup:
+                    chosen: gpd.GeoDataFrame | None = None, chosen_radius_m: float | None = None,
+                    analysis=None, chosen_rule=None) -> folium.FeatureGroup:
     """Proposed points with their catchment circles (and the optimiser's choice with its catchments
     at `chosen_radius_m`, default `radius_m`, and the communes that would newly have a point), as one
     group the app can swap without redrawing the base map."""

@@ -18,7 +18,8 @@ from planner.site_plan import SitePlan, as_proposals
 
 UNDO_DEPTH = 20
 TAKE_MODES = ("add", "replace")
-SCENARIO_FIELDS = ("name", "description", "author", "radius_m", "preset", "weights", "default_cost_vnd", "budget_by_year")
+SCENARIO_FIELDS = ("name", "description", "author", "radius_m", "reach_mode", "walk_minutes", "preset", "weights",
+                   "default_cost_vnd", "budget_by_year")
 
 
 def _content(s: Scenario) -> Scenario:
@@ -50,6 +51,8 @@ class Plan:
         """An empty plan (keeping the previous plan's radius unless given)."""
         radius = radius_m if radius_m is not None else (previous.scenario.radius_m if previous else 2000.0)
         scenario = Scenario(name="", author=author, radius_m=float(radius))
+        if previous is not None:
+            scenario = replace(scenario, reach_mode=previous.scenario.reach_mode, walk_minutes=previous.scenario.walk_minutes)
         return cls(scenario=scenario, baseline=scenario, package=package,
                    revision=previous.revision + 1 if previous else 0)
 
@@ -63,8 +66,8 @@ class Plan:
         return self.baseline is None or _content(self.scenario) != _content(self.baseline)
 
     def edited(self, **changes) -> Plan:
-        """The plan with new scenario fields (name, description, author, radius_m, preset, weights,
-        default_cost_vnd, budget_by_year). A name is kept as it will be saved: spaces collapsed.
+        """The plan with new scenario fields (name, description, author, radius_m, reach_mode,
+        walk_minutes, preset, weights, default_cost_vnd, budget_by_year). A name is kept as it will be saved: spaces collapsed.
         Proposals change through `with_proposals`."""
         unknown = set(changes) - set(SCENARIO_FIELDS)
         if unknown:

@@ -107,7 +107,7 @@ def _existing_symbols(analysis: Analysis, lang: str, *, rings: bool, size: float
     radius = analysis.radius_m
 
     def draw(ax, crs, k):
-        if rings and len(existing):
+        if rings and len(existing) and not analysis.rule.walking:  # walking: isochrones, not circles
             g = existing.to_crs(crs).geometry
             carto.reach_rings(ax, g.x, g.y, radius, colour=COLOURS["reach"])
         return (_points(ax, existing, crs, colour=COLOURS["existing"], size=size * k, zorder=6)
@@ -154,14 +154,14 @@ def _overview(analysis: Analysis, lang: str, scenario, ranking) -> Scene:
     facts = [f"{t('indicator.play_point', lang)}: {pp.achieved}/{pp.total} ({fmt_pct(float(pp.share), lang)})"]
     facts += [t("card.target", lang, year=g.year, target=fmt_pct(float(g.target), lang, trim=True)) + " — "
               + (t("card.met", lang) if g.met else t("card.gap_communes", lang, n=fmt_int(g.needed, lang))) for g in pp.gaps]
-    facts.append(t("card.reach", lang, radius=fmt_int(analysis.radius_m, lang)) + ": " + t(
+    facts.append(t("card.reach", lang, within=analysis.rule.within(lang)) + ": " + t(
         "card.reach_detail", lang, within=fmt_int(r.children_within, lang), total=fmt_int(r.children_total, lang),
         share=fmt_pct(r.children_within / r.children_total if r.children_total else 0.0, lang)))
     facts.append(f"{t('indicator.school_toilet', lang)}: {fmt_int(st.achieved, lang)}/{fmt_int(st.total, lang)} "
                  f"({fmt_pct(float(st.share), lang)})")
     return Scene(
         title=t("print.title.overview", lang),
-        subtitle=[t("print.subtitle_radius", lang, km=km(analysis.radius_m, lang))],
+        subtitle=[t("print.subtitle_radius", lang, rule=analysis.rule.words(lang))],
         fills=[HAS if h else NONE for h in has], labels=_names(analysis),
         blocks=[Block(t("print.shading_point", lang), (Key(t("map.has_point", lang), "patch", HAS),
                                                          Key(t("map.no_point", lang), "patch", NONE))),
@@ -194,7 +194,7 @@ def _priorities(analysis: Analysis, lang: str, scenario, ranking) -> Scene:
     preset = t(f"preset.{ranking.preset}", lang) if ranking.preset else t("preset.custom", lang)
     return Scene(
         title=t("print.title.priorities", lang),
-        subtitle=[f"{t('rank.preset', lang)}: {preset}", t("print.subtitle_radius", lang, km=km(ranking.radius_m, lang))],
+        subtitle=[f"{t('rank.preset', lang)}: {preset}", t("print.subtitle_radius", lang, rule=(ranking.rule or analysis.rule).words(lang))],
         fills=[score_colour(s) for s in scores], labels=labels,
         blocks=[Block(t("print.shading_score", lang), tuple(ramp)),
                 Block(t("print.symbols", lang), tuple(pt_keys), lines=(t("print.rank_label", lang, n=TOP_RANKS),)),
@@ -264,7 +264,7 @@ def _sites(analysis: Analysis, lang: str, scenario, ranking) -> Scene:
 
 def _scenario_words(scenario: Scenario | None, analysis: Analysis, lang: str) -> list[str]:
     words = [t("print.subtitle_scenario", lang, name=scenario.name)] if scenario is not None else []
-    return words + [t("print.subtitle_radius", lang, km=km(analysis.radius_m, lang))]
+    return words + [t("print.subtitle_radius", lang, rule=analysis.rule.words(lang))]
 
 
 def year_colour(year: int) -> str:
@@ -325,7 +325,7 @@ def print_map(analysis: Analysis, *, view: str, lang: str = "vi", paper: str = "
     if view == "scenarios" and scenario is None:
         raise UsageError("err.print_scenario", view=view)
     if scenario is not None:
-        analysis = analysis.at(radius_m=scenario.radius_m)
+        analysis = analysis.at(reach=scenario.reach_rule)
     scene = SCENES[view](analysis, lang, scenario, ranking)
     fig = draw_sheet(analysis, scene, lang=lang, paper=paper, orientation=orientation,
                      now=now or datetime.now(timezone.utc))

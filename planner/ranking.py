@@ -106,6 +106,7 @@ class Ranking:
     table: pd.DataFrame  # by rank: code, name, children, rank, score, <c>_value, <c>_scaled, <c>_points
     communes_with_point: int
     communes_total: int
+    rule: object = None  # the ReachRule "children out of reach" was counted under
 
 
 def criteria_values(package: DataPackage, summary: Summary) -> pd.DataFrame:
@@ -163,7 +164,7 @@ def rank(package: DataPackage, *, weights: dict[str, float] | None = None, prese
     values = criteria_values(package, summary)
     table = rank_values(values, summary.communes["name"], summary.communes["children"], weights)
     return Ranking(check_weights(weights), preset, summary.radius_m, table,
-                   summary.play_point.achieved, summary.play_point.total)
+                   summary.play_point.achieved, summary.play_point.total, summary.rule)
 
 
 def target_path(ranking: Ranking) -> pd.DataFrame:

@@ -13,7 +13,8 @@ from planner.scenarios import Scenario, from_json
 def to_gpkg(scenario: Scenario) -> bytes:
     props = proposals_frame(scenario.proposals)
     params = [("name", scenario.name), ("description", scenario.description), ("author", scenario.author),
-              ("radius_m", f"{scenario.radius_m:g}"), ("preset", scenario.preset or "custom"),
+              ("radius_m", f"{scenario.radius_m:g}"), ("reach_mode", scenario.reach_mode),
+              ("walk_minutes", f"{scenario.walk_minutes:g}"), ("preset", scenario.preset or "custom"),
               ("default_cost_vnd", str(scenario.default_cost_vnd))]
     params += [(f"budget_{y}_vnd", str(v)) for y, v in sorted(scenario.budget_by_year.items())]
     params += [("version", str(scenario.version)), ("updated_at", scenario.updated_at),

@@ -37,6 +37,8 @@ class Scenario:
     author: str = ""
     radius_m: float = 2000.0
     preset: str | None = "balanced"
+    reach_mode: str = "line"  # "line": straight line within radius_m; "walk": walking within walk_minutes
+    walk_minutes: float = 30.0
     weights: dict = field(default_factory=dict)  # custom ranking weights when preset is None
     default_cost_vnd: int = 1_500_000_000
     budget_by_year: dict = field(default_factory=lambda: {y: 0 for y in YEARS})  # state budget, VND
@@ -44,6 +46,13 @@ class Scenario:
     created_at: str = ""
     updated_at: str = ""
     version: int = 0  # 0 = never saved
+
+    @property
+    def reach_rule(self):
+        """How the scenario counts reach (planner.reach.ReachRule)."""
+        from planner.reach import ReachRule
+
+        return ReachRule(mode=self.reach_mode, radius_m=self.radius_m, minutes=self.walk_minutes)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -83,6 +92,7 @@ def from_dict(d: dict) -> Scenario:
         scenario = Scenario(
             name=str(d["name"]), description=str(d.get("description", "")), author=str(d.get("author", "")),
             radius_m=float(d.get("radius_m", 2000.0)), preset=None if preset is None else str(preset), weights=weights,
+            reach_mode=str(d.get("reach_mode", "line")), walk_minutes=float(d.get("walk_minutes", 30.0)),
             default_cost_vnd=int(d.get("default_cost_vnd", 1_500_000_000)),
             budget_by_year={y: budget.get(y, 0) for y in YEARS} | budget, proposals=props,
             created_at=str(d.get("created_at", "")), updated_at=str(d.get("updated_at", "")), version=int(d.get("version", 0)),
@@ -111,6 +121,11 @@ def check_values(s: Scenario) -> Scenario:
         if len(getattr(s, name)) > TEXT_LIMITS[name]:
             raise _bad(name, getattr(s, name), f"≤ {TEXT_LIMITS[name]} characters")
     number("radius_m", s.radius_m, *RADIUS_RANGE_M)
+    from planner.reach import MINUTES_RANGE, REACH_MODES
+
+    if s.reach_mode not in REACH_MODES:
+        raise _bad("reach_mode", s.reach_mode, ", ".join(REACH_MODES))
+    number("walk_minutes", s.walk_minutes, *MINUTES_RANGE)
     number("default_cost_vnd", s.default_cost_vnd, 0, MAX_VND)
     if s.preset is not None and s.preset not in PRESETS:
         raise _bad("preset", s.preset, ", ".join(PRESETS))
@@ -198,7 +213,7 @@ class Figures:
 def figures(analysis: Analysis, scenario: Scenario) -> Figures:
     """The scenario's figures on the analysed package at the scenario's radius (proposals counted
     as built in their year)."""
-    analysis = analysis.at(radius_m=scenario.radius_m)
+    analysis = analysis.at(reach=scenario.reach_rule)
     e = analysis.effect(scenario.proposals)
     total = e.after.play_point.total
     before = e.before.play_point.achieved

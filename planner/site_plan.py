@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from planner.candidates import METHODS, SOURCES, TARGET_YEARS, candidates_from_package, problem_from_package
-from planner.coverage import check_radius, metric_crs_of, metric_xy, within_radius
+from planner.coverage import check_radius
 from planner.errors import UsageError
 from planner.exports import (Param, Sheet, check_field_names, csv_bytes, geojson_bytes, localise, params_csv_bytes, provenance,
                              rename_fields, safe_params, xlsx_bytes)
@@ -23,7 +23,8 @@ from planner.i18n import t
 from planner.formats import fmt_int, fmt_num, fmt_pct, value_text
 from planner.package import DataPackage
 from planner.proposals import Proposal
-from planner.siting import SitingResult, cover_matrix
+from planner.reach import DEFAULT_MINUTES, Measure, ReachRule, measure_for
+from planner.siting import SitingResult
 from planner.summary import existing_points
 
 SITE_FORMATS = (".csv", ".xlsx", ".geojson")
@@ -64,6 +65,8 @@ class SitingRequest:
 
     budget_vnd: int
     radius_m: float = 2000.0
+    reach_mode: str = "line"  # "line": straight line within radius_m; "walk": walking within minutes
+    minutes: float = DEFAULT_MINUTES
     target_year: int | None = None  # 2025 or 2030: reach that commune target first
     method: str = "exact"  # "exact" (greedy first, then HiGHS) or "greedy"
     max_new: int | None = None
@@ -80,6 +83,8 @@ class SitingRequest:
             raise UsageError("err.siting_budget", value=self.budget_vnd)
         put("budget_vnd", math.floor(budget))
         put("radius_m", check_radius(self.radius_m))
+        rule = ReachRule(mode=self.reach_mode, radius_m=self.radius_m, minutes=self.minutes)
+        put("minutes", rule.minutes)
         if self.target_year is not None:
             year = _number(self.target_year)
             if year not in TARGET_YEARS:
@@ -109,14 +114,20 @@ class SitingRequest:
             raise UsageError("err.siting_time", value=self.time_limit_s)
         put("time_limit_s", float(limit))
 
+    @property
+    def rule(self) -> ReachRule:
+        return ReachRule(mode=self.reach_mode, radius_m=self.radius_m, minutes=self.minutes)
+
     @classmethod
     def from_text(cls, *, budget_vnd: str, radius_m: str = "2000", target_year: str | None = None,
                   method: str = "exact", max_new: str | None = None, sources: str = ",".join(SOURCES),
-                  default_cost_vnd: str = str(DEFAULT_COST_VND), time_limit_s: str | None = None) -> "SitingRequest":
+                  default_cost_vnd: str = str(DEFAULT_COST_VND), time_limit_s: str | None = None,
+                  reach_mode: str = "line", minutes: str = str(DEFAULT_MINUTES)) -> "SitingRequest":
         """A request from command-line text: sources as a comma list, an empty year, max_new or time limit as none."""
         return cls(budget_vnd=budget_vnd, radius_m=radius_m, target_year=target_year or None, method=method,
                    max_new=max_new or None, sources=tuple(s.strip() for s in sources.split(",") if s.strip()),
-                   default_cost_vnd=default_cost_vnd, time_limit_s=time_limit_s or None)
+                   default_cost_vnd=default_cost_vnd, time_limit_s=time_limit_s or None, reach_mode=reach_mode,
+                   minutes=minutes)
 
 
 @dataclass(frozen=True, eq=False)  # holds a GeoDataFrame: equal only to itself
@@ -152,14 +163,16 @@ class SitePlan:
         return self.request.sources
 
 
-def run(package: DataPackage, request: SitingRequest, *,
+def run(package: DataPackage, request: SitingRequest, *, measure: Measure | None = None,
         on_greedy: Callable[[SitingResult], None] | None = None) -> SitePlan:
     """Build the candidates and the problem once, solve greedy (reported through `on_greedy`, for
     progress on the page), then exact unless the method is greedy, settle, and return the plan.
     The request was checked when it was made; package problems (no candidates, a candidate
-    outside every commune) raise UsageError here."""
+    outside every commune) raise UsageError here. `measure`: the package's measure for the
+    request's reach rule when the caller keeps one (the walking graph is costly to build)."""
     candidates = candidates_from_package(package, sources=request.sources, default_cost_vnd=request.default_cost_vnd)
-    problem = problem_from_package(package, candidates, radius_m=request.radius_m, budget_vnd=request.budget_vnd,
+    measure = measure or measure_for(package, request.rule)
+    problem = problem_from_package(package, candidates, rule=request.rule, measure=measure, budget_vnd=request.budget_vnd,
                                    max_new=request.max_new, target_year=request.target_year)
     fast = problem.solve_greedy()
     if on_greedy is not None:
@@ -169,26 +182,25 @@ def run(package: DataPackage, request: SitingRequest, *,
     else:
         exact = problem.solve_exact(time_limit_s=request.time_limit_s)
         best, note = settle(fast, exact, time_limit_s=request.time_limit_s)
-    return SitePlan(request, best, fast, note, _chosen_sites(package, candidates, best, radius_m=request.radius_m))
+    return SitePlan(request, best, fast, note, _chosen_sites(package, candidates, best, request.rule, measure))
 
 
 def plan(package: DataPackage, candidates: gpd.GeoDataFrame, result: SitingResult, **request) -> SitePlan:
     """A plan for a result solved outside `run` (tests, older callers); `request` holds the
     SitingRequest fields other than the method, which is the result's."""
     req = SitingRequest(method=result.method, **request)
-    return SitePlan(req, result, result, None, _chosen_sites(package, candidates, result, radius_m=req.radius_m))
+    return SitePlan(req, result, result, None, _chosen_sites(package, candidates, result, req.rule, measure_for(package, req.rule)))
 
 
-def _chosen_sites(package: DataPackage, candidates: gpd.GeoDataFrame, result: SitingResult, *, radius_m: float) -> gpd.GeoDataFrame:
+def _chosen_sites(package: DataPackage, candidates: gpd.GeoDataFrame, result: SitingResult, rule: ReachRule,
+                  measure: Measure) -> gpd.GeoDataFrame:
     """The chosen rows of `candidates`, each with the children it newly brings within reach
     (children not reached by any existing point; a child near two chosen sites counts for both)."""
     chosen = candidates.iloc[list(result.chosen)].copy()
-    crs = metric_crs_of(package.communes)
     villages = package.villages
-    vxy = metric_xy(villages, crs)
-    reached = within_radius(vxy, metric_xy(existing_points(package), crs), radius_m=radius_m)
+    reached = measure.to_nearest(existing_points(package), limit=rule.limit) <= rule.limit
     new_kids = np.where(reached, 0, villages["children"].to_numpy(dtype=np.int64))
-    gains = cover_matrix(vxy, metric_xy(chosen, crs), radius_m=radius_m).T @ new_kids
+    gains = measure.cover(chosen, limit=rule.limit).T @ new_kids
     names = dict(zip(package.communes["code"], package.communes["name"]))
     chosen["commune"] = [names.get(c, c) for c in chosen["commune_code"]]
     chosen["children_newly_within"] = gains
@@ -222,6 +234,7 @@ def _figures(site_plan: SitePlan, lang: str) -> list[Param]:
     return [
         Param(t("opt.method", lang), t(f"opt.method_{req.method}", lang)),
         Param(t("opt.budget", lang), req.budget_vnd, "vnd"),
+        Param(t("param.reach", lang), req.rule.words(lang)),
         Param(t("param.radius_m", lang), float(req.radius_m), "num"),
         Param(t("opt.mode", lang), t("opt.mode_target", lang, year=req.target_year) if req.target_year else t("opt.mode_children", lang)),
         Param(t("opt.max_new", lang), req.max_new, "int"),

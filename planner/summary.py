@@ -7,16 +7,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from planner.coverage import Reach, metric_crs_of, nearest_m, reach
+from planner.coverage import Reach, metric_crs_of, reach
 from planner.package import DataPackage
+from planner.reach import DEFAULT_RADIUS_M, Measure, ReachRule
 from planner.targets import Indicator, indicator
-
-DEFAULT_RADIUS_M = 2000.0
 
 
 @dataclass(frozen=True)
 class Summary:
-    radius_m: float
+    rule: ReachRule  # how reach was measured: straight-line metres or walking minutes
     play_point: Indicator  # communes with >= 1 existing play/culture point
     child_friendly: Indicator
     school_toilet: Indicator  # every school site, satellites included
@@ -25,12 +24,19 @@ class Summary:
     communes: pd.DataFrame  # one row per commune, indexed by code, in package order
     legacy_with_point: int | None  # on the pre-2025 communes, where the package has them
     legacy_total: int | None
+    village_cost: np.ndarray | None = None  # each village's metres or minutes to the nearest point counted
+
+    @property
+    def radius_m(self) -> float:
+        return self.rule.radius_m
 
     def to_json(self) -> dict:
         """Plain JSON-ready figures (what `planner summary --json` prints)."""
         pp = self.play_point
         out = {
-            "radius_m": self.radius_m,
+            "reach_mode": self.rule.mode,
+            "radius_m": self.rule.radius_m if not self.rule.walking else None,
+            "walk_minutes": self.rule.minutes if self.rule.walking else None,
             "metric_crs": self.reach.metric_crs,
             "communes_total": pp.total,
             "communes_with_point": pp.achieved,
@@ -39,9 +45,9 @@ class Summary:
             "needed_2025": pp.gap(2025).needed,
             "needed_2030": pp.gap(2030).needed,
             "children_total": self.reach.children_total,
-            "children_within_radius": self.reach.children_within,
+            "children_within_reach": self.reach.children_within,
             "people_total": self.reach.people_total,
-            "people_within_radius": self.reach.people_within,
+            "people_within_reach": self.reach.people_within,
             "schools_total": self.school_toilet.total,
             "schools_with_standard_toilet": self.school_toilet.achieved,
             "school_toilet_share": float(self.school_toilet.share),
@@ -70,26 +76,35 @@ def existing_points(package: DataPackage) -> gpd.GeoDataFrame:
 
 def existing_distance_m(package: DataPackage) -> np.ndarray:
     """Each village's distance to the nearest existing point, in metres (for `summarize`)."""
-    return nearest_m(package.villages, existing_points(package), metric_crs=metric_crs_of(package.communes))
+    return Measure(package).to_nearest(existing_points(package))
 
 
-def summarize(package: DataPackage, *, radius_m: float = DEFAULT_RADIUS_M, extra_points: gpd.GeoDataFrame | None = None,
-              distance_m: np.ndarray | None = None) -> Summary:
+def summarize(package: DataPackage, *, radius_m: float = DEFAULT_RADIUS_M, rule: ReachRule | None = None,
+              extra_points: gpd.GeoDataFrame | None = None, distance_m: np.ndarray | None = None,
+              measure: Measure | None = None) -> Summary:
     """Every Overview figure. `extra_points` (proposed sites) count as existing when given.
-    `distance_m`: each village's distance to the nearest existing point (`existing_distance_m`),
-    when the caller keeps it to answer every radius without searching again."""
+    `rule` says how reach is measured (default: straight line within `radius_m`); `measure` is
+    the package's measure for that rule (built when not given; the walking one is costly).
+    `distance_m`: each village's distance or time to the nearest existing point, when the
+    caller keeps it to answer every limit without searching again."""
+    rule = rule or ReachRule(radius_m=radius_m)
+    if measure is None:
+        from planner.reach import WalkMeasure
+
+        measure = WalkMeasure(package) if rule.walking else Measure(package)
     communes = package.communes
     codes = pd.Index(communes["code"], name="code")
     pts = existing_points(package)
+    cost = measure.to_nearest(pts) if distance_m is None else np.asarray(distance_m)
     if extra_points is not None and len(extra_points):
+        cost = np.minimum(cost, measure.to_nearest(extra_points, limit=rule.limit))
         pts = pd.concat([pts[["commune_code", "geometry"]], extra_points[["commune_code", "geometry"]]], ignore_index=True)
         pts = gpd.GeoDataFrame(pts, geometry="geometry", crs=package.play_points.crs)
-        distance_m = None  # the distances are to the existing points only
     n_points = pts.groupby("commune_code").size().reindex(codes, fill_value=0)
     schools = package.schools
     main = schools[~schools["is_satellite"]]
-    r = reach(package.villages, pts, radius_m=radius_m, commune_codes=codes, metric_crs=metric_crs_of(communes),
-              distance_m=distance_m)
+    r = reach(package.villages, commune_codes=codes, metric_crs=metric_crs_of(communes), within=cost <= rule.limit,
+              mode=rule.mode, limit=rule.limit)
     school_n = schools.groupby("commune_code").size().reindex(codes, fill_value=0)
     school_ok = schools[schools["has_standard_toilet"]].groupby("commune_code").size().reindex(codes, fill_value=0)
     table = pd.DataFrame({
@@ -116,7 +131,7 @@ def summarize(package: DataPackage, *, radius_m: float = DEFAULT_RADIUS_M, extra
         hit = gpd.sjoin(pts[["geometry"]], legacy[["code", "geometry"]], predicate="within", how="inner")
         legacy_with, legacy_total = int(hit["code"].nunique()), len(legacy)
     return Summary(
-        radius_m=r.radius_m,
+        rule=rule,
         play_point=indicator("play_point", achieved=int((n_points > 0).sum()), total=len(communes)),
         child_friendly=indicator("child_friendly", achieved=int(communes["child_friendly"].sum()), total=len(communes)),
         school_toilet=indicator("school_toilet", achieved=int(schools["has_standard_toilet"].sum()), total=len(schools)),
@@ -125,4 +140,5 @@ def summarize(package: DataPackage, *, radius_m: float = DEFAULT_RADIUS_M, extra
         communes=table,
         legacy_with_point=legacy_with,
         legacy_total=legacy_total,
+        village_cost=cost,
     )

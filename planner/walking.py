@@ -202,7 +202,7 @@ def walking_graph(terrain: Terrain) -> WalkingGraph:
         return WalkingGraph(terrain, node_of_cell, cell_of_node, sparse.csr_matrix((0, 0)))
     z = np.where(passable, terrain.elevation_m, 0).astype(np.float32)
     pace = np.where(passable, 1.0 / np.where(passable, terrain.flat_kmh, 1.0), 0.0).astype(np.float32)  # h/km
-    factor = 60.0 / 1000.0 / math.exp(-3.5 * 0.05)  # km/h and metres to minutes; Tobler at flat = 1
+    factor = 60.0 / 1000.0 * math.exp(-3.5 * 0.05)  # km/h and metres to minutes; Tobler at flat = 1
 
     # Every node gets 16 slots in offset order; a move that cannot be made weighs inf, which
     # Dijkstra never takes. Computed offset by offset, contiguous, then turned node-major at once.
@@ -218,6 +218,7 @@ def walking_graph(terrain: Terrain) -> WalkingGraph:
         grid[~ok] = np.inf
         target = np.zeros(terrain.shape, dtype=np.int32)
         target[vs] = node_of_cell[ws]
+        target[~ok] = 0  # a move that cannot be made still points at a real node (SciPy reads it)
         weights[k] = grid.ravel() if whole else grid.ravel()[cell_of_node]
         targets[k] = target.ravel() if whole else target.ravel()[cell_of_node]
     data = np.ascontiguousarray(weights.T).ravel().astype(np.float64)  # float32 sums would drift

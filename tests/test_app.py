@@ -34,7 +34,7 @@ def test_overview_shows_cli_figures(app, capsys):
     values = metric_values(app)
     assert values[0] == fmt_pct(j["share_with_point"], "vi")
     assert values[2] == fmt_pct(j["school_toilet_share"], "vi")
-    assert values[4] == fmt_int(j["children_within_radius"], "vi")
+    assert values[4] == fmt_int(j["children_within_reach"], "vi")
     text = " ".join(md.value for md in app.markdown)
     assert f"thiếu {j['needed_2025']} xã" in text and f"thiếu {j['needed_2030']} xã" in text
     captions = [c.value for c in app.caption]
@@ -46,7 +46,7 @@ def test_radius_change_recomputes(app, capsys):
     j = cli_json(capsys, "--radius-m", "5000")
     app.number_input(key=plan_key(app, "radius_m")).set_value(5000).run()
     assert not app.exception
-    assert metric_values(app)[4] == fmt_int(j["children_within_radius"], "vi")
+    assert metric_values(app)[4] == fmt_int(j["children_within_reach"], "vi")
 
 
 def test_english(app, capsys):

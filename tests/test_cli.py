@@ -11,7 +11,7 @@ from planner.cli import build_parser, main
 from planner.io import DEMO_DIR
 
 REQUIRED = {"communes_total", "communes_with_point", "share_with_point", "needed_2025", "needed_2030",
-            "children_total", "children_within_radius", "school_toilet_share"}
+            "children_total", "children_within_reach", "school_toilet_share"}
 
 
 def run(*args):
@@ -40,7 +40,7 @@ def independent_figures(folder, radius_m):
         "needed_2025": max(0, int(np.ceil(round(0.30 * n, 9))) - int(with_point)),
         "needed_2030": max(0, int(np.ceil(round(0.35 * n, 9))) - int(with_point)),
         "children_total": int(villages["children"].sum()),
-        "children_within_radius": int(villages.loc[within, "children"].sum()),
+        "children_within_reach": int(villages.loc[within, "children"].sum()),
         "school_toilet_share": schools["has_standard_toilet"].mean(),
     }
 
@@ -69,7 +69,7 @@ def test_summary_text_in_both_languages(capsys):
 def test_tiny_package_through_cli(tiny_dir, capsys):
     assert main(["summary", "--data", str(tiny_dir), "--radius-m", "1000", "--json"]) == 0
     got = json.loads(capsys.readouterr().out)
-    assert (got["communes_with_point"], got["children_within_radius"], got["needed_2030"]) == (2, 55, 0)
+    assert (got["communes_with_point"], got["children_within_reach"], got["needed_2030"]) == (2, 55, 0)
 
 
 @pytest.mark.parametrize(

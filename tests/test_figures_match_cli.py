@@ -45,7 +45,7 @@ def test_overview_at_another_radius(capsys):
     at = open_app(radius_m=3500)
     assert [m.value for m in at.metric] == [
         fmt_pct(j["share_with_point"], "vi"), fmt_pct(j["child_friendly_share"], "vi"), fmt_pct(j["school_toilet_share"], "vi"),
-        fmt_pct(j["psych_support_share"], "vi"), fmt_int(j["children_within_radius"], "vi")]
+        fmt_pct(j["psych_support_share"], "vi"), fmt_int(j["children_within_reach"], "vi")]
     captions = [c.value for c in at.caption]
     for num, den in (("communes_with_point", "communes_total"), ("child_friendly_communes", "communes_total"),
                      ("schools_with_standard_toilet", "schools_total"), ("main_schools_with_psych_support", "main_schools_total")):

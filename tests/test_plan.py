@@ -159,4 +159,4 @@ def test_analysis_keeps_answers_and_bounds_what_it_keeps(demo):
         a.effect(p[:k + 1])
     assert len(a._memo) <= MEMO_ENTRIES
     assert a.at(radius_m=5000).summary.reach.children_within == effect(demo, [], radius_m=5000).before.reach.children_within
-    assert a.at(radius_m=2000) is a and a.at(radius_m=5000)._nearest is a._nearest  # the distances are shared between radii
+    assert a.at(radius_m=2000) is a and a.at(radius_m=5000)._shared is a._shared  # measures and distances are shared between radii

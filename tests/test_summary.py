@@ -18,7 +18,7 @@ def test_tiny_summary_by_hand(tiny_dir):
     assert t.loc["003", "reach_share"] == 1.0
     assert s.legacy_total is None
     j = s.to_json()
-    assert j["communes_with_point"] == 2 and j["children_within_radius"] == 55 and j["school_toilet_share"] == 0.6
+    assert j["communes_with_point"] == 2 and j["children_within_reach"] == 55 and j["school_toilet_share"] == 0.6
 
 
 def test_demo_summary_invariants(demo):

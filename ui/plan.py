@@ -50,5 +50,10 @@ def widget_key(name: str) -> str:
 
 
 def analysis() -> Analysis:
-    """The session's data package at the plan's radius."""
-    return analysis_at(current().scenario.radius_m)
+    """The session's data package under the plan's reach rule (a plan walking on a package
+    without terrain goes back to straight-line reach, and the planner is told)."""
+    plan = current()
+    if plan.scenario.reach_mode == "walk" and not package().has_terrain:
+        plan = put(plan.edited(reach_mode="line"))
+        st.warning(tr("reach.no_terrain"))
+    return analysis_at(plan.scenario.reach_rule)

@@ -12,6 +12,7 @@ from planner.errors import DataPackageError, PlannerError
 from planner.io import DEMO_DIR, publish_map_assets, read_bytes, read_package, write_bytes
 from planner.package import DataPackage
 from planner.analysis import Analysis
+from planner.reach import ReachRule
 from ui.lang import lang, tr
 from ui.logs import setup_logging
 from ui.markdown import plain
@@ -84,9 +85,9 @@ def _analysis_base(path: str) -> Analysis:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)  # each holds its package: few, or old copies stay alive
-def _analysis(path: str, radius: float) -> Analysis:
-    # every radius of a package shares the distances to the nearest existing point
-    return _analysis_base(path).at(radius_m=radius)
+def _analysis(path: str, mode: str, radius_m: float, minutes: float) -> Analysis:
+    # every rule on a package shares its measures (the walking graph) and nearest distances
+    return _analysis_base(path).at(reach=ReachRule(mode=mode, radius_m=radius_m, minutes=minutes))
 
 
 def package() -> DataPackage:
@@ -104,10 +105,15 @@ def log_package_problem(path: str, key: str, text: str) -> None:
     log.error("data package %s cannot be used (read data package): DataPackageError %s: %s", path, key, text)
 
 
-def analysis_at(radius_m: float) -> Analysis:
-    """The session's data package at `radius_m`: its figures, computed once per server process."""
+def analysis_at(rule: ReachRule) -> Analysis:
+    """The session's data package under `rule`: its figures, computed once per server process
+    (walking on a package without terrain: UsageError err.no_terrain)."""
     package()  # a package whose folder has gone is refused, not answered from the cache
-    return _analysis(data_dir(), float(radius_m))
+    an = _analysis(data_dir(), rule.mode, rule.radius_m, rule.minutes)
+    if not an.ready:  # the first walking figures build the terrain's graph: seconds, say so
+        with st.spinner(tr("reach.computing")):
+            an.summary
+    return an
 
 
 def flash(text: str, kind: str = "success") -> None:

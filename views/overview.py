@@ -43,8 +43,8 @@ with cols[4]:
     r = s.reach
     share = r.children_within / r.children_total if r.children_total else 0.0
     with st.container(border=True):
-        st.markdown(f"**{tr('card.reach', radius=fmt_int(s.radius_m, L))}**")
-        st.metric(tr("card.reach", radius=fmt_int(s.radius_m, L)), fmt_int(r.children_within, L), label_visibility="collapsed")
+        st.markdown(f"**{tr('card.reach', within=s.rule.within(L))}**")
+        st.metric(tr("card.reach", within=s.rule.within(L)), fmt_int(r.children_within, L), label_visibility="collapsed")
         st.caption(tr("card.reach_detail", within=fmt_int(r.children_within, L), total=fmt_int(r.children_total, L), share=fmt_pct(share, L)))
 if s.legacy_total:
     st.caption(tr("overview.legacy_note", with_point=s.legacy_with_point, total=s.legacy_total,
@@ -54,7 +54,7 @@ st.subheader(tr("overview.map"))
 basemap = bool(st.session_state.get("basemap"))
 show_map(("overview", data_dir(), L, basemap),
          lambda: overview_base(pkg, lang=L, assets_url=map_assets(), basemap=basemap),
-         layers=[(("reach", data_dir(), s.radius_m, L), lambda: reach_layers(pkg, s, lang=L))],
+         layers=[(("reach", data_dir(), s.rule, L), lambda: reach_layers(pkg, s, lang=L, analysis=analysis()))],
          widget_key=f"overview-map-{L}")
 map_download(analysis(), view="overview", key="print-overview")
 

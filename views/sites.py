@@ -20,10 +20,12 @@ from ui.state import data_dir, flash, map_assets, message_of, page_header, tr
 
 L, pkg = page_header("sites.heading")
 plan = current()
-radius = plan.scenario.radius_m
+rule = plan.scenario.reach_rule
+radius = rule.radius_m
 proposals = plan.proposals
 candidates = None if pkg.candidate_sites is None else pkg.candidate_sites.rename(columns={"est_cost_vnd": "cost_vnd"})
-eff = analysis().effect(proposals)
+an = analysis()
+eff = an.effect(proposals)
 before, after = eff.before, eff.after
 
 c1, c2, c3 = st.columns(3)
@@ -38,7 +40,7 @@ with c1, st.container(border=True):
         tail = f":green[{tr('card.met')}]" if g.met else f":red[{tr('card.gap_communes', n=fmt_int(g.needed, L))}]"
         st.markdown(f"{head} — {tail}")
 with c2, st.container(border=True):
-    st.markdown(f"**{tr('card.reach', radius=fmt_int(radius, L))}**")
+    st.markdown(f"**{tr('card.reach', within=rule.within(L))}**")
     st.metric(tr("sites.new_children"), tr("sites.before_after", before=fmt_int(before.reach.children_within, L),
                                            after=fmt_int(after.reach.children_within, L)),
               delta=f"+{fmt_int(eff.children_newly_reached, L)}" if eff.children_newly_reached else None,
@@ -58,12 +60,13 @@ basemap = bool(st.session_state.get("basemap"))
 layer = proposals_layer(proposals_frame(proposals), radius_m=radius, lang=L,
                         new_communes=pkg.communes[pkg.communes["code"].isin(eff.communes_gaining_point)],
                         chosen=None if plan.siting is None else plan.siting.sites,
-                        chosen_radius_m=None if plan.siting is None else plan.siting.radius_m)
+                        chosen_radius_m=None if plan.siting is None else plan.siting.radius_m,
+                        analysis=an, chosen_rule=None if plan.siting is None else plan.siting.request.rule)
 out = show_map(("sites", data_dir(), L, basemap),
                lambda: overview_base(pkg, lang=L, assets_url=map_assets(), basemap=basemap, with_proposals=True,
                                     candidates=candidates),
-               layers=[(("reach-hover", data_dir(), before.radius_m, L),
-                        lambda: reach_layers(pkg, before, lang=L, clickable=False)),
+               layers=[(("reach-hover", data_dir(), before.rule, L),
+                        lambda: reach_layers(pkg, before, lang=L, clickable=False, analysis=an)),
                        (None, lambda: [layer])], returned_objects=["last_clicked"],
                widget_key=f"sites-map-{L}")
 clicked, refused = list(proposals), []
@@ -84,7 +87,7 @@ if len(clicked) > len(proposals):
 for text in refused:
     notes.warning(plain(text))
 
-map_download(analysis(), view="sites", scenario=plan.scenario, key="print-sites")
+map_download(an, view="sites", scenario=plan.scenario, key="print-sites")
 u1, u2, _ = st.columns([1, 1, 3])
 if u1.button(tr("sites.undo"), disabled=not plan.undo, key="sites-undo"):
     put(plan.undone())
@@ -120,14 +123,15 @@ with st.expander(tr("opt.heading"), expanded=True), st.form("optimiser"):  # ope
     submitted = st.form_submit_button(tr("opt.run"), type="primary")
 
 if submitted:
-    request = SitingRequest(budget_vnd=int(budget_trieu) * MILLION, radius_m=radius, method=method,
+    request = SitingRequest(budget_vnd=int(budget_trieu) * MILLION, radius_m=radius, reach_mode=rule.mode,
+                            minutes=rule.minutes, method=method,
                             target_year=None if goal == "children" else int(goal),
                             max_new=None if max_new is None else int(max_new),
                             sources=tuple(sources), default_cost_vnd=int(default_cost_trieu) * MILLION)
     plan = put(plan.edited(default_cost_vnd=request.default_cost_vnd))  # a click now costs the same by default
     try:
         with st.status(tr("opt.running"), expanded=True) as status:
-            sp = run(pkg, request, on_greedy=lambda fast: st.write(tr(
+            sp = run(pkg, request, measure=an.measure, on_greedy=lambda fast: st.write(tr(
                 "opt.greedy_done", children=fmt_int(fast.children_newly_reached, L), cost=fmt_vnd_short(fast.total_cost_vnd, L))))
             status.update(label=tr("opt.done"), state="complete", expanded=False)
     except PlannerError as exc:
@@ -140,8 +144,8 @@ sp = plan.siting
 if sp is not None:
     r = sp.result
     st.subheader(tr("opt.chosen"))
-    if sp.radius_m != radius:
-        st.caption(tr("opt.stale", radius=fmt_int(sp.radius_m, L)))
+    if sp.request.rule != rule:
+        st.caption(tr("opt.stale", rule=sp.request.rule.words(L)))
     m1, m2, m3 = st.columns(3)
     m1.metric(tr("opt.children"), fmt_int(r.children_newly_reached, L))
     m2.metric(tr("opt.communes"), fmt_int(r.communes_newly_with_point, L))

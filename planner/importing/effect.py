@@ -129,6 +129,6 @@ def effect_rows(effect: ImportEffect, lang: str) -> list[tuple[str, str]]:
         (t("data.effect_communes", lang),
          change(share(effect.communes_with_point_before, effect.communes_total_before, effect.share_before),
                 share(effect.communes_with_point_after, effect.communes_total_after, effect.share_after))),
-        (t("data.effect_children", lang, radius=fmt_int(effect.radius_m, lang)),
+        (t("data.effect_children", lang, within=t("reach.within_line", lang, radius=fmt_int(effect.radius_m, lang))),
          change(fmt_int(effect.children_within_before, lang), fmt_int(effect.children_within_after, lang))),
     ]

@@ -1,0 +1,195 @@
+"""How reach is measured: a straight-line radius (metres) or a child's walk (minutes).
+
+A `ReachRule` says which, and how far. A `Measure` answers the two questions every figure asks of
+a package under a rule: how far is each village from the nearest of some points, and which
+villages does each candidate site reach. The straight-line measure searches a k-d tree; the
+walking measure searches the terrain's walking graph (`planner.walking`), built once per package.
+"""
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+from scipy import sparse
+from scipy.spatial import cKDTree
+
+from planner.coverage import check_radius, metric_crs_of, metric_xy
+from planner.errors import UsageError
+from planner.package import DataPackage
+from planner.walking import Snap, Terrain, WalkingGraph, WalkingModel, walking_graph
+
+REACH_MODES = ("line", "walk")
+DEFAULT_RADIUS_M = 2000.0
+DEFAULT_MINUTES = 30.0
+MINUTES_RANGE = (1.0, 240.0)
+BANDS_MIN = (15.0, 30.0, 60.0)
+
+
+def check_minutes(minutes) -> float:
+    """Whole or decimal minutes within MINUTES_RANGE, or a UsageError saying what was wrong."""
+    try:
+        value = float(minutes)
+    except (TypeError, ValueError):
+        raise UsageError("err.minutes", value=minutes, low=MINUTES_RANGE[0], high=MINUTES_RANGE[1]) from None
+    if not math.isfinite(value) or not MINUTES_RANGE[0] <= value <= MINUTES_RANGE[1]:
+        raise UsageError("err.minutes", value=minutes, low=MINUTES_RANGE[0], high=MINUTES_RANGE[1])
+    return value
+
+
+@dataclass(frozen=True)
+class ReachRule:
+    """Straight line within `radius_m`, or a walk of at most `minutes` (both kept, one used)."""
+
+    mode: str = "line"
+    radius_m: float = DEFAULT_RADIUS_M
+    minutes: float = DEFAULT_MINUTES
+
+    def __post_init__(self):
+        if self.mode not in REACH_MODES:
+            raise UsageError("err.reach_mode", value=self.mode, known=", ".join(REACH_MODES))
+        object.__setattr__(self, "radius_m", check_radius(self.radius_m))
+        object.__setattr__(self, "minutes", check_minutes(self.minutes))
+
+    @property
+    def walking(self) -> bool:
+        return self.mode == "walk"
+
+    @property
+    def limit(self) -> float:
+        """The threshold in the measure's unit: metres or minutes."""
+        return self.minutes if self.walking else self.radius_m
+
+    def to_json(self) -> dict:
+        return {"mode": self.mode, "radius_m": self.radius_m, "minutes": self.minutes}
+
+    def within(self, lang: str) -> str:
+        """"trong bán kính 2.000 m" / "trong 30 phút đi bộ": what "reached" means, in words."""
+        from planner.formats import fmt_int, fmt_num
+        from planner.i18n import t
+
+        if self.walking:
+            return t("reach.within_walk", lang, minutes=fmt_num(self.minutes, lang, 1, trim=True))
+        return t("reach.within_line", lang, radius=fmt_int(self.radius_m, lang))
+
+    def words(self, lang: str) -> str:
+        """"đi bộ, tối đa 30 phút" / "đường chim bay, bán kính 2.000 m": the rule, for parameters and titles."""
+        from planner.formats import fmt_int, fmt_num
+        from planner.i18n import t
+
+        if self.walking:
+            return t("reach.rule_walk", lang, minutes=fmt_num(self.minutes, lang, 1, trim=True))
+        return t("reach.rule_line", lang, radius=fmt_int(self.radius_m, lang))
+
+
+class Measure:
+    """Distance (metres) or walking time (minutes) from villages to points, for one package."""
+
+    rule_mode = "line"
+
+    def __init__(self, package: DataPackage):
+        self.package = package
+        self.crs = metric_crs_of(package.communes)
+        self.village_xy = metric_xy(package.villages, self.crs)
+
+    def to_nearest(self, points: gpd.GeoDataFrame, *, limit: float = np.inf) -> np.ndarray:
+        """Each village's distance to the nearest of `points` (inf when none within `limit`)."""
+        if len(points) == 0 or len(self.village_xy) == 0:
+            return np.full(len(self.village_xy), np.inf)
+        bound = limit * (1 + 1e-9) + 1e-6 if np.isfinite(limit) else np.inf
+        dist, _ = cKDTree(metric_xy(points, self.crs)).query(self.village_xy, k=1, distance_upper_bound=bound, workers=-1)
+        return dist
+
+    def cover(self, sites: gpd.GeoDataFrame, *, limit: float) -> sparse.csr_matrix:
+        """Boolean villages x sites: the village is within `limit` of the site."""
+        shape = (len(self.village_xy), len(sites))
+        if 0 in shape:
+            return sparse.csr_matrix(shape, dtype=bool)
+        pairs = cKDTree(self.village_xy).sparse_distance_matrix(
+            cKDTree(metric_xy(sites, self.crs)), limit * (1 + 1e-9) + 1e-6, output_type="ndarray")
+        pairs = pairs[pairs["v"] <= limit]
+        return sparse.csr_matrix((np.ones(len(pairs), dtype=bool), (pairs["i"], pairs["j"])), shape=shape)
+
+
+class WalkMeasure(Measure):
+    """Walking minutes from each village (home) to points, over the package's terrain."""
+
+    rule_mode = "walk"
+
+    def __init__(self, package: DataPackage, *, model: WalkingModel | None = None, terrain: Terrain | None = None):
+        super().__init__(package)
+        self.model = model or WalkingModel()
+        if terrain is None:
+            if not package.has_terrain:
+                raise UsageError("err.no_terrain")
+            from planner.terrain import load_terrain  # rasterio is loaded only when walking is used
+
+            terrain = load_terrain(package, self.model)
+        self.graph: WalkingGraph = walking_graph(terrain)
+        self.village_xy = metric_xy(package.villages, terrain.crs)
+        self.crs = terrain.crs
+        self.villages: Snap = self.graph.snap(self.village_xy)
+
+    def snap(self, points: gpd.GeoDataFrame) -> Snap:
+        return self.graph.snap(metric_xy(points, self.crs))
+
+    def node_minutes(self, points: gpd.GeoDataFrame, *, limit: float = np.inf) -> np.ndarray:
+        """Every node's walking time to the nearest of `points` (the travel-time surface)."""
+        return self.graph.minutes_to_nearest(self.snap(points).node, limit_min=limit)
+
+    def to_nearest(self, points: gpd.GeoDataFrame, *, limit: float = np.inf) -> np.ndarray:
+        if len(points) == 0:
+            return np.full(len(self.village_xy), np.inf)
+        return self.at_villages(self.node_minutes(points, limit=limit))
+
+    def at_villages(self, node_minutes: np.ndarray) -> np.ndarray:
+        node = self.villages.node
+        return np.where(node >= 0, node_minutes[np.maximum(node, 0)], np.inf)
+
+    def cover(self, sites: gpd.GeoDataFrame, *, limit: float) -> sparse.csr_matrix:
+        shape = (len(self.village_xy), len(sites))
+        if 0 in shape:
+            return sparse.csr_matrix(shape, dtype=bool)
+        village_rows = {}  # node -> the villages on it
+        for i, node in enumerate(self.villages.node):
+            if node >= 0:
+                village_rows.setdefault(int(node), []).append(i)
+        on_node = np.full(self.graph.nodes, -1, dtype=np.int64)
+        first = np.array(sorted(village_rows), dtype=np.int64)
+        on_node[first] = np.arange(len(first))
+        groups = [village_rows[int(n)] for n in first]
+        rows, cols = [], []
+        for j, nodes, _ in self.graph.minutes_from_each(self.snap(sites).node, limit_min=limit):
+            hit = on_node[nodes]
+            for g in hit[hit >= 0]:
+                rows.extend(groups[g])
+                cols.extend([j] * len(groups[g]))
+        return sparse.csr_matrix((np.ones(len(rows), dtype=bool), (rows, cols)), shape=shape)
+
+    def per_point(self, points: gpd.GeoDataFrame, *, limit: float):
+        """Per point, the grid cells that can walk to it within `limit` and their minutes:
+        yields (point position, flat cell indices, minutes)."""
+        for j, nodes, minutes in self.graph.minutes_from_each(self.snap(points).node, limit_min=limit):
+            yield j, self.graph.cell_of_node[nodes], minutes
+
+
+def measure_for(package: DataPackage, rule: ReachRule) -> Measure:
+    """A fresh measure of `package` for `rule` (callers that keep one pass it instead)."""
+    return WalkMeasure(package) if rule.walking else Measure(package)
+
+
+@dataclass(frozen=True, eq=False)
+class Measures:
+    """One package's measures, built on first use and shared by every rule and session."""
+
+    package: DataPackage
+    _made: dict = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def of(self, mode: str) -> Measure:
+        with self._lock:
+            if mode not in self._made:
+                self._made[mode] = WalkMeasure(self.package) if mode == "walk" else Measure(self.package)
+            return self._made[mode]
