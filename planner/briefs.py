@@ -40,6 +40,7 @@ def figure_rows(fig: Figures, lang: str) -> list[tuple[str, str]]:
         (t("scn.year_reached", lang, target="35%"), _year_text(fig.year_2030_target, fig.short_2030_end, lang)),
         (t("opt.communes", lang), str(fig.communes_newly_with_point)),
         (t("opt.children", lang), fmt_int(fig.children_newly_reached, lang)),
+        (t("param.reach", lang), fig.rule.words(lang) if fig.rule is not None else "—"),
         (t("opt.total_cost", lang), fmt_vnd(fig.cost_total_vnd, lang)),
         (t("scn.cost_per_child", lang), "—" if fig.cost_per_child_vnd is None else fmt_vnd(fig.cost_per_child_vnd, lang)),
     ]
@@ -291,6 +292,7 @@ def figure_values(fig: Figures, lang: str) -> list[Param]:
         Param(t("scn.year_reached", lang, target="35%"), _year_value(fig.year_2030_target, fig.short_2030_end, lang), "year"),
         Param(t("opt.communes", lang), fig.communes_newly_with_point, "int"),
         Param(t("opt.children", lang), fig.children_newly_reached, "int"),
+        Param(t("param.reach", lang), fig.rule.words(lang) if fig.rule is not None else "—"),
         Param(t("opt.total_cost", lang), fig.cost_total_vnd, "vnd"),
         Param(t("scn.cost_per_child", lang), "—" if fig.cost_per_child_vnd is None else fig.cost_per_child_vnd, "vnd"),
     ]

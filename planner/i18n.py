@@ -324,7 +324,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.kind": ("Loại", "Kind"),
     "col.population": ("Dân số", "Population"),
     "col.children": ("Trẻ em (<16)", "Children (<16)"),
-    "col.children_within": ("Trẻ em trong bán kính", "Children within radius"),
+    "col.children_within": ("Trẻ em được tiếp cận", "Children within reach"),
     "col.reach_share": ("Tỷ lệ tiếp cận", "Share reached"),
     "col.points": ("Số điểm hiện có", "Existing points"),
     "col.has_point": ("Có điểm", "Has point"),
@@ -563,7 +563,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "opt.note": ("Ghi chú", "Note"),
     "opt.chosen": ("Các địa điểm được chọn", "Chosen sites"),
     "opt.nothing": ("Không chọn được địa điểm nào trong ngân sách này.", "No site fits within this budget."),
-    "opt.site_children": ("Trẻ em mới trong bán kính", "Children newly within radius"),
+    "opt.site_children": ("Trẻ em mới được tiếp cận", "Children newly within reach"),
     "opt.sheet": ("Địa điểm", "Sites"),
     "col.lon": ("Kinh độ", "Longitude"),
     "col.site_id": ("Mã địa điểm", "Site"),
@@ -1221,6 +1221,189 @@ TEXT: dict[str, tuple[str, str]] = {
     "type.boolean": ("có/không", "yes/no"),
     "geom.polygon": ("vùng (Polygon)", "polygons"),
     "geom.point": ("điểm (Point)", "points"),
+    # terrain and path network for walking time (planner/terrain.py, planner/network.py,
+    # planner/terrain_import.py, views/terrain.py; issue 15)
+    "err.dem_extension": (
+        "{file}: không nhận loại tệp '{ext}' làm mô hình độ cao; dùng GeoTIFF (.tif), SRTM (.hgt) hoặc tệp nén .zip chứa các tệp đó ({known})",
+        "{file}: '{ext}' is not an elevation model file; use GeoTIFF (.tif), SRTM (.hgt) or a .zip holding them ({known})",
+    ),
+    "err.dem_zip_empty": (
+        "{file}: tệp nén không có GeoTIFF (.tif) hay SRTM (.hgt) nào; trong tệp có: {present}",
+        "{file}: the archive holds no GeoTIFF (.tif) or SRTM (.hgt) file; it holds: {present}",
+    ),
+    "err.dem_not_raster": (
+        "{file}: không đọc được như một ảnh độ cao (GeoTIFF); có thể tệp bị hỏng hoặc là loại khác (PDF, văn bản...) đã đổi đuôi. "
+        "Hãy tải lại tệp DEM gốc ({detail})",
+        "{file}: cannot be read as an elevation raster (GeoTIFF); it may be damaged or another kind of file (PDF, text...) "
+        "renamed. Download the original DEM file again ({detail})",
+    ),
+    "err.dem_hgt": (
+        "{file}: tệp SRTM .hgt phải có tên dạng N22E103.hgt (góc tây nam của ô) và đúng 1201 × 1201 hoặc 3601 × 3601 "
+        "điểm ({size} byte); hãy dùng tệp tải về nguyên vẹn, không đổi tên",
+        "{file}: an SRTM .hgt file must be named like N22E103.hgt (its south-west corner) and hold exactly 1201 × 1201 "
+        "or 3601 × 3601 points ({size} bytes); use the file as downloaded, not renamed",
+    ),
+    "err.dem_too_big": (
+        "{file}: tệp khai báo lưới {width} × {height} ô, tức khoảng {gb} GB khi giải nén, quá giới hạn {limit} GB; "
+        "tệp không được đọc. Hãy cắt DEM theo vùng tỉnh (hoặc dùng các mảnh SRTM, Copernicus của vùng) rồi tải lên lại",
+        "{file}: the file claims a grid of {width} × {height} cells, about {gb} GB once unpacked, over the {limit} GB "
+        "limit; it was not read. Cut the DEM to the province (or use the SRTM or Copernicus tiles of the area) and upload it again",
+    ),
+    "err.dem_no_crs": (
+        "{file}: tệp không ghi hệ tọa độ nên không biết nằm ở đâu; hãy xuất lại GeoTIFF có hệ tọa độ (ví dụ WGS 84, EPSG:4326)",
+        "{file}: the file names no coordinate system, so where it lies is unknown; export the GeoTIFF again with one "
+        "(e.g. WGS 84, EPSG:4326)",
+    ),
+    "err.dem_crs_bad": (
+        "{file}: hệ tọa độ của tệp ({crs}) không đổi được sang hệ tọa độ trên Trái Đất; hãy xuất lại theo WGS 84 (EPSG:4326)",
+        "{file}: the file's coordinate system ({crs}) cannot be converted to one on the Earth; export it again in WGS 84 (EPSG:4326)",
+    ),
+    "ter.dem_bands": (
+        "{file}: tệp có {n} kênh; chỉ dùng kênh thứ nhất làm độ cao",
+        "{file}: the file has {n} bands; only the first is used as elevation",
+    ),
+    "err.dem_all_nodata": (
+        "{file}: mọi ô đều là 'không có dữ liệu'; hãy kiểm tra lại tệp DEM (có thể tải nhầm mảnh biển hoặc tệp rỗng)",
+        "{file}: every cell is 'no data'; check the DEM file (perhaps a sea tile or an empty file)",
+    ),
+    "err.dem_absurd": (
+        "{files}: độ cao từ {low} m đến {high} m, ngoài khoảng hợp lý {least} m đến {most} m. Nếu một giá trị "
+        "(ví dụ -32768) đánh dấu ô thiếu dữ liệu, hãy khai báo nó là nodata; độ cao phải tính bằng mét",
+        "{files}: elevations run from {low} m to {high} m, outside the plausible {least} m to {most} m. If a value "
+        "(e.g. -32768) marks missing cells, declare it as nodata; elevations must be in metres",
+    ),
+    "err.dem_outside": (
+        "Mô hình độ cao chỉ phủ {share} diện tích tỉnh (cần ít nhất {least}); hãy tải các mảnh DEM phủ kinh độ "
+        "{lon0}–{lon1}, vĩ độ {lat0}–{lat1}",
+        "The elevation model covers only {share} of the province (at least {least} is needed); upload DEM tiles covering "
+        "longitude {lon0}–{lon1}, latitude {lat0}–{lat1}",
+    ),
+    "ter.dem_partly": (
+        "Mô hình độ cao phủ {share} diện tích tỉnh; ở phần còn lại không tính được thời gian đi bộ. Nếu có, hãy thêm "
+        "mảnh DEM còn thiếu (vùng kinh độ {lon0}–{lon1}, vĩ độ {lat0}–{lat1})",
+        "The elevation model covers {share} of the province; walking time cannot be computed on the rest. If you can, "
+        "add the missing DEM tiles (longitude {lon0}–{lon1}, latitude {lat0}–{lat1})",
+    ),
+    "err.net_extension": (
+        "{file}: không nhận loại tệp '{ext}' cho đường đi hoặc sông hồ; dùng GeoJSON, GeoPackage, Shapefile nén .zip, "
+        "KML/KMZ hoặc OpenStreetMap .osm.pbf ({known})",
+        "{file}: '{ext}' is not a file for paths or rivers and lakes; use GeoJSON, GeoPackage, a zipped Shapefile, "
+        "KML/KMZ or OpenStreetMap .osm.pbf ({known})",
+    ),
+    "err.net_not_osm": (
+        "{file}: không phải tệp OpenStreetMap (.osm.pbf hoặc .osm); hãy tải lại bản trích của tỉnh",
+        "{file}: not an OpenStreetMap file (.osm.pbf or .osm); download the province's extract again",
+    ),
+    "err.net_no_crs": (
+        "{file}: tệp không ghi hệ tọa độ (Shapefile thiếu tệp .prj?); hãy xuất lại kèm hệ tọa độ (WGS 84 hoặc VN-2000)",
+        "{file}: the file names no coordinate system (a Shapefile without its .prj?); export it again with one "
+        "(WGS 84 or VN-2000)",
+    ),
+    "err.net_empty": (
+        "{file}: không còn đường hay sông, hồ nào dùng được trong vùng tỉnh; hãy kiểm tra tệp và cột loại",
+        "{file}: nothing usable is left within the province; check the file and its class column",
+    ),
+    "ter.net_osm_dropped": (
+        "{file}: bỏ qua {n} đường OpenStreetMap có loại không dùng ở đây: {values}",
+        "{file}: {n} OpenStreetMap line(s) of kinds not used here left out: {values}",
+    ),
+    "ter.net_no_class": (
+        "{file}: không có cột loại đường ({columns}); mọi đường được coi là đường mòn",
+        "{file}: no class column ({columns}); every line is taken as a path",
+    ),
+    "ter.net_kind_by_geometry": (
+        "{file}: không có cột loại ({columns}); đường được coi là sông, suối, vùng được coi là hồ",
+        "{file}: no class column ({columns}); lines are taken as rivers, areas as lakes",
+    ),
+    "ter.net_unknown": (
+        "{file}: cột '{column}' có giá trị không nhận ra ở {n} đối tượng, đã bỏ qua: {values}; dùng {allowed} "
+        "(hoặc đường ô tô, đường đất, đường mòn; sông, suối, hồ)",
+        "{file}: column '{column}' has values not understood in {n} feature(s), left out: {values}; use {allowed} "
+        "(or the Vietnamese đường ô tô, đường đất, đường mòn; sông, suối, hồ)",
+    ),
+    "ter.net_geometry": (
+        "{file}: bỏ qua {n} đối tượng không phải đường hoặc vùng dùng được ({found})",
+        "{file}: {n} feature(s) that are not usable lines or areas left out ({found})",
+    ),
+    "ter.net_outside": (
+        "{file}: bỏ qua {n} đối tượng nằm ngoài tỉnh và lề {margin} m",
+        "{file}: {n} feature(s) outside the province and its {margin} m margin left out",
+    ),
+    "prob.elevation": (
+        "{file}: mô hình độ cao không dùng được ({detail}); chưa tính được thời gian đi bộ cho đến khi nhập lại DEM",
+        "{file}: the elevation model cannot be used ({detail}); walking time cannot be computed until a DEM is imported again",
+    ),
+    "err.ter_margin": (
+        "Lề quanh tỉnh phải là số mét từ 0 đến {most}, nhận được: {value}",
+        "The margin around the province must be a number of metres from 0 to {most}; got: {value}",
+    ),
+    "err.ter_no_dem": ("Hãy chọn ít nhất một tệp mô hình độ cao (DEM)", "Choose at least one elevation model (DEM) file"),
+    "err.ter_not_ready": (
+        "Chưa ghi gì vào {path}: báo cáo địa hình còn {n} lỗi: {details}",
+        "Nothing written to {path}: the terrain report has {n} error(s): {details}",
+    ),
+    "imp.kind.paths": ("Đường đi", "Paths"),
+    "imp.kind.barriers": ("Sông, hồ", "Rivers and lakes"),
+    "imp.col.paths.path_class": ("Loại đường", "Path class"),
+    "imp.col.barriers.kind": ("Loại (sông, hồ)", "Kind (river, lake)"),
+    "geom.line": ("đường (LineString)", "lines"),
+    "geom.line_or_polygon": ("đường hoặc vùng (LineString, Polygon)", "lines or polygons"),
+    "ter.class.road": ("đường ô tô", "road"),
+    "ter.class.track": ("đường đất", "track"),
+    "ter.class.path": ("đường mòn", "path"),
+    "ter.kind.river": ("sông, suối", "river or stream"),
+    "ter.kind.lake": ("hồ, ao", "lake or pond"),
+    "ter.row_dem": ("Tệp mô hình độ cao", "Elevation model files"),
+    "ter.row_cell": ("Kích thước ô lưới", "Cell size"),
+    "ter.cell": ("{cell} m", "{cell} m"),
+    "ter.cell_coarsened": (
+        "{cell} m (DEM khoảng {native} m; nới rộng để lưới không quá {most} ô)",
+        "{cell} m (the DEM is about {native} m; enlarged so the grid stays within {most} cells)",
+    ),
+    "ter.row_grid": ("Lưới", "Grid"),
+    "ter.grid": ("{rows} hàng × {cols} cột = {n} ô (tỉnh và lề {margin} m)",
+                 "{rows} rows × {cols} columns = {n} cells (the province and a {margin} m margin)"),
+    "ter.row_crs": ("Hệ tọa độ", "Coordinate system"),
+    "ter.row_covered": ("Phần diện tích tỉnh có độ cao", "Share of the province with elevation"),
+    "ter.row_elevation": ("Độ cao", "Elevation"),
+    "ter.elevation": ("{low} m đến {high} m", "{low} m to {high} m"),
+    "ter.row_paths": ("Đường đi ({file})", "Paths ({file})"),
+    "ter.row_barriers": ("Sông, hồ ({file})", "Rivers and lakes ({file})"),
+    "ter.row_dropped": ("Đã bỏ qua ({file})", "Left out ({file})"),
+    "ter.row_kept": ("Giữ từ bộ dữ liệu hiện có", "Kept from the current package"),
+    "ter.row_bridges": ("Cầu", "Bridges"),
+    "ter.bridges": ("Nơi đường ô tô, đường đất hay đường mòn cắt qua sông, suối được coi là cầu: đi qua được",
+                    "Where a road, track or path crosses a river it is taken as a bridge: it can be walked"),
+    "ter.cli_written": ("Đã ghi bộ dữ liệu có địa hình vào {out}", "Package with terrain written to {out}"),
+    "data.terrain_heading": ("Địa hình và đường đi (thời gian đi bộ)", "Terrain and paths (walking time)"),
+    "data.terrain_help": (
+        "Để tính thời gian trẻ đi bộ tới điểm vui chơi cần mô hình độ cao (DEM: GeoTIFF SRTM, Copernicus, hoặc tệp "
+        "SRTM .hgt; có thể nhiều mảnh), và nếu có thì đường đi và sông, hồ (GeoJSON, GeoPackage, Shapefile nén, KML "
+        "hoặc OpenStreetMap .osm.pbf). Dữ liệu được cắt theo tỉnh, ghi thành một bộ dữ liệu mới.",
+        "Walking time needs an elevation model (DEM: an SRTM or Copernicus GeoTIFF, or SRTM .hgt files; several tiles "
+        "are fine) and, if you have them, paths and rivers and lakes (GeoJSON, GeoPackage, zipped Shapefile, KML or "
+        "OpenStreetMap .osm.pbf). They are cut to the province and written as a new data package.",
+    ),
+    "data.terrain_current": (
+        "Bộ dữ liệu đang dùng đã có mô hình độ cao: ô {cell} m, phủ {share} diện tích tỉnh ({source}).",
+        "The current package has an elevation model: {cell} m cells covering {share} of the province ({source}).",
+    ),
+    "data.terrain_none": ("Bộ dữ liệu đang dùng chưa có mô hình độ cao.", "The current package has no elevation model."),
+    "data.terrain_dem": ("Mô hình độ cao (DEM), một hoặc nhiều mảnh", "Elevation model (DEM), one or more tiles"),
+    "data.terrain_paths": ("Đường ô tô, đường đất, đường mòn (không bắt buộc)", "Roads, tracks and paths (optional)"),
+    "data.terrain_barriers": ("Sông, suối, hồ (không bắt buộc)", "Rivers, streams and lakes (optional)"),
+    "data.terrain_check": ("Kiểm tra địa hình", "Check the terrain"),
+    "data.terrain_checking": ("Đang đọc và kiểm tra các tệp địa hình...", "Reading and checking the terrain files..."),
+    "data.terrain_stale": ("Tệp đã thay đổi từ lần kiểm tra trước: hãy kiểm tra lại.",
+                           "The files changed since the last check: check again."),
+    "data.terrain_report": ("Kết quả kiểm tra địa hình", "Terrain check"),
+    "data.terrain_item": ("Mục", "Item"),
+    "data.terrain_value": ("Kết quả", "Found"),
+    "data.terrain_confirm": ("Tạo bộ dữ liệu có địa hình", "Make the package with the terrain"),
+    "data.terrain_written": ("Đã ghi bộ dữ liệu có địa hình vào {path}; mọi trang đang dùng dữ liệu này.",
+                             "Package with terrain written to {path}; every page now uses it."),
+    "data.terrain_blocked": ("Còn lỗi: hãy sửa hoặc thay tệp rồi kiểm tra lại. Chưa có gì được ghi.",
+                             "There are errors: fix or replace the files and check again. Nothing has been written."),
     # siting (planner/siting.py, planner/candidates.py)
     "err.siting_budget": (
         "Ngân sách phải là số không âm (đồng), nhận được: {value}",

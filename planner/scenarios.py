@@ -204,6 +204,7 @@ class Figures:
     year_2025_target: int | None  # first year whose cumulative points meet the 30% share, None if never
     year_2030_target: int | None
     short_2030_end: int  # communes still short of 35% after every proposal
+    rule: object = None  # the ReachRule the children were counted under (planner.reach)
 
     @property
     def cost_per_child_vnd(self) -> float | None:
@@ -249,4 +250,5 @@ def figures(analysis: Analysis, scenario: Scenario) -> Figures:
         communes_newly_with_point=e.communes_newly_with_point, cost_total_vnd=int(costs["cost"].sum()),
         cost_by_year=by_year, cost_by_funding=by_funding, over_budget=over,
         year_2025_target=reached_year[2025], year_2030_target=reached_year[2030], short_2030_end=after.gap(2030).needed,
+        rule=analysis.rule,
     )

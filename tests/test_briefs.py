@@ -98,7 +98,8 @@ def test_workbook_cells_match_figures(demo, two):
     formats = {label: a.number_format for label, (a, _) in cells.items()}
     assert formats["Tổng kinh phí"] == '#,##0 "₫"' and formats["Tổng số xã"] == "#,##0"
     assert formats["Tỷ lệ xã có điểm văn hóa, vui chơi"] == "0.0%"
-    assert all(a.data_type == "n" for label, (a, _) in cells.items() if not label.startswith("Năm đạt"))
+    assert all(a.data_type == "n" for label, (a, _) in cells.items() if not label.startswith(("Năm đạt", "Tầm tiếp cận")))
+    assert got["Tầm tiếp cận"] == ("đường chim bay, bán kính 2.000 m",) * 2
     reached = got["Năm đạt chỉ tiêu 30%"]
     assert all(isinstance(v, int) and 2026 <= v <= 2030 or isinstance(v, str) for v in reached)
     props = wb["Các điểm đề xuất"]

@@ -61,12 +61,12 @@ def test_exports_read_back(exact_plan, demo):
     assert data.decode("utf-8-sig").startswith("Mã địa điểm,")  # a plain table: the header on line 1
     table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype={"Mã": str})
     assert list(table["Mã địa điểm"]) == list(exact_plan.sites["id"])
-    assert pd.api.types.is_integer_dtype(table["Kinh phí (đồng)"]) and pd.api.types.is_integer_dtype(table["Trẻ em mới trong bán kính"])
+    assert pd.api.types.is_integer_dtype(table["Kinh phí (đồng)"]) and pd.api.types.is_integer_dtype(table["Trẻ em mới được tiếp cận"])
     params = pd.read_csv(io.BytesIO(parameters_csv(exact_plan, demo, "vi")), encoding="utf-8-sig", dtype=str)
     params = dict(zip(params["Tham số"], params["Giá trị"]))
     assert params["Ngân sách (đồng)"] == "8000000000" and params["Xã mới có điểm"] == str(exact_plan.result.communes_newly_with_point)
     vi = json.loads(render(exact_plan, demo, "vi", ".geojson", field_names="vi"))["features"][0]["properties"]
-    assert {"Mã địa điểm", "Kinh phí (đồng)", "Trẻ em mới trong bán kính"} <= set(vi)
+    assert {"Mã địa điểm", "Kinh phí (đồng)", "Trẻ em mới được tiếp cận"} <= set(vi)
 
 
 def test_site_cli(tmp_path, capsys, exact_plan):

@@ -224,7 +224,7 @@ def test_cli_gives_the_figures_of_run(args, request_, demo, tmp_path, capsys):
     sp = run(read_package(DEMO_DIR), request_)
     r = sp.result
     assert [row["Site"] for row in rows] == list(sp.sites["id"]) and len(rows) == len(r.chosen) > 0
-    assert [int(row["Children newly within radius"]) for row in rows] == list(sp.sites["children_newly_within"])
+    assert [int(row["Children newly within reach"]) for row in rows] == list(sp.sites["children_newly_within"])
     assert sum(int(row["Cost (VND)"]) for row in rows) == r.total_cost_vnd <= 20_000_000_000
     assert params["Children newly within reach"] == str(r.children_newly_reached)
     assert params["Communes newly with a point"] == str(r.communes_newly_with_point)
