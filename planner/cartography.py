@@ -240,10 +240,23 @@ def reach_rings(ax, xs, ys, radius_m: float, *, colour: str, dashed: bool = Fals
                             linestyle=(0, (3, 2)) if dashed else "solid", zorder=zorder))
 
 
+def reach_areas(ax, geoms, *, colour: str, dashed: bool = False, zorder: float = 3) -> None:
+    """Walking catchments (polygons in the map's CRS) drawn as the reach rings are: a light fill and an outline."""
+    geoms = [g for g in geoms if g is not None and not g.is_empty]
+    if not geoms:
+        return
+    import geopandas as gpd
+
+    shapes = gpd.GeoSeries(geoms)
+    shapes.plot(ax=ax, color=colour, alpha=0.10, edgecolor="none", zorder=zorder)
+    shapes.boundary.plot(ax=ax, color=colour, linewidth=1.0 if dashed else 0.6,
+                         linestyle=(0, (3, 2)) if dashed else "solid", zorder=zorder)
+
+
 @dataclass(frozen=True)
 class Key:
-    """One legend row: a shaded `patch` (optionally hatched), a `marker` symbol, a reach `ring` or a
-    `line`."""
+    """One legend row: a shaded `patch` (optionally hatched), a `marker` symbol, a reach `ring`, a
+    walking catchment `area` or a `line`."""
 
     label: str
     kind: str
@@ -375,6 +388,11 @@ def _swatch(ax, key: Key, cx: float, cy: float, line: float, scale: float) -> No
                                edgecolor=key.edge, linewidth=0.5, hatch=key.hatch or None))
     elif key.kind == "line":
         ax.plot([cx - line * 0.5, cx + line * 0.5], [cy, cy], color=key.colour, linewidth=1.6)
+    elif key.kind == "area":
+        box = dict(xy=(cx - line * 0.5, cy - line * 0.33), width=line, height=line * 0.66)
+        ax.add_patch(Rectangle(**box, facecolor=key.colour, alpha=0.12, edgecolor="none"))
+        ax.add_patch(Rectangle(**box, facecolor="none", edgecolor=key.colour, linewidth=0.7,
+                               linestyle=(0, (3, 2)) if key.dashed else "solid"))
     elif key.kind == "ring":
         ax.add_patch(Circle((cx, cy), line * 0.38, facecolor=key.colour, alpha=0.12, edgecolor="none"))
         ax.add_patch(Circle((cx, cy), line * 0.38, facecolor="none", edgecolor=key.colour, linewidth=0.7,

@@ -154,6 +154,8 @@ def _summary(args) -> int:
               total=fmt_int(r.children_total, lang), share=fmt_pct(share, lang)))
     if package.is_demo:
         print(t("app.demo_note", lang))
+    if rule.walking and package.manifest.get("terrain", {}).get("demo"):
+        print(t("reach.demo_terrain", lang))
     return 0
 
 

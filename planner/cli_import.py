@@ -1,6 +1,7 @@
-"""`python -m planner validate` and `python -m planner import`: the data import from the command line.
+"""`python -m planner validate` and `python -m planner import`: the data import from the command line
+(and `import-terrain`, in `planner.cli_terrain`).
 
-`add_parsers(subparsers, parser_class)` adds both commands; each parser's `handler` default is the
+`add_parsers(subparsers, parser_class)` adds the three commands; each parser's `handler` default is the
 function to call with the parsed arguments. Exit codes: 0 valid / written, 1 problems found, 2 bad
 usage (raised as UsageError for the caller to print).
 """
@@ -59,6 +60,9 @@ def _add(subparsers) -> None:
     i.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
     i.add_argument("--json", action="store_true", help="print the report as JSON")
     i.set_defaults(handler=import_command)
+    from planner.cli_terrain import add_parser as add_terrain_parser
+
+    add_terrain_parser(subparsers)
 
 
 def _lang(args) -> str:
@@ -213,4 +217,10 @@ def import_command(args) -> int:
     return 0
 
 
-HANDLERS = {"validate": validate_command, "import": import_command}
+def _import_terrain(args) -> int:
+    from planner.cli_terrain import import_terrain_command
+
+    return import_terrain_command(args)
+
+
+HANDLERS = {"validate": validate_command, "import": import_command, "import-terrain": _import_terrain}

@@ -20,12 +20,14 @@ class Column:
 class Layer:
     name: str
     path: str  # relative to the package folder
-    geometry: str  # "polygon" or "point"
+    geometry: str  # "polygon", "point", "line" or "line_or_polygon"
     columns: tuple[Column, ...]
     required: bool = True
 
 
 SHARE = dict(minimum=0.0, maximum=1.0)
+PATH_CLASSES = ("road", "track", "path")  # = planner.walking.PATH_CLASSES (tests/test_terrain.py checks)
+BARRIER_KINDS = ("river", "lake")
 
 LAYERS: tuple[Layer, ...] = (
     Layer(
@@ -124,7 +126,13 @@ LAYERS: tuple[Layer, ...] = (
         ),
         required=False,
     ),
+    # walking time (issue 15, planner/terrain.py, planner/network.py): an optional `name` column too
+    Layer("paths", "terrain/paths.geojson", "line", (Column("path_class", TEXT, allowed=PATH_CLASSES),), required=False),
+    Layer("barriers", "terrain/barriers.geojson", "line_or_polygon", (Column("kind", TEXT, allowed=BARRIER_KINDS),),
+          required=False),
 )
 
 LAYER_BY_NAME = {layer.name: layer for layer in LAYERS}
 MANIFEST = "package.json"
+# the elevation model: GeoTIFF, one float32 band, NaN nodata, in the package's metric CRS (planner/terrain.py)
+ELEVATION = "terrain/elevation.tif"

@@ -137,7 +137,8 @@ def parameters(ranking: Ranking, package: DataPackage, lang: str, *, now: dateti
     rows += [Param(t("param.weight", lang, name=t(f"crit.{c}", lang)), float(w), "pct") for c, w in ranking.weights.items()]
     if ranking.rule is not None:
         rows.append(Param(t("param.reach", lang), ranking.rule.words(lang)))
-    rows.append(Param(t("param.radius_m", lang), float(ranking.radius_m), "num"))
+    if ranking.rule is None or not ranking.rule.walking:
+        rows.append(Param(t("param.radius_m", lang), float(ranking.radius_m), "num"))
     return safe_params(rows + provenance(package, lang, now=now, tool="planner rank"))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import errno
 import json
 import logging
+import math
 import os
 import shutil
 import sqlite3
@@ -14,7 +15,7 @@ import geopandas as gpd
 import pyogrio
 from pyogrio.errors import DataLayerError, DataSourceError, FieldError, GeometryError
 
-from planner.contracts import LAYERS, MANIFEST
+from planner.contracts import ELEVATION, LAYERS, MANIFEST
 from planner.errors import DataPackageError, PlannerError, Problem, error_detail
 from planner.package import DataPackage
 from planner.validate import check_package
@@ -111,6 +112,13 @@ def read_package(folder: str | Path = DEMO_DIR) -> DataPackage:
     errors = tuple(p for p in problems if p.severity == "error")
     if errors:
         raise DataPackageError("err.package", problems=errors, path=str(folder))
+    terrain_file = ""
+    if (folder / ELEVATION).is_file():
+        broken = _elevation_problem(folder / ELEVATION)
+        if broken is None:
+            terrain_file = str(folder / ELEVATION)
+        else:
+            problems.append(broken)
     return DataPackage(
         communes=frames["communes"],
         villages=frames["villages"],
@@ -119,14 +127,19 @@ def read_package(folder: str | Path = DEMO_DIR) -> DataPackage:
         toilets=frames["toilets"],
         candidate_sites=frames["candidate_sites"],
         communes_2024=frames["communes_2024"],
+        paths=frames["paths"],
+        barriers=frames["barriers"],
+        terrain_file=terrain_file,
         manifest=manifest,
         source=str(folder),
         warnings=tuple(p for p in problems if p.severity == "warning"),
     )
 
 
-def write_package(layers: dict[str, gpd.GeoDataFrame], manifest: dict, out: str | Path) -> Path:
-    """Write layers as GeoJSON (EPSG:4326, 6 decimals) plus the manifest.
+def write_package(layers: dict[str, gpd.GeoDataFrame], manifest: dict, out: str | Path, *,
+                  files: dict[str, bytes] | None = None) -> Path:
+    """Write layers as GeoJSON (EPSG:4326, 6 decimals) plus the manifest, and `files` ({path in the
+    package: bytes}, e.g. the elevation model at `contracts.ELEVATION`) as they are.
 
     Everything goes to a temporary folder beside `out` first and is moved into place only when
     complete; if a move fails, the files already moved are put back as they were. So a failed
@@ -149,6 +162,12 @@ def write_package(layers: dict[str, gpd.GeoDataFrame], manifest: dict, out: str 
                 gdf, path, driver="GeoJSON",
                 layer_options={"COORDINATE_PRECISION": "6", "WRITE_NAME": "NO", "RFC7946": "YES"},
             )
+        for rel, data in (files or {}).items():
+            path = tmp / rel
+            if tmp.resolve() not in path.resolve().parents:
+                raise ValueError(f"not a path inside the package: {rel}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         _move_all(tmp, out)
     except WRITE_ERRORS as exc:
@@ -163,8 +182,9 @@ def _move_all(src: Path, out: Path) -> None:
     created = not out.exists()
     backups = Path(tempfile.mkdtemp(prefix=".planner-old-", dir=out.parent))
     moved: list[tuple[Path, Path | None]] = []  # (target, what it replaced, set aside in `backups`)
-    # layers of a previous package in `out` that the new one does not have must go too
-    stale = [Path(layer.path) for layer in LAYERS if (out / layer.path).is_file() and not (src / layer.path).exists()]
+    # layers (and the elevation model) of a previous package in `out` that the new one does not have must go too
+    stale = [Path(rel) for rel in [*(layer.path for layer in LAYERS), ELEVATION]
+             if (out / rel).is_file() and not (src / rel).exists()]
     try:
         for path in sorted(p for p in src.rglob("*") if p.is_file()):
             rel = path.relative_to(src)
@@ -204,6 +224,46 @@ def _put_back(moved: list[tuple[Path, str | Path | None]]) -> list[str | Path]:
             log.exception("could not put back %s after a failed write (previous version kept as %s)", target, old)
             stuck.append(old)
     return stuck
+
+
+def read_elevation(path: str | Path):
+    """A package's elevation model (`contracts.ELEVATION`, written by `planner.terrain`): (elevation in
+    metres as float32 with NaN where there is none, the grid's affine transform, its CRS as text).
+    Raises DataPackageError when it cannot be read or is not one band on square, north-up cells."""
+    import numpy as np
+    import rasterio
+
+    try:
+        with rasterio.Env(GDAL_DISABLE_READDIR_ON_OPEN="EMPTY_DIR"), rasterio.open(path, driver="GTiff") as ds:
+            _elevation_shape(ds)
+            band = ds.read(1, masked=True)
+            transform, crs = ds.transform, ds.crs.to_string()
+    except (rasterio.errors.RasterioError, ValueError) as exc:
+        raise DataPackageError("err.package", problems=(_elevation_broken(exc),), path=str(Path(path).parent.parent)) from None
+    return np.ma.filled(band.astype(np.float32), np.nan), transform, crs
+
+
+def _elevation_shape(ds) -> None:
+    t = ds.transform
+    if ds.count != 1 or ds.crs is None or t.b != 0 or t.d != 0 or not math.isclose(t.a, -t.e, rel_tol=1e-9) or t.a <= 0:
+        raise ValueError(f"{ds.count} band(s), CRS {ds.crs}, cells {t.a:g} x {-t.e:g} m: expected 1 band, a CRS, "
+                         "square north-up cells")
+
+
+def _elevation_broken(exc: BaseException) -> Problem:
+    return Problem("prob.elevation", dict(file=ELEVATION, detail=error_detail(exc)), layer="terrain", severity="warning")
+
+
+def _elevation_problem(path: Path) -> Problem | None:
+    """A warning when the package's elevation model cannot be used (the rest of the package still can)."""
+    import rasterio
+
+    try:
+        with rasterio.Env(GDAL_DISABLE_READDIR_ON_OPEN="EMPTY_DIR"), rasterio.open(path, driver="GTiff") as ds:
+            _elevation_shape(ds)
+    except (rasterio.errors.RasterioError, ValueError) as exc:
+        return _elevation_broken(exc)
+    return None
 
 
 def publish_map_assets(static_dir: str | Path) -> Path:

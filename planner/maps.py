@@ -5,15 +5,18 @@ no other script or stylesheet is referenced, and basemap tiles are off unless as
 """
 from __future__ import annotations
 
+import base64
 import html
 
 import folium
 import geopandas as gpd
 import numpy as np
+import shapely
 from folium.template import Template
 from shapely.geometry import MultiPolygon
 from shapely.ops import polylabel
 
+from planner import isochrones
 from planner.i18n import TEXT, t
 from planner.formats import fmt_int, fmt_num, fmt_pct, fmt_vnd
 from planner.package import DataPackage
@@ -371,7 +374,8 @@ def _figure_aliases(fields, summary: Summary, lang: str) -> list[str]:
 def reach_layers(package: DataPackage, summary: Summary, *, lang: str = "vi", clickable: bool = True,
                  analysis=None) -> list[folium.FeatureGroup]:
     """What the radius changes: communes shaded by whether they have a point, with their figures
-    at `summary`'s radius, and the reach circle of every existing point. The figures show in a
+    at `summary`'s radius, and the reach circle of every existing point (walking, with `analysis`
+    given: `walk_layers`, the catchments and travel times instead). The figures show in a
     popup on click when `clickable`; otherwise in the hover tooltip, and a click on a commune goes
     through to the map (the Sites page proposes a point there: a popup would swallow the click)."""
     shapes = commune_figures(package, summary, lang=lang)
@@ -386,6 +390,8 @@ def reach_layers(package: DataPackage, summary: Summary, *, lang: str = "vi", cl
         pane=COMMUNES_PANE,
     ).add_to(shaded)
 
+    if summary.rule.walking and analysis is not None:
+        return [shaded, *walk_layers(package, summary, analysis.at(reach=summary.rule).measure, lang=lang)]
     pts = package.play_points
     circles = folium.FeatureGroup(name=t("map.reach", lang))
     for geom, status in zip(pts.geometry, pts["status"]):
@@ -395,6 +401,88 @@ def reach_layers(package: DataPackage, summary: Summary, *, lang: str = "vi", cl
     return [shaded, circles]
 
 
+def _minutes(value: float, lang: str) -> str:
+    return fmt_num(value, lang, 1, trim=True)
+
+
+def _areas(frame: gpd.GeoDataFrame, *, pane: str = "overlayPane", **style) -> folium.GeoJson:
+    """Catchment or band polygons (EPSG:4326; a `_fill` column colours each) as one non-interactive
+    layer, coordinates to about 1 m."""
+    fills = list(frame["_fill"]) if "_fill" in frame.columns else [style["color"]] * len(frame)
+    keep = ~frame.geometry.is_empty.to_numpy()
+    rounded = shapely.transform(frame.geometry.to_numpy()[keep], lambda xy: np.round(xy, 5))
+    data = gpd.GeoDataFrame({"_fill": np.asarray(fills, dtype=object)[keep]}, geometry=rounded, crs=4326)
+    return folium.GeoJson(data.to_json(drop_id=True), interactive=False, pane=pane,
+                          style_function=lambda f: {**style, "fillColor": f["properties"]["_fill"]})
+
+
+class RampLegend(folium.MacroElement):
+    """A legend of travel-time classes shown while its group (a hidden-by-default layer) is on the map."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function(){
+          var group = {{ this._parent.get_name() }}, box = L.control({position: "bottomright"});
+          box.onAdd = function(){ var d = L.DomUtil.create("div"); d.innerHTML = {{ this.html|tojson }}; return d; };
+          group.on("add", function(){ box.addTo(group._map); });
+          group.on("remove", function(){ box.remove(); });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, title: str, rows: list[tuple[str, str]]):
+        super().__init__()
+        self._name = "RampLegend"
+        items = "".join(f'<div><span style="display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:-1px;'
+                        f'background:{c};opacity:.8"></span>{html.escape(label)}</div>' for c, label in rows)
+        self.html = ('<div class="planner-ramp" style="background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;'
+                     f'font:12px/1.5 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)"><b>{html.escape(title)}</b>{items}</div>')
+
+
+def _ramp_rows(classes, lang: str) -> list[tuple[str, str]]:
+    return [(colour, t("map.minutes_value", lang, minutes=f"{fmt_int(lo, lang)}–{fmt_int(hi, lang)}")) for lo, hi, colour in classes]
+
+
+def walk_layers(package: DataPackage, summary: Summary, measure, *, lang: str = "vi") -> list[folium.FeatureGroup]:
+    """Walking mode: each existing point's catchment at the rule's minutes (where the line mode draws
+    circles), the 15/30/60-minute bands and the travel-time surface (both off at first, each with
+    its legend), and the villages with their walk to the nearest point in the tooltip."""
+    existing, minutes = existing_points(package), summary.rule.minutes
+    reach = folium.FeatureGroup(name=t("map.isochrones", lang, minutes=_minutes(minutes, lang)))
+    _areas(isochrones.catchments(measure, existing, minutes=minutes), color=COLOURS["reach"], weight=1,
+           fillOpacity=0.08).add_to(reach)
+
+    surface = folium.FeatureGroup(name=t("map.surface", lang), show=False)
+    png, bounds = isochrones.surface_image(measure, existing)
+    folium.raster_layers.ImageOverlay("data:image/png;base64," + base64.b64encode(png).decode("ascii"), bounds,
+                                      interactive=False, pixelated=False, pane=COMMUNES_PANE).add_to(surface)
+    RampLegend(t("map.walk_minutes", lang), _ramp_rows(isochrones.ramp(), lang)).add_to(surface)
+
+    bands = folium.FeatureGroup(name=t("map.bands", lang), show=False)
+    frame = isochrones.bands(measure, existing)
+    classes = isochrones.ramp(frame["to_minutes"].max())
+    _areas(frame.assign(_fill=[c for _, _, c in classes]), color="#ffffff", weight=0.5, fillOpacity=0.55,
+           pane=COMMUNES_PANE).add_to(bands)
+    RampLegend(t("map.walk_minutes", lang), _ramp_rows(classes, lang)).add_to(bands)
+
+    villages = package.villages
+    cost = summary.village_cost if summary.village_cost is not None else np.full(len(villages), np.inf)
+    cap = max(isochrones.SURFACE_BREAKS[-1], minutes)
+    radius = np.round(2 * np.clip(np.sqrt(villages["children"].to_numpy(dtype=float)) / 4.0, 1.5, 8.0)) / 2
+    data = gpd.GeoDataFrame({"name": _safe(villages["name"]), "_r": radius,
+                             "walk": [t("map.minutes_value", lang, minutes=fmt_int(c, lang)) if c <= cap
+                                      else t("map.walk_beyond", lang, limit=fmt_int(cap, lang)) for c in cost]},
+                            geometry=villages.geometry.to_numpy(), crs=villages.crs)
+    group = folium.FeatureGroup(name=t("map.village_walk", lang))  # over the base's villages: same dots, this tooltip
+    folium.GeoJson(  # features keep their row number as id: the styles switch on it, not on the names
+        data.to_json(), marker=folium.CircleMarker(radius=4, weight=1, fill=True, fill_opacity=0.9),
+        style_function=lambda f: {"color": "#ffffff", "weight": 1, "fillColor": COLOURS["village"],
+                                  "radius": f["properties"]["_r"], "fillOpacity": 0.9},
+        tooltip=folium.GeoJsonTooltip(fields=["name", "walk"], aliases=_aliases(["col.name", "map.walk_minutes"], lang)),
+    ).add_to(group)
+    return [reach, bands, surface, group]
+
+
 def overview_map(
     package: DataPackage,
     summary: Summary,
@@ -402,12 +490,14 @@ def overview_map(
     lang: str = "vi",
     assets_url: str = LOCAL_ASSETS_URL,
     basemap: bool = False,
+    analysis=None,
 ) -> folium.Map:
-    """The whole Overview map in one piece (for files and tests; the app sends base and layers apart)."""
+    """The whole Overview map in one piece (for files and tests; the app sends base and layers apart).
+    In walking mode, `analysis` (the package under the summary's rule) gives the catchments."""
     m = overview_base(package, lang=lang, assets_url=assets_url, basemap=basemap)
     control = next(c for c in m._children.values() if isinstance(c, folium.LayerControl))
     del m._children[control.get_name()]
-    for group in reach_layers(package, summary, lang=lang):
+    for group in reach_layers(package, summary, lang=lang, analysis=analysis):
         group.add_to(m)
     control.add_to(m)
     return m
@@ -455,22 +545,35 @@ def proposals_layer(proposals: gpd.GeoDataFrame, *, radius_m: float, lang: str =
                     analysis=None, chosen_rule=None) -> folium.FeatureGroup:
     """Proposed points with their catchment circles (and the optimiser's choice with its catchments
     at `chosen_radius_m`, default `radius_m`, and the communes that would newly have a point), as one
-    group the app can swap without redrawing the base map."""
+    group the app can swap without redrawing the base map. Walking (`analysis` under a walking rule,
+    `chosen_rule` for the optimiser's sites, default the analysis's rule): walking catchments at the
+    rule's minutes instead of circles, in the same colours and dashes."""
     fg = folium.FeatureGroup(name=t("sites.proposals", lang))
     if new_communes is not None and len(new_communes):
         folium.GeoJson(new_communes[["geometry"]].to_json(drop_id=True), interactive=False,
                        style_function=lambda f: {"fillColor": COLOURS["has_point"], "color": COLOURS["has_point"],
                                                  "weight": 3, "fillOpacity": 0.35}).add_to(fg)
+    chosen_rule = chosen_rule or (analysis.rule if analysis is not None else None)
+    walk_chosen = chosen is not None and len(chosen) and analysis is not None and chosen_rule.walking
+    walk_proposed = len(proposals) and analysis is not None and analysis.rule.walking
+    if walk_chosen:
+        _areas(isochrones.catchments(analysis.at(reach=chosen_rule).measure, chosen, minutes=chosen_rule.minutes),
+               color=CHOSEN_COLOUR, weight=1.5, fillOpacity=0.06).add_to(fg)
+    if walk_proposed:
+        _areas(isochrones.catchments(analysis.measure, proposals, minutes=analysis.rule.minutes), color=PROPOSAL_COLOUR,
+               weight=2, dashArray="6 4", fillOpacity=0.08).add_to(fg)
     if chosen is not None:
         for geom, cid, cost in zip(chosen.geometry, chosen["id"], chosen["cost_vnd"]):
-            folium.Circle([geom.y, geom.x], radius=chosen_radius_m or radius_m, color=CHOSEN_COLOUR, weight=1.5, fill=True,
-                          fill_opacity=0.06, interactive=False).add_to(fg)
+            if not walk_chosen:
+                folium.Circle([geom.y, geom.x], radius=chosen_radius_m or radius_m, color=CHOSEN_COLOUR, weight=1.5,
+                              fill=True, fill_opacity=0.06, interactive=False).add_to(fg)
             folium.CircleMarker([geom.y, geom.x], radius=8, color=CHOSEN_RING, weight=3, fill=True,
                                 fill_color=CHOSEN_COLOUR, fill_opacity=1.0,
                                 tooltip=html.escape(f"{t('opt.chosen', lang)} {cid}: {fmt_vnd(cost, lang)}")).add_to(fg)
     for geom, pid, cost in zip(proposals.geometry, proposals["id"], proposals["cost_vnd"]):
-        folium.Circle([geom.y, geom.x], radius=radius_m, color=PROPOSAL_COLOUR, weight=2, dash_array="6 4",
-                      fill=True, fill_opacity=0.08, interactive=False).add_to(fg)
+        if not walk_proposed:
+            folium.Circle([geom.y, geom.x], radius=radius_m, color=PROPOSAL_COLOUR, weight=2, dash_array="6 4",
+                          fill=True, fill_opacity=0.08, interactive=False).add_to(fg)
         folium.CircleMarker([geom.y, geom.x], radius=9, color="#ffffff", weight=2, fill=True, fill_color=PROPOSAL_COLOUR,
                             fill_opacity=1.0, bubbling_mouse_events=False,  # a click on a proposal is not a new one
                             tooltip=html.escape(f"{t('sites.proposed', lang)} {pid}: {fmt_vnd(cost, lang)}")

@@ -21,6 +21,7 @@ from planner.cartography import Block, Key
 from planner.errors import UsageError
 from planner.formats import crs_words, fmt_datetime, fmt_int, fmt_num, fmt_pct, fmt_vnd_short
 from planner.i18n import LANGS, t
+from planner.isochrones import catchments
 from planner.maps import CANDIDATE_COLOUR, COLOURS, PROPOSAL_COLOUR, SCORE_RAMP, score_colour
 from planner.proposals import proposals_frame
 from planner.ranking import Ranking
@@ -107,7 +108,9 @@ def _existing_symbols(analysis: Analysis, lang: str, *, rings: bool, size: float
     radius = analysis.radius_m
 
     def draw(ax, crs, k):
-        if rings and len(existing) and not analysis.rule.walking:  # walking: isochrones, not circles
+        if rings and len(existing) and analysis.rule.walking:  # walking: catchments, not circles
+            carto.reach_areas(ax, _catchments(analysis, existing, crs), colour=COLOURS["reach"])
+        elif rings and len(existing):
             g = existing.to_crs(crs).geometry
             carto.reach_rings(ax, g.x, g.y, radius, colour=COLOURS["reach"])
         return (_points(ax, existing, crs, colour=COLOURS["existing"], size=size * k, zorder=6)
@@ -117,9 +120,26 @@ def _existing_symbols(analysis: Analysis, lang: str, *, rings: bool, size: float
     keys = [Key(t("map.play_points", lang), "marker", COLOURS["existing"], edge="white", size=6)]
     if len(building):
         keys.append(Key(t("map.under_construction", lang), "marker", "white", edge=COLOURS["under_construction"], size=5))
-    if rings:
+    if rings and analysis.rule.walking:
+        keys.append(Key(t("map.isochrones", lang, minutes=walk_minutes(analysis, lang)), "area", COLOURS["reach"]))
+    elif rings:
         keys.append(Key(t("print.reach_ring", lang, km=km(radius, lang)), "ring", COLOURS["reach"]))
     return draw, keys
+
+
+def walk_minutes(analysis: Analysis, lang: str) -> str:
+    return fmt_num(analysis.rule.minutes, lang, 1, trim=True)
+
+
+def _catchments(analysis: Analysis, points, crs) -> list:
+    """Each point's walking catchment at the rule's minutes, in the map's CRS."""
+    return list(catchments(analysis.measure, points, minutes=analysis.rule.minutes).to_crs(crs).geometry)
+
+
+def _proposal_key(analysis: Analysis, lang: str) -> Key:
+    if analysis.rule.walking:
+        return Key(t("print.walk_proposed", lang, minutes=walk_minutes(analysis, lang)), "area", RING, dashed=True)
+    return Key(t("print.reach_proposed", lang, km=km(analysis.radius_m, lang)), "ring", RING, dashed=True)
 
 
 def _school_symbols(analysis: Analysis, lang: str) -> tuple[Callable, list[Key]]:
@@ -205,13 +225,17 @@ def _priorities(analysis: Analysis, lang: str, scenario, ranking) -> Scene:
         draw=draw_pts, label_order=list(np.argsort(ranks, kind="stable")))
 
 
-def _proposal_rings(props, crs, radius_m, ax, colours, k, edge="#263238") -> list[tuple]:
-    """Proposed points, above everything but the names, with their dashed reach circles."""
+def _proposal_rings(props, crs, analysis: Analysis, ax, colours, k, edge="#263238") -> list[tuple]:
+    """Proposed points, above everything but the names, with their dashed reach circles (walking:
+    their dashed catchments)."""
     if not len(props):
         return []
     g = props.to_crs(crs).geometry
+    if analysis.rule.walking:
+        carto.reach_areas(ax, _catchments(analysis, props, crs), colour=RING, dashed=True, zorder=3.5)
     for x, y in zip(g.x, g.y):
-        carto.reach_rings(ax, [x], [y], radius_m, colour=RING, dashed=True, zorder=3.5)
+        if not analysis.rule.walking:
+            carto.reach_rings(ax, [x], [y], analysis.radius_m, colour=RING, dashed=True, zorder=3.5)
     ax.scatter(g.x, g.y, s=60 * k, c=list(colours), marker="o", edgecolors=edge, linewidths=1.0, zorder=6.5)
     return [(x, y, (60 * k) ** 0.5) for x, y in zip(g.x, g.y)]
 
@@ -226,7 +250,7 @@ def _sites(analysis: Analysis, lang: str, scenario, ranking) -> Scene:
     draw_sch, sch_keys = _school_symbols(analysis, lang)
     props, cands = proposals_frame(proposals), analysis.package.candidate_sites
     keys = [Key(t("sites.proposed", lang), "marker", PROPOSAL_COLOUR, edge="#263238", size=7),
-            Key(t("print.reach_proposed", lang, km=km(analysis.radius_m, lang)), "ring", RING, dashed=True)]
+            _proposal_key(analysis, lang)]
     if cands is not None and len(cands):
         keys.append(Key(t("sites.candidates", lang), "marker", "white", edge=CANDIDATE_COLOUR, marker="D", size=3.6))
 
@@ -234,7 +258,7 @@ def _sites(analysis: Analysis, lang: str, scenario, ranking) -> Scene:
         draw_sch(ax, crs, k)
         if cands is not None and len(cands):
             _points(ax, cands, crs, colour="none", edge=CANDIDATE_COLOUR, marker="D", size=9 * k, lw=0.7, zorder=4.5)
-        return draw_pts(ax, crs, k) + _proposal_rings(props, crs, analysis.radius_m, ax, [PROPOSAL_COLOUR] * len(props), k)
+        return draw_pts(ax, crs, k) + _proposal_rings(props, crs, analysis, ax, [PROPOSAL_COLOUR] * len(props), k)
 
     pp_b, pp_a = e.before.play_point, e.after.play_point
     names = dict(zip(codes, (n for n, _ in _names(analysis))))
@@ -290,14 +314,14 @@ def _scenarios(analysis: Analysis, lang: str, scenario, ranking) -> Scene:
     draw_pts, pt_keys = _existing_symbols(analysis, lang, rings=False)
 
     def draw(ax, crs, k):
-        return draw_pts(ax, crs, k) + _proposal_rings(props, crs, analysis.radius_m, ax,
+        return draw_pts(ax, crs, k) + _proposal_rings(props, crs, analysis, ax,
                                                        [year_colour(int(y)) for y in props["year"]], k)
 
     shading = [Key(t("print.had_point", lang), "patch", HAD)]
     shading += [Key(t("print.year_first", lang, year=y), "patch", year_colour(y)) for y in sorted(set(first[first > 0]))]
     shading.append(Key(t("print.still_none", lang), "patch", STILL_NONE))
     marks = [Key(t("print.proposal_year", lang, year=y), "marker", year_colour(y), edge="#263238", size=7) for y in years]
-    marks.append(Key(t("print.reach_proposed", lang, km=km(analysis.radius_m, lang)), "ring", RING, dashed=True))
+    marks.append(_proposal_key(analysis, lang))
     return Scene(
         title=t("print.title.scenarios", lang), subtitle=_scenario_words(scenario, analysis, lang),
         fills=fills, labels=_names(analysis),

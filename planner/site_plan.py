@@ -235,7 +235,7 @@ def _figures(site_plan: SitePlan, lang: str) -> list[Param]:
         Param(t("opt.method", lang), t(f"opt.method_{req.method}", lang)),
         Param(t("opt.budget", lang), req.budget_vnd, "vnd"),
         Param(t("param.reach", lang), req.rule.words(lang)),
-        Param(t("param.radius_m", lang), float(req.radius_m), "num"),
+        *([] if req.rule.walking else [Param(t("param.radius_m", lang), float(req.radius_m), "num")]),
         Param(t("opt.mode", lang), t("opt.mode_target", lang, year=req.target_year) if req.target_year else t("opt.mode_children", lang)),
         Param(t("opt.max_new", lang), req.max_new, "int"),
         Param(t("opt.sources", lang), ", ".join(t(f"opt.source_{s}", lang) for s in req.sources) or None),

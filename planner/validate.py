@@ -8,7 +8,8 @@ import pandas as pd
 from planner.contracts import BOOL, FLOAT, INT, LAYER_BY_NAME, TEXT, Column, Layer
 from planner.errors import Problem
 
-GEOM_TYPES = {"polygon": {"Polygon", "MultiPolygon"}, "point": {"Point"}}
+POLYGONS, LINES = {"Polygon", "MultiPolygon"}, {"LineString", "MultiLineString"}
+GEOM_TYPES = {"polygon": POLYGONS, "point": {"Point"}, "line": LINES, "line_or_polygon": LINES | POLYGONS}
 MAX_EXAMPLES = 5
 
 
@@ -100,8 +101,8 @@ def check_layer(layer: Layer, gdf: gpd.GeoDataFrame) -> list[Problem]:
     if wgs84 and far.any():
         out.append(p("prob.coords_range", n=int(far.sum()), rows=_rows(far)))
         return out
-    if layer.geometry == "polygon":
-        invalid = ~geom.is_valid.to_numpy()
+    if layer.geometry in ("polygon", "line_or_polygon"):
+        invalid = geom.geom_type.isin(POLYGONS).to_numpy() & ~geom.is_valid.to_numpy()
         if invalid.any():
             out.append(p("prob.invalid_polygon", n=int(invalid.sum()), rows=_rows(invalid)))
     return out

@@ -21,8 +21,8 @@ from planner.errors import UsageError
 
 TOBLER_KMH = 6.0  # Tobler (1993): v = 6 exp(-3.5 |s + 0.05|) km/h, s = rise over run
 TOBLER_FLAT_KMH = TOBLER_KMH * math.exp(-3.5 * 0.05)  # 5.04 km/h on flat ground
-# A child on flat ground: 3.5 ft/s (1.07 m/s), the walking speed the US MUTCD (2009, 4E.06) uses
-# for pedestrians who walk slowly, children among them.
+# A child on flat ground: 3.5 ft/s (1.07 m/s), the US MUTCD's (2009, 4E.06) design walking speed
+# for pedestrian signals, lowered there from 4 ft/s so that slower walkers, children among them, cross.
 CHILD_FLAT_KMH = 3.84
 PATH_CLASSES = ("road", "track", "path")  # what a line of the path network can be
 OFFSETS = np.array([(0, 1), (1, 0), (0, -1), (-1, 0),
@@ -168,6 +168,10 @@ class WalkingGraph:
         yields (source position, node indices, minutes). Searches are bounded, so each touches only
         the cells around its source."""
         sources = np.asarray(sources, dtype=np.int64)
+        radius = self._reach_cells(limit_min)
+        if radius is not None:
+            yield from self._windowed(sources, limit_min, radius)
+            return
         chunk = chunk or max(1, min(64, int(2e8 // max(self.nodes * 8, 1))))
         positions = np.flatnonzero(sources >= 0)
         for start in range(0, len(positions), chunk):
@@ -178,6 +182,35 @@ class WalkingGraph:
                 row = times[k] if times.ndim == 2 else times
                 hit = np.flatnonzero(row <= limit_min)
                 yield int(pos), hit, row[hit]
+            del times, row  # else the next chunk's distances are allocated while these are still held
+
+    def _reach_cells(self, limit_min: float):
+        """How many cells from its source a walk of `limit_min` can end, at most (the fastest flat
+        speed at Tobler's peak, -5 %); None when unbounded or when its window is not much smaller
+        than the grid."""
+        t = self.terrain
+        if not math.isfinite(limit_min) or self.nodes == 0:
+            return None
+        vmax = float(np.max(t.flat_kmh[t.passable])) * math.exp(3.5 * 0.05)
+        radius = int(math.ceil(limit_min / 60 * vmax * 1000 / t.cell_m)) + 2
+        return radius if (2 * radius + 1) ** 2 * 32 <= t.shape[0] * t.shape[1] else None
+
+    def _windowed(self, sources: np.ndarray, limit_min: float, radius: int):
+        """minutes_from_each with each search on the graph of its source's window: the same
+        nodes and times (no walk within the limit leaves the window), without SciPy's per-call
+        work over every node of the grid."""
+        t = self.terrain
+        rows, cols = t.shape
+        for pos in np.flatnonzero(sources >= 0):
+            r, c = divmod(int(self.cell_of_node[sources[pos]]), cols)
+            r0, r1, c0, c1 = max(0, r - radius), min(rows, r + radius + 1), max(0, c - radius), min(cols, c + radius + 1)
+            sub = walking_graph(Terrain(t.elevation_m[r0:r1, c0:c1], t.flat_kmh[r0:r1, c0:c1], t.x0 + c0 * t.cell_m,
+                                        t.y0 - r0 * t.cell_m, t.cell_m, t.crs))
+            times = csgraph.dijkstra(sub.reversed_minutes, directed=True, indices=int(sub.node_of_cell[r - r0, c - c0]),
+                                     limit=float(limit_min))
+            hit = np.flatnonzero(times <= limit_min)
+            lr, lc = np.divmod(sub.cell_of_node[hit], c1 - c0)
+            yield int(pos), self.node_of_cell[lr + r0, lc + c0].astype(np.int64), times[hit]
 
     def surface(self, node_minutes: np.ndarray) -> np.ndarray:
         """Node values as a grid (NaN on impassable cells)."""
@@ -205,26 +238,25 @@ def walking_graph(terrain: Terrain) -> WalkingGraph:
     factor = 60.0 / 1000.0 * math.exp(-3.5 * 0.05)  # km/h and metres to minutes; Tobler at flat = 1
 
     # Every node gets 16 slots in offset order; a move that cannot be made weighs inf, which
-    # Dijkstra never takes. Computed offset by offset, contiguous, then turned node-major at once.
-    weights = np.full((len(OFFSETS), n), np.inf, dtype=np.float32)
-    targets = np.zeros((len(OFFSETS), n), dtype=np.int32)
+    # Dijkstra never takes. Computed offset by offset and written straight into the node-major
+    # arrays the graph keeps (float64 weights: float32 sums would drift).
+    data = np.empty((n, len(OFFSETS)), dtype=np.float64)
+    indices = np.empty((n, len(OFFSETS)), dtype=np.int32)
     whole = n == passable.size
+    grid = np.empty(terrain.shape, dtype=np.float32)  # every cell is written below: ok ones, then ~ok
+    target = np.empty(terrain.shape, dtype=np.int32)
     for k, (dr, dc) in enumerate(OFFSETS):
         ok, vs, ws = _move(passable, dr, dc)
         length = terrain.cell_m * math.hypot(dr, dc)
-        grid = np.full(terrain.shape, np.inf, dtype=np.float32)
         rise = (z[vs] - z[ws]) * np.float32(1 / length) + np.float32(0.05)
-        grid[vs] = (pace[vs] + pace[ws]) * np.float32(length * factor * 0.5) * np.exp(np.float32(3.5) * np.abs(rise))
+        with np.errstate(over="ignore"):  # a cliff (or a cell beside nodata, set to 0 m) costs inf: never taken
+            grid[vs] = (pace[vs] + pace[ws]) * np.float32(length * factor * 0.5) * np.exp(np.float32(3.5) * np.abs(rise))
         grid[~ok] = np.inf
-        target = np.zeros(terrain.shape, dtype=np.int32)
         target[vs] = node_of_cell[ws]
         target[~ok] = 0  # a move that cannot be made still points at a real node (SciPy reads it)
-        weights[k] = grid.ravel() if whole else grid.ravel()[cell_of_node]
-        targets[k] = target.ravel() if whole else target.ravel()[cell_of_node]
-    data = np.ascontiguousarray(weights.T).ravel().astype(np.float64)  # float32 sums would drift
-    del weights
-    indices = np.ascontiguousarray(targets.T).ravel()
-    del targets
+        data[:, k] = grid.ravel() if whole else grid.ravel()[cell_of_node]
+        indices[:, k] = target.ravel() if whole else target.ravel()[cell_of_node]
+    data, indices = data.ravel(), indices.ravel()
     indptr = np.arange(0, len(OFFSETS) * n + 1, len(OFFSETS), dtype=np.int64)
     if indptr[-1] < np.iinfo(np.int32).max:
         indptr = indptr.astype(np.int32)

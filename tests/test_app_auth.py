@@ -253,6 +253,6 @@ def test_uploads_need_a_signed_in_user(workspace, accounts):
     scenario import) are disabled until then."""
     at = app("views/data.py")
     uploaders = at.get("file_uploader")
-    assert len(uploaders) == 8 and all(u.proto.disabled for u in uploaders)
+    assert len(uploaders) == 11 and all(u.proto.disabled for u in uploaders)  # 8 lists, 3 for the terrain
     sign_in(at, "lan", PASSWORD)
     assert not any(u.proto.disabled for u in at.get("file_uploader"))

@@ -256,9 +256,9 @@ def test_cli_import_json_has_the_effect(files, capsys):
 def test_the_lists_kept_from_the_package_are_named_in_the_users_language(demo):
     kept = the(_import(demo, points_csv(demo), mode="add"), "imp.kept_from_package")
     assert kept.message("vi").endswith(": Ranh giới xã, Ranh giới xã trước 2025, Thôn bản, Trường học, Nhà vệ sinh, "
-                                       "Địa điểm tiềm năng")
+                                       "Địa điểm tiềm năng, Đường đi, Sông, hồ")
     assert kept.message("en").endswith(": Commune boundaries, Pre-2025 commune boundaries, Villages, Schools, Toilets, "
-                                       "Candidate sites")
+                                       "Candidate sites, Paths, Rivers and lakes")
 
 
 # --- one module for the effect, one way to say it -------------------------------------------------------

@@ -254,3 +254,110 @@ def test_legacy_township_kind_is_shown_as_such(demo):
     communes.loc[communes["code"] == "03388", "kind"] = "thị trấn"  # a user's pre-2025 file
     old = dataclasses.replace(demo, communes=communes)
     assert _commune_row(overview_map(old, summarize(old, radius_m=2000)).get_root().render(), "03388")["Loại"] == "Thị trấn"
+
+
+# --- walking mode: catchments instead of circles ---------------------------------------------------
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def walking(tmp_path_factory):
+    """A package with terrain (the demo on synthetic hills) under a 30-minute walk."""
+    from planner.analysis import Analysis
+    from planner.io import read_package
+    from planner.reach import ReachRule
+    from tests.test_isochrones import write_terrain_package
+
+    package = read_package(write_terrain_package(tmp_path_factory.mktemp("walk") / "pkg"))
+    return Analysis.of(package, reach=ReachRule(mode="walk", minutes=30))
+
+
+def _children(group, kind):
+    return [c for c in group._children.values() if isinstance(c, kind)]
+
+
+def test_walk_mode_draws_catchments_bands_surface_and_village_times(walking):
+    import dataclasses
+
+    import folium
+    import numpy as np
+
+    from planner.maps import COLOURS, reach_layers
+    from planner.summary import existing_points
+    from ui.mapview import render_layers
+
+    an = walking
+    groups = reach_layers(an.package, an.summary, analysis=an)
+    assert [g.layer_name for g in groups] == ["Xã, phường", "Vùng đi bộ 30 phút", "Vùng đi bộ 15/30/60 phút",
+                                             "Thời gian đi bộ (bề mặt)", "Thôn, bản (thời gian đi bộ)"]
+    assert [g.show for g in groups] == [True, True, False, False, True]
+    assert not any(_children(g, folium.Circle) for g in groups)  # no straight-line circle in walking mode
+    reach = _geojson_layers(render_layers(groups[1:2])[0])
+    (features,) = [d["features"] for d in reach.values()]
+    assert len(features) == len(existing_points(an.package))
+    assert {f["geometry"]["type"] for f in features} <= {"Polygon", "MultiPolygon"}
+    assert COLOURS["reach"] in render_layers(groups[1:2])[0] and '"interactive": false' in render_layers(groups[1:2])[0]
+    (bands,) = [d["features"] for d in _geojson_layers(render_layers(groups[2:3])[0]).values()]
+    assert len(bands) == 3
+    (image,) = _children(groups[3], folium.raster_layers.ImageOverlay)
+    assert image.url.startswith("data:image/png;base64,")  # no file, no network
+    js = render_layers(groups[2:4])[0]
+    for words in ("0–15 phút", "15–30 phút", "30–60 phút", "60–120 phút", "Thời gian đi bộ đến điểm gần nhất"):
+        assert json.dumps(words)[1:-1] in js, words  # the legends
+    # the villages: walking time to the nearest point in the tooltip, the Vietnamese way
+    cost = np.array(an.summary.village_cost, dtype=float)
+    cost[:3] = [12.4, 1234.0, np.inf]
+    s = dataclasses.replace(an.summary, village_cost=cost)
+    html = render_layers(reach_layers(an.package, s, analysis=an)[4:])[0]
+    (layer,) = _geojson_layers(html).values()
+    walks = [f["properties"]["walk"] for f in layer["features"]]
+    assert walks[:3] == ["12 phút", "không đi bộ tới được trong 120 phút", "không đi bộ tới được trong 120 phút"]
+    assert all(re.fullmatch(r"\d{1,3} phút|không đi bộ tới được trong 120 phút", w) for w in walks[3:])
+    assert sum(w == f"{round(c)} phút" for w, c in zip(walks[3:], cost[3:])) == sum(cost[3:] <= 120) > 100
+    assert _details(html)[0][1:] == (["name", "walk"], ["Tên", "Thời gian đi bộ đến điểm gần nhất"])
+
+
+def test_walk_mode_full_map_keeps_optional_layers_off(walking):
+    an = walking
+    html = overview_map(an.package, an.summary, analysis=an).get_root().render()
+    adds = set(re.findall(r"(feature_group_\w+)\.addTo\(", html))
+    names = dict(re.findall(r'^\s*"((?:[^"\\]|\\.)*)" : (feature_group_\w+),$', html, flags=re.M))
+    shown = {json.loads(f'"{k}"'): v in adds for k, v in names.items()}
+    assert shown["Vùng đi bộ 30 phút"] and shown["Thôn, bản (thời gian đi bộ)"]
+    assert not shown["Vùng đi bộ 15/30/60 phút"] and not shown["Thời gian đi bộ (bề mặt)"]
+    assert "Trẻ em trong 30 phút đi bộ (tỷ lệ)" in " ".join(shown_text(html))
+    _no_english([t for t in shown_text(html) if "Leaflet" not in t])
+    assert len(html) < 1_600_000
+
+
+def test_walk_mode_proposals_and_chosen_sites_as_catchments(walking):
+    import folium
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from planner.maps import CHOSEN_COLOUR, PROPOSAL_COLOUR, proposals_layer
+    from planner.proposals import propose_at, proposals_frame
+    from planner.reach import ReachRule
+    from ui.mapview import render_layers
+
+    an = walking
+    p = propose_at(an.package, 103.36, 22.7547)
+    chosen = gpd.GeoDataFrame({"id": ["C1", "C2"], "cost_vnd": [2_500_000_000, 1]},
+                              geometry=[Point(103.4, 22.4), Point(103.2, 22.3)], crs=4326)
+    fg = proposals_layer(proposals_frame([p]), radius_m=2000, chosen=chosen, analysis=an,
+                         chosen_rule=ReachRule(mode="walk", minutes=60))
+    assert not _children(fg, folium.Circle) and len(_children(fg, folium.CircleMarker)) == 3
+    js = render_layers([fg])[0]
+    layers = list(_geojson_layers(js).values())
+    assert [len(d["features"]) for d in layers] == [2, 1]  # the chosen sites' catchments, then the proposal's
+    assert f'"color": "{PROPOSAL_COLOUR}", "dashArray": "6 4"' in js and f'"color": "{CHOSEN_COLOUR}"' in js
+    sixty = layers[0]["features"][0]["geometry"]
+    thirty = proposals_layer(proposals_frame([]), radius_m=2000, chosen=chosen.iloc[:1], analysis=an)  # the rule's 30 min
+    (small,) = [d["features"][0]["geometry"] for d in _geojson_layers(render_layers([thirty])[0]).values()]
+    from shapely.geometry import shape
+
+    assert shape(sixty).area > shape(small).area
+    # straight-line chosen sites on a walking page keep their circles
+    fg = proposals_layer(proposals_frame([p]), radius_m=2000, chosen=chosen, chosen_radius_m=3000, analysis=an,
+                         chosen_rule=ReachRule(radius_m=3000))
+    assert [c.options["radius"] for c in _children(fg, folium.Circle)] == [3000, 3000]

@@ -111,3 +111,14 @@ def test_new_clicks_counts_every_click_once(monkeypatch):
     assert mapview.new_clicks(both, key="k") == [(22.2, 103.2), (22.2, 103.2)]
     assert mapview.new_clicks(report("b", (1, 22.5, 103.5)), key="k") == [(22.5, 103.5)]
     assert mapview.new_clicks(None, key="k") == [] and mapview.new_clicks({"last_clicked": None}, key="k") == []
+
+
+def test_a_group_made_hidden_starts_off_the_map():
+    import folium
+
+    shown, hidden = folium.FeatureGroup(name="a"), folium.FeatureGroup(name="b", show=False)
+    js, entries = mapview.render_layers([shown, hidden], first=1)
+    assert [label for _, label in entries] == ["a", "b"]  # both in the layer control
+    assert "map_div.removeLayer(feature_group_feature_group_2);" in js  # streamlit-folium adds every group: b goes again
+    assert "removeLayer(feature_group_feature_group_1)" not in js
+    assert js.index("map_div.addLayer(feature_group_feature_group_2)") < js.index("map_div.removeLayer(feature_group_feature_group_2)")

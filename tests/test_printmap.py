@@ -175,3 +175,22 @@ def test_download_file_names_are_plain_ascii():
 
     assert file_name("overview", "A4", "landscape", "pdf") == "ban-do-tong-quan-A4-ngang.pdf"
     assert file_name("scenarios", "A3", "portrait", "png") == "ban-do-kich-ban-A3-doc.png"
+
+
+def test_walking_maps_print_catchments(tmp_path, scenario):
+    """Walking: the existing points' catchments (not rings) in the legend as 'Vùng đi bộ 30 phút',
+    the proposals' dashed ones, and the rule in the subtitle and the figures."""
+    from planner.reach import ReachRule
+    from tests.test_isochrones import write_terrain_package
+
+    package = read_package(write_terrain_package(tmp_path / "pkg"))
+    walk = Analysis.of(package, reach=ReachRule(mode="walk", minutes=30))
+    text = words(print_map(walk, view="overview", now=NOW))
+    for needle in ("Tầm tiếp cận: đi bộ, tối đa 30 phút", "Vùng đi bộ 30 phút", "Trẻ em trong 30 phút đi bộ",
+                   t("map.play_points", "vi"), t("print.symbols", "vi")):
+        assert needle in text, needle
+    assert "km quanh điểm hiện có" not in text
+    on_foot = replace(scenario, reach_mode="walk", walk_minutes=45)
+    text = words(print_map(walk, view="sites", scenario=on_foot, now=NOW))
+    assert "Vùng đi bộ 45 phút tới điểm đề xuất" in text and "đi bộ, tối đa 45 phút" in text
+    assert "km quanh điểm đề xuất" not in text

@@ -139,3 +139,27 @@ def test_walking_model_refuses_nonsense():
     with pytest.raises(UsageError) as e:
         WalkingModel(child_flat_kmh=0)
     assert e.value.key == "err.walk_param"
+
+
+def test_windowed_bounded_searches_equal_whole_grid_searches():
+    rng = np.random.default_rng(5)
+    rr, cc = np.mgrid[0:200, 0:200]
+    z = 300 * np.sin(rr / 15) * np.cos(cc / 20) + rng.normal(0, 1, rr.shape)  # slopes up to about 20 %
+    river = np.zeros(z.shape, dtype=bool)
+    river[:, 100] = True
+    path = np.zeros(z.shape, dtype=np.int8)
+    path[60, 95:105] = 1
+    g = walking_graph(terrain(z, path=path, barrier=river))
+    assert g._reach_cells(10.0) is not None  # small enough for windows
+    sources = np.array([g.node_of_cell[60, 98], g.node_of_cell[150, 20], g.node_of_cell[1, 199], -1])
+    seen = []
+    for j, nodes, minutes in g.minutes_from_each(sources, limit_min=10.0):
+        whole = g.minutes_to_nearest(sources[j:j + 1])
+        expected = np.flatnonzero(whole <= 10.0)
+        assert sorted(nodes.tolist()) == expected.tolist()
+        order = np.argsort(nodes)
+        assert np.allclose(minutes[order], whole[expected])
+        seen.append(j)
+    assert seen == [0, 1, 2]  # the point off the grid (-1) has no search
+    crossing = g.node_of_cell[60, 101]  # across the river, by the bridge
+    assert any(crossing in nodes for j, nodes, _ in g.minutes_from_each(sources[:1], limit_min=10.0))

@@ -66,9 +66,13 @@ def _walk(element):
 
 
 def render_layers(groups: Sequence[folium.FeatureGroup], *, first: int = 0) -> tuple[str, list[tuple[str, str]]]:
-    """JavaScript adding `groups` to the map, numbered from `first`, and each group's (variable, label)."""
+    """JavaScript adding `groups` to the map, numbered from `first`, and each group's (variable, label).
+    A group made with show=False starts off the map (streamlit-folium adds every group): the layer
+    control lists it unticked."""
     host = folium.Map(tiles=None)
-    js = "".join(sf._get_feature_group_string(g, map=host, idx=first + i) for i, g in enumerate(groups))
+    js = "".join(sf._get_feature_group_string(g, map=host, idx=first + i)
+                 + ("" if g.show else f"map_div.removeLayer(feature_group_feature_group_{first + i});\n")
+                 for i, g in enumerate(groups))
     return js, [(g.get_name(), g.layer_name) for g in groups]
 
 

@@ -18,17 +18,23 @@ def _has_terrain() -> bool:
         return False
 
 
+def _set_mode(mode) -> None:
+    if mode in REACH_MODES:
+        put(current().edited(reach_mode=mode))
+
+
 def sidebar() -> None:
     """Mode, then the radius or the minutes; each change goes into the plan (saved with a scenario)."""
     plan = current()
     terrain = _has_terrain()
-    mode_key = widget_key("reach_mode")
+    # the language is in the key: its labels change with it, and Streamlit then reports a changed value
+    mode_key = widget_key(f"reach_mode-{lang()}")
     radius_key, minutes_key = widget_key("radius_m"), widget_key("walk_minutes")
-    mode = plan.scenario.reach_mode if terrain else "line"
+    mode = plan.scenario.reach_mode if terrain and plan.scenario.reach_mode in REACH_MODES else "line"
     st.radio(
         tr("reach.mode"), REACH_MODES, index=REACH_MODES.index(mode), key=mode_key, horizontal=True,
         format_func=lambda m, lang=lang(): t(f"reach.mode_{m}", lang),  # bound: AppTest replays by label help=tr("reach.mode_help"), disabled=not terrain,
-        on_change=guarded(lambda: put(current().edited(reach_mode=st.session_state[mode_key])), "change reach mode"),
+        on_change=guarded(lambda: _set_mode(st.session_state.get(mode_key)), "change reach mode"),
     )
     if not terrain:
         st.caption(tr("reach.no_terrain"))

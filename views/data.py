@@ -208,3 +208,8 @@ if plan is not None and sources:
                 st.rerun()
     else:
         st.error(tr("data.blocked"))
+
+# elevation model, paths, rivers and lakes for walking time (issue 15): a section of its own
+from views.terrain import terrain_section  # noqa: E402
+
+terrain_section(pkg, editable)

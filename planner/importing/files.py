@@ -805,6 +805,45 @@ def read_gis_bytes(name: str, data: bytes, *, encoding: str | None = None, layer
     return RawLayer(frame, crs, fmt, detected.encoding, detected.scores, layers, tuple(notes))
 
 
+OSM_CONFIG = {"GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR", "OSM_MAX_TMPFILE_SIZE": "100"}  # MB of nodes in memory
+
+
+def read_osm_bytes(name: str, data: bytes, *, layers: dict[str, list[str]],
+                   bbox: tuple[float, float, float, float] | None = None) -> dict[str, gpd.GeoDataFrame]:
+    """Layers of an OpenStreetMap file (.osm.pbf, or .osm XML), read by GDAL's OSM driver: {layer:
+    frame in EPSG:4326} for `layers` ({"lines": [columns], "multipolygons": [...]}), only the
+    features meeting `bbox` (lon/lat), each checked against the row and vertex limits. The driver's
+    temporary node store stays in a folder removed afterwards."""
+    import pyogrio
+
+    check_size(len(data), name)
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
+    pbf = b"OSMHeader" in data[:64]
+    if not pbf and not (head.startswith((b"<?xml", b"<osm")) and b"<osm" in head):
+        raise UploadError("err.net_not_osm", file=name)
+    if not pbf and re.search(rb"<!(?:doctype|entity)", data[:65536], re.I):
+        raise UploadError("err.imp_refers_elsewhere", file=name, what="XML DOCTYPE/ENTITY")
+    with tempfile.TemporaryDirectory(prefix="planner-osm-") as tmp:
+        path = Path(tmp) / ("upload.osm.pbf" if pbf else "upload.osm")
+        path.write_bytes(data)
+        saved = {k: pyogrio.get_gdal_config_option(k) for k in (*OSM_CONFIG, "CPL_TMPDIR")}
+        pyogrio.set_gdal_config_options(OSM_CONFIG | {"CPL_TMPDIR": tmp})
+        out = {}
+        try:
+            for layer, columns in layers.items():
+                frame = pyogrio.read_dataframe(path, layer=layer, columns=columns, bbox=bbox)
+                _check_layer_size(name, len(frame), len(frame.columns) - 1)
+                _check_vertices(name, frame)
+                out[layer] = frame
+        except UploadError:
+            raise
+        except Exception as exc:  # GDAL raises many types for a broken file
+            raise UploadError("err.imp_unreadable", file=name, detail=error_detail(exc)) from None
+        finally:
+            pyogrio.set_gdal_config_options(saved)
+    return out
+
+
 # --- remembered column mappings -----------------------------------------------------------------
 def save_mappings(path: str | Path, store: dict) -> Path:
     """Write remembered column mappings (see `planner.importing.remember_mapping`) as JSON."""

@@ -45,6 +45,7 @@ class ImportPlan:
     sources: tuple[SourceReport, ...]
     manifest: Mapping
     modes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # package's list -> "add" / "replace"
+    terrain_from: str = ""  # the package's elevation model, kept with its paths and barriers (planner/terrain.py)
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -254,8 +255,9 @@ def prepare_import(sources: Sequence[ImportSource], *, package: DataPackage | No
     source = "" if package is None else package.source
     if complete:
         for lname, gdf in base.items():
-            # the pre-2025 boundaries go when new boundaries come, not when only a list or a table does
-            if lname not in layers and not (lname == "communes_2024" and "communes" in by_kind):
+            # the pre-2025 boundaries go when new boundaries come, not when only a list or a table does;
+            # so does the terrain (paths, barriers, the elevation model), cut for the old boundaries
+            if lname not in layers and not (lname in ("communes_2024", "paths", "barriers") and "communes" in by_kind):
                 layers[lname] = gdf
                 layer_files[lname] = (package.source, ())
                 kept.append(lname)
@@ -283,8 +285,13 @@ def prepare_import(sources: Sequence[ImportSource], *, package: DataPackage | No
     }
     if kept:
         manifest["sources"].append({"kept_from": package.source, "layers": kept})
+    terrain_from = ""
+    if complete and package is not None and package.has_terrain and "communes" not in by_kind:
+        terrain_from = package.terrain_file
+        manifest["terrain"] = dict(package.manifest.get("terrain") or {})
     frozen = MappingProxyType({k: layers[k] for k in (l.name for l in LAYERS) if k in layers})
-    return ImportPlan(frozen, tuple(problems), source_reports, MappingProxyType(manifest), MappingProxyType(modes))
+    return ImportPlan(frozen, tuple(problems), source_reports, MappingProxyType(manifest), MappingProxyType(modes),
+                      terrain_from)
 
 
 def _layer_text(kind: str) -> dict:
@@ -353,9 +360,10 @@ def _note_dropped(before: gpd.GeoDataFrame, new: gpd.GeoDataFrame, rd: SourceRea
 
 
 def write_import(plan: ImportPlan, out_dir) -> Path:
-    """Write the plan as a data package (GeoJSON in EPSG:4326 + package.json with demo=false).
-    Refuses while the report has errors."""
-    from planner.io import write_package
+    """Write the plan as a data package (GeoJSON in EPSG:4326 + package.json with demo=false, and the
+    elevation model the package had). Refuses while the report has errors."""
+    from planner.contracts import ELEVATION
+    from planner.io import read_bytes, write_package
 
     if not plan.ok:
         raise DataPackageError("err.imp_not_ready", problems=plan.errors, path=str(out_dir))
@@ -363,7 +371,8 @@ def write_import(plan: ImportPlan, out_dir) -> Path:
     if missing:
         raise DataPackageError("err.imp_not_ready", problems=(Problem("imp.missing_kind", dict(kinds=", ".join(missing))),),
                                path=str(out_dir))
-    return write_package(dict(plan.layers), dict(plan.manifest), out_dir)
+    files = {ELEVATION: read_bytes(plan.terrain_from)} if plan.terrain_from else None
+    return write_package(dict(plan.layers), dict(plan.manifest), out_dir, files=files)
 
 
 def report_lines(problems: Sequence[Problem], lang: str, *, machine: bool = False) -> list[str]:

@@ -51,7 +51,8 @@ class Limits:
 
 LIMITS = Limits()
 CALLS = {"inspect_upload": "planner.importing", "prepare_import": "planner.importing", "guess_kind": "planner.importing",
-         "scenario_from_gpkg": "planner.scenario_file:from_gpkg"}  # the calls that read a user's bytes
+         "scenario_from_gpkg": "planner.scenario_file:from_gpkg",
+         "read_dem": "planner.terrain", "read_network": "planner.network"}  # the calls that read a user's bytes
 
 
 def _label(args: tuple, kwargs: dict) -> str:
@@ -73,7 +74,7 @@ def run(call: str, *args, limits: Limits = LIMITS, **kwargs):
                PROJ_NETWORK="OFF", PLANNER_WORKER_LIMITS=pickle.dumps(asdict(limits)).hex())
     request = pickle.dumps((call, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
     file = _label(args, kwargs)
-    proc = subprocess.Popen([sys.executable, "-m", "planner.importing.worker"], stdin=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-m", "planner.importing.worker", call], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=str(ROOT))
     try:
         out, err = proc.communicate(request, timeout=limits.wall_s)
@@ -132,6 +133,9 @@ def _main() -> None:
     import importlib
 
     import planner.importing  # noqa: F401 - before the memory cap: the libraries themselves are not the file
+
+    if len(sys.argv) > 1 and sys.argv[1] in CALLS:  # the called module too (rasterio for a DEM)
+        importlib.import_module(CALLS[sys.argv[1]].partition(":")[0])
 
     _limit(resource, resource.RLIMIT_AS, limits.memory_mb * 2**20)
     used = resource.getrusage(resource.RUSAGE_SELF)
