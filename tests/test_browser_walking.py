@@ -78,3 +78,67 @@ def test_walking_mode_end_to_end(server, en_page, walk_figures):  # noqa: F811
     page.wait_for_timeout(1000)
     page.screenshot(path=str(ARTIFACTS / "sites-walking.png"), full_page=True)
     assert page.external == [], (seed, page.external)
+
+
+def _dem_in_degrees(path):
+    """The demo's elevation as a user would download it: a GeoTIFF in EPSG:4326 (like SRTM)."""
+    import numpy as np
+    import rasterio
+    from rasterio.transform import from_origin
+    from rasterio.warp import Resampling, reproject
+
+    with rasterio.open(DEMO_DIR / "terrain" / "elevation.tif") as src:
+        step = 0.0012
+        transform = from_origin(102.15, 22.9, step, step)
+        out = np.full((int(1.35 / step), int(1.9 / step)), -32768, dtype=np.int16)
+        reproject(src.read(1), out, src_transform=src.transform, src_crs=src.crs, src_nodata=np.nan,
+                  dst_transform=transform, dst_crs="EPSG:4326", dst_nodata=-32768, resampling=Resampling.bilinear)
+    with rasterio.open(path, "w", driver="GTiff", width=out.shape[1], height=out.shape[0], count=1, dtype="int16",
+                       crs="EPSG:4326", transform=transform, nodata=-32768, compress="deflate") as dst:
+        dst.write(out, 1)
+    return path
+
+
+def test_a_dem_imported_on_the_data_page_gives_walking_times(server, en_page, tmp_path):  # noqa: F811
+    from tests.test_browser import WORKSPACES
+
+    page = en_page
+    bad = tmp_path / "ban-do-do-cao.tif"
+    bad.write_text("không phải ảnh", encoding="utf-8")
+    good = _dem_in_degrees(tmp_path / "srtm-lai-chau.tif")
+    page.goto(f"{server}/data")
+    page.get_by_text("Địa hình và đường đi (thời gian đi bộ)").first.wait_for(timeout=90_000)
+    dem = page.locator("[data-testid='stFileUploader']").filter(has_text="Mô hình độ cao (DEM)")
+    dem.locator("input[type=file]").set_input_files(str(bad))
+    page.get_by_text(bad.name).first.wait_for(timeout=60_000)
+    _idle(page)
+    page.get_by_role("button", name="Kiểm tra địa hình").click()
+    page.get_by_text("không đọc được như một ảnh độ cao").first.wait_for(timeout=120_000)
+    page.get_by_text("Chưa có gì được ghi").first.wait_for(timeout=10_000)
+    before = {p.name for p in WORKSPACES[-1].rglob("elevation.tif")}
+
+    dem.get_by_role("button", name=f"Bỏ {bad.name}").click()  # the bad file out, as a person would
+    page.get_by_text(bad.name).first.wait_for(state="detached", timeout=60_000)
+    _idle(page)
+    dem.locator("input[type=file]").set_input_files(str(good))
+    page.get_by_text(good.name).first.wait_for(timeout=60_000)
+    _idle(page)
+    page.get_by_role("button", name="Kiểm tra địa hình").click()
+    page.get_by_text("Kết quả kiểm tra địa hình").first.wait_for(timeout=180_000)
+    _idle(page)
+    page.get_by_role("button", name="Tạo bộ dữ liệu có địa hình").click()
+    page.get_by_text("Đã ghi bộ dữ liệu có địa hình").first.wait_for(timeout=180_000)
+    written = sorted(WORKSPACES[-1].rglob("terrain/elevation.tif"), key=lambda p: p.stat().st_mtime)
+    assert written and before == set()  # nothing was written for the bad file
+    package = read_package(written[-1].parent.parent)
+    assert package.has_terrain and package.manifest["terrain"]["demo"] is False
+    expected = Analysis.of(package, reach=ReachRule(mode="walk", minutes=30)).summary.reach.children_within
+
+    page.get_by_role("link", name="Tổng quan").click()
+    page.get_by_text("Bảng theo xã").first.wait_for(timeout=90_000)
+    page.get_by_text("đi bộ (phút)", exact=True).click()
+    page.get_by_text("Trẻ em trong 30 phút đi bộ").first.wait_for(timeout=120_000)
+    _idle(page)
+    assert fmt_int(expected, "vi") in page.locator("body").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "overview-walking-imported-dem.png"))
+    assert page.external == [], page.external

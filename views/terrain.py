@@ -47,10 +47,8 @@ def _report(plan, L: str) -> None:
     st.subheader(tr("data.terrain_report"))
     rows = pd.DataFrame(report_rows(plan, L), columns=[tr("data.terrain_item"), tr("data.terrain_value")])
     st.table(rows.set_index(tr("data.terrain_item")))
-    problems = [{tr("data.severity"): tr(f"data.sev.{p.severity}"), tr("data.file"): p.params.get("file", ""),
-                 tr("data.what"): p.message(L)} for p in plan.problems]
-    if problems:
-        st.dataframe(pd.DataFrame(problems), hide_index=True, width="stretch")
+    for p in plan.problems:  # whole sentences that say what to fix: as messages, not cut off in a grid cell
+        (st.error if p.severity == "error" else st.warning)(plain(p.message(L)))
     st.caption(tr("data.counts", errors=len(plan.errors), warnings=len(plan.warnings)))
 
 
