@@ -117,3 +117,51 @@ def test_scenario_figures_are_the_cli_scenario_show(capsys, tmp_path, monkeypatc
     table = at.dataframe[0].value
     assert [f"- {k}: {v}" for k, v in zip(table.iloc[:, 0], table.iloc[:, 1])] == lines
     assert len(lines) > 10 and at.session_state["plan"].scenario.radius_m == 3000.0
+
+
+def open_walking(page: str | None = None, minutes: int = 30) -> AppTest:
+    """The app in walking mode on the demo (its illustrative terrain), as the sidebar sets it."""
+    at = AppTest.from_file(str(APP), default_timeout=240)
+    at.run()
+    at.radio(key=plan_key(at, "reach_mode-vi")).set_value("walk").run()
+    if minutes != 30:
+        at.number_input(key=plan_key(at, "walk_minutes")).set_value(minutes).run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_overview_walking_is_the_cli_summary(capsys):
+    j = json.loads(cli(capsys, "summary", "--json", "--reach", "walk", "--minutes", "45"))
+    assert j["reach_mode"] == "walk" and j["walk_minutes"] == 45 and j["radius_m"] is None
+    at = open_walking(minutes=45)
+    assert at.metric[4].value == fmt_int(j["children_within_reach"], "vi")
+    assert any(m.value == "**Trẻ em trong 45 phút đi bộ**" for m in at.markdown)
+    straight = json.loads(cli(capsys, "summary", "--json"))
+    assert j["children_within_reach"] != straight["children_within_reach"]
+
+
+def test_priorities_walking_is_the_cli_ranking(capsys, tmp_path):
+    cli(capsys, "rank", "--reach", "walk", "--minutes", "30", "--out", str(tmp_path / "r.csv"))
+    expected = read_csv(tmp_path / "r.csv")
+    params = read_csv(tmp_path / "r.params.csv").set_index("Tham số")["Giá trị"]
+    assert params["Tầm tiếp cận"] == "đi bộ, tối đa 30 phút" and "Bán kính tiếp cận (m)" not in params
+    at = open_walking("views/priorities.py")
+    shown = at.dataframe[1].value
+    assert list(shown.iloc[:, 1]) == list(expected["Mã"])
+
+
+def test_sites_optimiser_walking_is_the_cli_site_command(capsys, tmp_path):
+    out = cli(capsys, "site", "--budget-vnd", "6000000000", "--reach", "walk", "--minutes", "30",
+              "--out", str(tmp_path / "s.csv"))
+    expected = read_csv(tmp_path / "s.csv")
+    at = open_walking("views/sites.py")
+    at.number_input(key="opt_budget").set_value(6000)
+    next(b for b in at.button if b.label == "Chạy tối ưu hóa").click().run()
+    assert not at.exception, at.exception
+    plan = at.session_state["plan"]
+    assert plan.siting.request.rule.walking and list(plan.siting.sites["id"]) == list(expected.iloc[:, 0])
+    said = dict(line.split(": ", 1) for line in out.splitlines() if ": " in line)
+    shown = {m.label: m for m in at.metric[3:]}
+    assert shown["Trẻ em mới được tiếp cận"].value == said["Trẻ em mới được tiếp cận"]

@@ -93,3 +93,21 @@ def test_bad_files_are_explained():
     with pytest.raises(UsageError) as err:
         from_json('{"description": "no name"}')
     assert "malformed" in err.value.message("en")
+
+
+def test_the_reach_rule_is_saved_with_the_scenario(tmp_path):
+    from planner.reach import ReachRule
+    from planner.scenarios import from_dict, from_json
+    from planner.store import ScenarioStore
+
+    s = Scenario(name="Đi bộ 45 phút", reach_mode="walk", walk_minutes=45.0)
+    assert from_json(s.to_json()) == s and s.reach_rule == ReachRule(mode="walk", minutes=45)
+    store = ScenarioStore(tmp_path / "s.sqlite")
+    saved = store.save(s)
+    assert store.load("Đi bộ 45 phút").reach_rule == ReachRule(mode="walk", minutes=45) and saved.version == 1
+    old = {k: v for k, v in s.to_dict().items() if k not in ("reach_mode", "walk_minutes")}
+    assert from_dict(old).reach_rule == ReachRule(mode="line", radius_m=2000)  # files from before issue 15
+    for field, value in (("reach_mode", "fly"), ("walk_minutes", 0), ("walk_minutes", 1e9)):
+        with pytest.raises(UsageError) as e:
+            from_dict({**s.to_dict(), field: value})
+        assert e.value.key == "err.scenario_value" and field in e.value.message("vi")
