@@ -1281,6 +1281,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "The elevation model covers only {share} of the province (at least {least} is needed); upload DEM tiles covering "
         "longitude {lon0}–{lon1}, latitude {lat0}–{lat1}",
     ),
+    "ter.dem_tile_empty": ("{file}: mảnh này không có số liệu độ cao nào (có thể ngoài vùng có số liệu); đã bỏ qua, "
+                           "dùng các mảnh còn lại",
+                           "{file}: this tile has no elevation at all (perhaps beyond the data's edge); left out, the "
+                           "other tiles are used"),
     "ter.dem_partly": (
         "Mô hình độ cao phủ {share} diện tích tỉnh; ở phần còn lại không tính được thời gian đi bộ. Nếu có, hãy thêm "
         "mảnh DEM còn thiếu (vùng kinh độ {lon0}–{lon1}, vĩ độ {lat0}–{lat1})",

@@ -288,7 +288,7 @@ def read_dem(files: Sequence[Upload], *, communes: gpd.GeoDataFrame, metric_crs:
     names = tuple(f.name for f in files)
     problems: list[Problem] = []
     with rasterio.Env(**GDAL_SAFE), ExitStack() as stack:
-        tiles = []
+        tiles, empty = [], []
         for upload in files:
             try:
                 members = _members(upload)
@@ -302,9 +302,15 @@ def read_dem(files: Sequence[Upload], *, communes: gpd.GeoDataFrame, metric_crs:
                     continue
                 found = _header_problems(ds, label, name.lower().endswith(".hgt"))
                 if not any(p.severity == "error" for p in found) and _all_nodata(ds):
-                    found.append(_problem("err.dem_all_nodata", file=label))
+                    empty.append(label)
                 problems.extend(found)
                 tiles.append((label, ds))
+        # a tile with no value (sea, or past the area's edge) is left out when others have values
+        if empty and len(empty) == len(tiles):
+            problems.extend(_problem("err.dem_all_nodata", file=label) for label in empty)
+        elif empty:
+            problems.extend(_problem("ter.dem_tile_empty", "warning", file=label) for label in empty)
+            tiles = [(label, ds) for label, ds in tiles if label not in empty]
         claimed = sum(ds.width * ds.height * np.dtype(ds.dtypes[0]).itemsize for _, ds in tiles)
         if len(tiles) > 1 and claimed > MAX_CLAIMED_BYTES and not any(p.severity == "error" for p in problems):
             problems.append(_too_big(", ".join(label for label, _ in tiles), claimed, sum(ds.width for _, ds in tiles),

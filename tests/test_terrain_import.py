@@ -380,3 +380,52 @@ def test_the_data_page_makes_a_package_with_terrain(tmp_path, monkeypatch):
     made = Path(at.session_state["data_dir"])
     assert made.parent.parent == tmp_path / "ws" / "packages" and read_package(made).has_terrain
     assert any("Đã ghi bộ dữ liệu có địa hình" in s.value for s in at.success)
+
+
+def _hgt_tiles(folder):
+    """SRTM 3″ tiles (1201 x 1201 int16, big-endian, -32768 = void) over Lai Châu, with the demo's
+    elevation: what a planner downloads, named as SRTM names them."""
+    import numpy as np
+    import rasterio
+    from rasterio.transform import from_origin
+    from rasterio.warp import Resampling, reproject
+
+    step = 1 / 1200
+    with rasterio.open(DEMO_DIR / "terrain" / "elevation.tif") as src:
+        elevation, transform, crs = src.read(1), src.transform, src.crs
+    names = []
+    for lat in (21, 22):
+        for lon in (102, 103):
+            out = np.full((1201, 1201), -32768, dtype=np.int16)
+            reproject(elevation, out, src_transform=transform, src_crs=crs, src_nodata=np.nan,
+                      dst_transform=from_origin(lon - step / 2, lat + 1 + step / 2, step, step), dst_crs="EPSG:4326",
+                      dst_nodata=-32768, resampling=Resampling.bilinear)
+            path = folder / f"N{lat}E{lon}.hgt"
+            path.write_bytes(out.astype(">i2").tobytes())
+            names.append(path)
+    return names
+
+
+def test_walking_on_imported_srtm_hgt_tiles_end_to_end(tmp_path, capsys):
+    tiles = _hgt_tiles(tmp_path)
+    out = tmp_path / "with-srtm"
+    assert main(["import-terrain", "--package", str(DEMO_DIR), "--dem", *map(str, tiles), "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "Đã ghi bộ dữ liệu có địa hình" in text
+    # the south-west tile lies beyond the demo's elevation (a void tile): left out, said, not refused
+    assert "N21E102.hgt: mảnh này không có số liệu độ cao nào" in text and "đã bỏ qua" in text
+    package = read_package(out)
+    assert package.has_terrain and package.manifest["terrain"]["source"][:4] == [t.name for t in tiles]
+    assert main(["summary", "--data", str(out), "--reach", "walk", "--minutes", "30", "--json"]) == 0
+    walked = json.loads(capsys.readouterr().out)
+    from planner.analysis import Analysis
+    from planner.reach import ReachRule
+
+    expected = Analysis.of(package, reach=ReachRule(mode="walk", minutes=30)).summary.reach.children_within
+    assert walked["reach_mode"] == "walk" and walked["children_within_reach"] == expected
+    # the same relief as the demo's, read again from 90 m tiles: the same children within a few per cent
+    demo = Analysis.of(read_package(DEMO_DIR), reach=ReachRule(mode="walk", minutes=30)).summary.reach.children_within
+    assert abs(expected - demo) <= 0.1 * demo
+    assert main(["site", "--data", str(out), "--reach", "walk", "--minutes", "30", "--budget-vnd", "3000000000",
+                 "--out", str(tmp_path / "sites.csv")]) == 0
+    assert "Trẻ em mới được tiếp cận" in capsys.readouterr().out
