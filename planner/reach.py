@@ -182,14 +182,16 @@ def measure_for(package: DataPackage, rule: ReachRule) -> Measure:
 
 @dataclass(frozen=True, eq=False)
 class Measures:
-    """One package's measures, built on first use and shared by every rule and session."""
+    """One package's measures, built on first use and shared by every rule and session (a lock per
+    mode: building the walking graph does not hold up a straight-line question)."""
 
     package: DataPackage
     _made: dict = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _locks: dict = field(default_factory=lambda: {mode: threading.Lock() for mode in REACH_MODES}, repr=False)
 
     def of(self, mode: str) -> Measure:
-        with self._lock:
-            if mode not in self._made:
-                self._made[mode] = WalkMeasure(self.package) if mode == "walk" else Measure(self.package)
-            return self._made[mode]
+        if mode not in self._made:
+            with self._locks[mode]:
+                if mode not in self._made:
+                    self._made[mode] = WalkMeasure(self.package) if mode == "walk" else Measure(self.package)
+        return self._made[mode]
