@@ -222,6 +222,8 @@ def brief_pdf(analysis: Analysis, scenarios: list[Scenario], lang: str, *, now: 
                                               + t("print.made", lang, when=fmt_datetime(now, lang))), small)]
     if package.is_demo:
         tail.append(Paragraph(escape(t("app.demo_note", lang)), small))
+    if any(s.reach_mode == "walk" for s in scenarios) and package.manifest.get("terrain", {}).get("demo"):
+        tail.append(Paragraph(escape(t("reach.demo_terrain", lang)), small))
     # the map and the chart share what the text leaves of the page: no empty band at the foot
     frame_h = A4[1] - 22 * mm - 12  # margins and the frame's padding
     room = frame_h - sum(f.wrap(width, frame_h)[1] for f in [*story, tbl, *tail]) - 12 * mm

@@ -370,6 +370,8 @@ def draw_sheet(analysis: Analysis, scene: Scene, *, lang: str, paper: str, orien
                          t("print.crs", lang, crs=crs_words(crs, lang))]), "#37474f")]
     if package.is_demo:
         foot.append((t("app.demo_note", lang), "#b71c1c"))
+    if analysis.rule.walking and package.manifest.get("terrain", {}).get("demo"):
+        foot.append((t("reach.demo_terrain", lang), "#b71c1c"))
     bottom = margin + carto.footer_height(page_w, [x for x, _ in foot], margin=margin, size=foot_size) + 0.12
     top = margin + size["title"] * 2.6 / 72
     minx, miny, maxx, maxy = communes.total_bounds

@@ -194,3 +194,21 @@ def test_walking_maps_print_catchments(tmp_path, scenario):
     text = words(print_map(walk, view="sites", scenario=on_foot, now=NOW))
     assert "Vùng đi bộ 45 phút tới điểm đề xuất" in text and "đi bộ, tối đa 45 phút" in text
     assert "km quanh điểm đề xuất" not in text
+
+
+def test_a_walking_map_on_the_demo_says_its_terrain_is_illustrative(demo):
+    import io
+
+    from pypdf import PdfReader
+
+    from planner.analysis import Analysis
+    from planner.printmap import print_map
+    from planner.reach import ReachRule
+
+    walking = Analysis.of(demo, reach=ReachRule(mode="walk", minutes=30))
+    text = " ".join(PdfReader(io.BytesIO(print_map(walking, view="overview", lang="vi"))).pages[0].extract_text().split())
+    assert "Tầm tiếp cận: đi bộ, tối đa 30 phút" in text and "Vùng đi bộ 30 phút" in text
+    assert "Địa hình, sông suối và đường trong dữ liệu minh họa là giả định" in text
+    straight = " ".join(PdfReader(io.BytesIO(print_map(walking.at(reach=ReachRule()), view="overview", lang="vi")))
+                        .pages[0].extract_text().split())
+    assert "giả định (do chương trình tạo)" not in straight and "bán kính 2.000 m" in straight
