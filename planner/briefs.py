@@ -330,7 +330,7 @@ def workbook(analysis: Analysis, scenarios: list[Scenario], lang: str, *, now: d
         params += [Param(f"{s.name}: {t('scn.description', lang)}", s.description),
                    Param(f"{s.name}: {t('scn.author', lang)}", s.author),
                    Param(f"{s.name}: {t('param.reach', lang)}", s.reach_rule.words(lang)),
-                   Param(f"{s.name}: {t('param.radius_m', lang)}", float(s.radius_m), "num"),
+                   *([] if s.reach_rule.walking else [Param(f"{s.name}: {t('param.radius_m', lang)}", float(s.radius_m), "num")]),
                    Param(f"{s.name}: {t('param.version', lang)}", s.version, "int")]
         params += [Param(f"{s.name}: {t('param.budget_year', lang, year=y)}", s.budget_by_year.get(y, 0), "vnd") for y in YEARS]
     params += provenance(package, lang, now=now, tool="planner report")

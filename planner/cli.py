@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     s = sub.add_parser("summary", help="facility targets and reach for a data package")
     s.add_argument("--data", default=None, help="data package folder (default: bundled demo)")
-    s.add_argument("--radius-m", default="2000", help="reach radius in metres (default 2000)")
+    s.add_argument("--radius-m", default=None, help="reach radius in metres (default 2000)")
     _reach_options(s)
     s.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
     s.add_argument("--json", action="store_true", help="print one JSON object")
@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--data", default=None, help="data package folder (default: bundled demo)")
     r.add_argument("--preset", default=None, help="balanced (default), equity_first or target_fastest")
     r.add_argument("--weights", default=None, help="custom weights, e.g. no_point=3,children=1")
-    r.add_argument("--radius-m", default="2000", help="reach radius in metres (default 2000)")
+    r.add_argument("--radius-m", default=None, help="reach radius in metres (default 2000)")
     _reach_options(r)
     r.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
     r.add_argument("--out", required=True, help="output file: .csv (its parameters beside it as NAME.params.csv), .xlsx, "
@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     si = sub.add_parser("site", help="choose new sites within a budget; write CSV/XLSX/GeoJSON")
     si.add_argument("--data", default=None, help="data package folder (default: bundled demo)")
     si.add_argument("--budget-vnd", required=True, help="budget in VND, e.g. 20000000000")
-    si.add_argument("--radius-m", default="2000", help="reach radius in metres (default 2000)")
+    si.add_argument("--radius-m", default=None, help="reach radius in metres (default 2000)")
     _reach_options(si)
     si.add_argument("--target-year", default=None, help="2025 or 2030: reach that commune target first")
     si.add_argument("--method", default="exact", help="exact (default) or greedy")
@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     mp.add_argument("--orientation", default="landscape", help="landscape (default) or portrait")
     mp.add_argument("--out", required=True, help="output file: .pdf or .png")
     mp.add_argument("--data", default=None, help="data package folder (default: bundled demo)")
-    mp.add_argument("--radius-m", default="2000", help="reach radius in metres (default 2000; a scenario brings its own)")
+    mp.add_argument("--radius-m", default=None, help="reach radius in metres (default 2000; a scenario brings its own)")
     _reach_options(mp)
     mp.add_argument("--preset", default=None, help="priorities: balanced (default), equity_first or target_fastest")
     mp.add_argument("--scenario", default=None, help="saved scenario to draw (sites, scenarios; priorities: its weights)")
@@ -114,14 +114,20 @@ def build_parser() -> argparse.ArgumentParser:
 def _reach_options(p) -> None:
     p.add_argument("--reach", default="line", metavar="line|walk",
                    help="line: straight line within --radius-m (default); walk: walking time over the terrain within --minutes")
-    p.add_argument("--minutes", default="30", help="longest walk in minutes with --reach walk (default 30)")
+    p.add_argument("--minutes", default=None, help="longest walk in minutes with --reach walk (default 30)")
 
 
 def _rule(args):
     """The reach rule the options ask for (checked: UsageError naming the bad value)."""
     from planner.reach import ReachRule
 
-    return ReachRule(mode=args.reach, radius_m=args.radius_m, minutes=args.minutes)
+    walking = args.reach == "walk"
+    if walking and args.radius_m is not None:
+        raise UsageError("err.reach_option", option="--radius-m", mode="line")
+    if args.reach == "line" and args.minutes is not None:
+        raise UsageError("err.reach_option", option="--minutes", mode="walk")
+    return ReachRule(mode=args.reach, radius_m=2000 if args.radius_m is None else args.radius_m,
+                     minutes=30 if args.minutes is None else args.minutes)
 
 
 def _summary(args) -> int:
@@ -216,10 +222,11 @@ def _site(args) -> int:
     if out.suffix.lower() not in SITE_FORMATS:
         raise UsageError("err.export_ext", ext=out.suffix or "-", known=", ".join(SITE_FORMATS))
     check_field_names(args.field_names)
+    rule = _rule(args)
     request = SitingRequest.from_text(
-        budget_vnd=args.budget_vnd, radius_m=args.radius_m, target_year=args.target_year, method=args.method,
+        budget_vnd=args.budget_vnd, radius_m=rule.radius_m, target_year=args.target_year, method=args.method,
         max_new=args.max_new, sources=args.sources, default_cost_vnd=args.default_cost_vnd, time_limit_s=args.time_limit_s,
-        reach_mode=args.reach, minutes=args.minutes)
+        reach_mode=rule.mode, minutes=rule.minutes)
     package = read_package(args.data or DEMO_DIR)
     sp = run(package, request)
     data = render(sp, package, args.lang, out.suffix, field_names=args.field_names)

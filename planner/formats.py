@@ -189,3 +189,9 @@ def styled(frame, kinds: dict, lang: str):
     the browser's locale (an en-US browser shows 38,973)."""
     return frame.style.format({col: (lambda v, k=kind: value_text(v, k, lang))
                                for col, kind in kinds.items() if kind != "text" and col in frame.columns})
+
+
+def both(name: str, value: float, how) -> dict:
+    """A figure written the Vietnamese and the English way, for a message's parameters (`name` and
+    `name_en`; `planner.errors` picks the reader's)."""
+    return {name: how(value, "vi"), f"{name}_en": how(value, "en")}

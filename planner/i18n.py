@@ -61,6 +61,8 @@ TEXT: dict[str, tuple[str, str]] = {
                        "Nhập DEM (GeoTIFF hoặc .hgt) ở trang Dữ liệu hoặc bằng lệnh import-terrain, hoặc dùng đường chim bay.",
                        "The data package has no elevation model (DEM): walking time cannot be computed. "
                        "Import a DEM (GeoTIFF or .hgt) on the Data page or with import-terrain, or use straight-line reach."),
+    "err.reach_option": ("{option} chỉ dùng với --reach {mode}; hãy bỏ {option} hoặc thêm --reach {mode}",
+                         "{option} only goes with --reach {mode}; drop {option} or add --reach {mode}"),
     "err.walk_param": ("Tham số đi bộ {name} không hợp lệ: {value}", "Walking parameter {name} is not valid: {value}"),
     # sign-in and who may change what (ui/auth.py, planner/accounts.py, planner/cli_accounts.py)
     "auth.heading": ("Đăng nhập để sửa", "Sign in to edit"),
@@ -362,7 +364,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "page.priorities": ("Ưu tiên", "Priorities"),
     "crit.no_point": ("Chưa có điểm vui chơi", "No play point yet"),
     "crit.children": ("Số trẻ em", "Children"),
-    "crit.children_out_of_reach": ("Trẻ em ngoài bán kính", "Children out of reach"),
+    "crit.children_out_of_reach": ("Trẻ em ngoài tầm tiếp cận", "Children out of reach"),
     "crit.poverty_rate": ("Tỷ lệ hộ nghèo", "Poverty rate"),
     "crit.ethnic_minority_share": ("Tỷ lệ đồng bào DTTS", "Ethnic-minority share"),
     "crit.especially_difficult": ("Xã đặc biệt khó khăn", "Especially difficult"),
@@ -375,7 +377,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "why.no_point": ("chưa có điểm vui chơi", "no play point yet"),
     "why.children": ("{value} trẻ em", "{value} children"),
-    "why.children_out_of_reach": ("{value} trẻ em ngoài bán kính", "{value} children out of reach"),
+    "why.children_out_of_reach": ("{value} trẻ em ngoài tầm tiếp cận", "{value} children out of reach"),
     "why.poverty_rate": ("tỷ lệ hộ nghèo {value}", "poverty rate {value}"),
     "why.ethnic_minority_share": ("{value} là đồng bào DTTS", "{value} ethnic minority"),
     "why.especially_difficult": ("xã đặc biệt khó khăn", "especially difficult commune"),
@@ -811,8 +813,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "{file}: the layer has {n} vertices, over the limit of {limit} for a whole layer; simplify the shapes (Simplify in QGIS) or split the layer into several files",
     ),
     "err.imp_zip_too_big": (
-        "{file}: tệp nén bung ra {size_mb} MB, vượt giới hạn {limit_mb} MB; hãy chỉ nén các tệp của một lớp (.shp, .shx, .dbf, .prj, .cpg) hoặc chia nhỏ",
-        "{file}: the archive unpacks to {size_mb} MB, over the {limit_mb} MB limit; zip only the files of one layer (.shp, .shx, .dbf, .prj, .cpg), or split it",
+        "{file}: tệp nén bung ra {size_mb} MB, vượt giới hạn {limit_mb} MB; hãy nén ít tệp hơn hoặc chia nhỏ (với Shapefile: chỉ các tệp .shp, .shx, .dbf, .prj, .cpg của một lớp)",
+        "{file}: the archive unpacks to {size_mb} MB, over the {limit_mb} MB limit; zip fewer files or split it (for a Shapefile: only the .shp, .shx, .dbf, .prj, .cpg of one layer)",
     ),
     "err.imp_zip_name_long": (
         "{file}: tệp nén chứa tên tệp hoặc thư mục dài hơn {limit} byte ({name}); hãy đặt tên ngắn hơn rồi nén lại",
@@ -1236,15 +1238,15 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "err.dem_not_raster": (
         "{file}: không đọc được như một ảnh độ cao (GeoTIFF); có thể tệp bị hỏng hoặc là loại khác (PDF, văn bản...) đã đổi đuôi. "
-        "Hãy tải lại tệp DEM gốc ({detail})",
+        "Hãy tải lại tệp DEM gốc",
         "{file}: cannot be read as an elevation raster (GeoTIFF); it may be damaged or another kind of file (PDF, text...) "
-        "renamed. Download the original DEM file again ({detail})",
+        "renamed. Download the original DEM file again",
     ),
     "err.dem_hgt": (
         "{file}: tệp SRTM .hgt phải có tên dạng N22E103.hgt (góc tây nam của ô) và đúng 1201 × 1201 hoặc 3601 × 3601 "
-        "điểm ({size} byte); hãy dùng tệp tải về nguyên vẹn, không đổi tên",
+        "điểm (tệp này có {size} byte); hãy dùng tệp tải về nguyên vẹn, không đổi tên",
         "{file}: an SRTM .hgt file must be named like N22E103.hgt (its south-west corner) and hold exactly 1201 × 1201 "
-        "or 3601 × 3601 points ({size} bytes); use the file as downloaded, not renamed",
+        "or 3601 × 3601 points (this file has {size} bytes); use the file as downloaded, not renamed",
     ),
     "err.dem_too_big": (
         "{file}: tệp khai báo lưới {width} × {height} ô, tức khoảng {gb} GB khi giải nén, quá giới hạn {limit} GB; "
@@ -1280,6 +1282,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "{lon0}–{lon1}, vĩ độ {lat0}–{lat1}",
         "The elevation model covers only {share} of the province (at least {least} is needed); upload DEM tiles covering "
         "longitude {lon0}–{lon1}, latitude {lat0}–{lat1}",
+    ),
+    "ter.demo_network_dropped": (
+        "Đường đi và sông, hồ của dữ liệu minh họa là giả định nên không được giữ cùng mô hình độ cao này; "
+        "hãy tải lên đường đi và sông, suối, hồ của tỉnh (nếu có). Không có chúng, trẻ được tính là đi qua mọi nơi có độ cao.",
+        "The demo's paths, rivers and lakes are illustrative, so they are not kept with this elevation model; upload "
+        "the province's roads, paths, rivers and lakes if you have them. Without them, children are counted as "
+        "walking wherever there is elevation.",
     ),
     "ter.dem_tile_empty": ("{file}: mảnh này không có số liệu độ cao nào (có thể ngoài vùng có số liệu); đã bỏ qua, "
                            "dùng các mảnh còn lại",

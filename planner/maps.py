@@ -463,7 +463,7 @@ def walk_layers(package: DataPackage, summary: Summary, measure, *, lang: str = 
     classes = isochrones.ramp(frame["to_minutes"].max())
     _areas(frame.assign(_fill=[c for _, _, c in classes]), color="#ffffff", weight=0.5, fillOpacity=0.55,
            pane=COMMUNES_PANE).add_to(bands)
-    RampLegend(t("map.walk_minutes", lang), _ramp_rows(classes, lang)).add_to(bands)
+    RampLegend(t("map.bands", lang), _ramp_rows(classes, lang)).add_to(bands)
 
     villages = package.villages
     cost = summary.village_cost if summary.village_cost is not None else np.full(len(villages), np.inf)

@@ -287,7 +287,7 @@ def _sites(analysis: Analysis, lang: str, scenario, ranking) -> Scene:
 
 
 def _scenario_words(scenario: Scenario | None, analysis: Analysis, lang: str) -> list[str]:
-    words = [t("print.subtitle_scenario", lang, name=scenario.name)] if scenario is not None else []
+    words = [t("print.subtitle_scenario", lang, name=scenario.name)] if scenario is not None and scenario.name else []
     return words + [t("print.subtitle_radius", lang, rule=analysis.rule.words(lang))]
 
 

@@ -41,7 +41,7 @@ from rasterio.warp import reproject, transform_bounds
 from planner.coordinates import is_earth_crs
 from planner.crs import metric_crs_for
 from planner.errors import Problem
-from planner.formats import fmt_int, fmt_num, fmt_pct
+from planner.formats import both, fmt_int, fmt_num, fmt_pct
 from planner.importing.files import UploadError, check_size, check_zip
 from planner.netguard import GDAL_SETTINGS
 
@@ -102,12 +102,6 @@ def _problem(key: str, severity: str = "error", **params) -> Problem:
     return Problem(key, params, layer="terrain", severity=severity)
 
 
-def both(name: str, value: float, how) -> dict:
-    """A figure written the Vietnamese and the English way, for a message's parameters (`name` and
-    `name_en`; `planner.errors` picks the reader's)."""
-    return {name: how(value, "vi"), f"{name}_en": how(value, "en")}
-
-
 def _degrees(value: float, lang: str) -> str:
     return fmt_num(value, lang, 2)
 
@@ -149,7 +143,7 @@ def _open(stack: ExitStack, label: str, name: str, data: bytes):
         match = HGT_NAME.match(name)
         side = math.isqrt(len(data) // 2)
         if not match or side not in HGT_SIZES or side * side * 2 != len(data):
-            return _problem("err.dem_hgt", file=label, size=len(data))
+            return _problem("err.dem_hgt", file=label, **both("size", len(data), fmt_int))
         name = "".join(match.groups()).upper() + ".hgt"  # the SRTM reader places the tile by its name
     try:
         mem = stack.enter_context(MemoryFile(data, filename=name if hgt else "upload.tif"))

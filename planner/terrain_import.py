@@ -31,10 +31,13 @@ class TerrainPlan:
     barriers: NetworkRead | None
     margin_m: float
     kept: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()  # the demo's illustrative network layers, not put on a real DEM
 
     @property
     def problems(self) -> tuple[Problem, ...]:
-        return self.dem.problems + sum((r.problems for r in (self.paths, self.barriers) if r is not None), ())
+        notes = (Problem("ter.demo_network_dropped", {}, layer="terrain", severity="warning"),
+                 ) if self.dropped else ()
+        return self.dem.problems + sum((r.problems for r in (self.paths, self.barriers) if r is not None), ()) + notes
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -97,7 +100,10 @@ def prepare_terrain(package, dem: Sequence[Upload], *, paths: Upload | None = No
         except UploadError as exc:
             reads[kind] = NetworkRead(kind, upload.name, "", None, (), (), (Problem(exc.key, dict(exc.params), layer=kind),))
     kept = tuple(k for k in ("paths", "barriers") if k not in reads and getattr(package, k) is not None)
-    return TerrainPlan(dem_read, reads.get("paths"), reads.get("barriers"), margin, kept)
+    dropped = ()
+    if isinstance(package.manifest.get("terrain"), dict) and package.manifest["terrain"].get("demo"):
+        kept, dropped = (), kept  # generated rivers and roads do not belong on a measured terrain
+    return TerrainPlan(dem_read, reads.get("paths"), reads.get("barriers"), margin, kept, dropped)
 
 
 def write_terrain(plan: TerrainPlan, package, out: str | Path, *, now: datetime | None = None) -> Path:
@@ -108,7 +114,8 @@ def write_terrain(plan: TerrainPlan, package, out: str | Path, *, now: datetime 
     if not plan.ok:
         errors = plan.errors or (Problem("err.ter_no_dem", {}, layer="terrain"),)
         raise DataPackageError("err.ter_not_ready", problems=errors, path=str(out))
-    layers = {l.name: getattr(package, l.name) for l in LAYERS if getattr(package, l.name) is not None}
+    layers = {l.name: getattr(package, l.name) for l in LAYERS
+              if getattr(package, l.name) is not None and l.name not in plan.dropped}
     for read in (plan.paths, plan.barriers):
         if read is not None:
             layers[read.kind] = read.frame

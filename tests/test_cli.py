@@ -101,8 +101,12 @@ def test_data_error_is_one_line_in_vietnamese(tiny_dir):
 def test_site_options_default_to_the_request_defaults():
     from planner.site_plan import SitingRequest
 
+    from planner.cli import _rule
+
     args = build_parser().parse_args(["site", "--budget-vnd", "5", "--out", "x.csv"])
-    got = SitingRequest.from_text(budget_vnd=args.budget_vnd, radius_m=args.radius_m, target_year=args.target_year,
+    rule = _rule(args)
+    got = SitingRequest.from_text(budget_vnd=args.budget_vnd, radius_m=rule.radius_m, target_year=args.target_year,
                                   method=args.method, max_new=args.max_new, sources=args.sources,
-                                  default_cost_vnd=args.default_cost_vnd, time_limit_s=args.time_limit_s)
+                                  default_cost_vnd=args.default_cost_vnd, time_limit_s=args.time_limit_s,
+                                  reach_mode=rule.mode, minutes=rule.minutes)
     assert got == SitingRequest(budget_vnd=5)

@@ -48,7 +48,7 @@ def test_csv(ranked, demo):
     assert df["Điểm ưu tiên"].tolist() == ranked.table["score"].round(2).tolist()
     # counts are integers ("6322", never "6322.0"), shares fractions with a '.'; checked by hand
     # against data/boundaries/communes.geojson for Sì Lở Lầu
-    for col in ("Hạng", "Số trẻ em", "Trẻ em ngoài bán kính", "Quỹ đất sẵn có (m²)"):
+    for col in ("Hạng", "Số trẻ em", "Trẻ em ngoài tầm tiếp cận", "Quỹ đất sẵn có (m²)"):
         assert pd.api.types.is_integer_dtype(df[col]), col
     row = df.set_index("Mã").loc["03562"]
     assert (row["Số trẻ em"], row["Quỹ đất sẵn có (m²)"], row["Tỷ lệ hộ nghèo"]) == (6322, 3100, 0.474)

@@ -119,7 +119,7 @@ def test_explanation_in_both_languages(tiny):
     r = rank(tiny, preset="balanced", radius_m=1000)
     assert explain(r, "004", "vi") == (
         "Xã D xếp thứ 1/4 (điểm ưu tiên 60,0), chủ yếu vì: chưa có điểm vui chơi (+20,0); "
-        "50 trẻ em ngoài bán kính (+20,0); 50 trẻ em (+10,0).")
+        "50 trẻ em ngoài tầm tiếp cận (+20,0); 50 trẻ em (+10,0).")
     assert explain(r, "001", "en").startswith("Xã A ranks 4 of 4 (score 28.0), mainly because of: ")
     zero = rank(tiny, weights={"land_available": 1}, radius_m=1000)
     assert "no weighted criterion" in explain(zero, "001", "en")

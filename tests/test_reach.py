@@ -204,3 +204,14 @@ def test_summary_json_and_cli_in_walking_mode(tiny_dir, capsys):
     assert an.at(reach=ReachRule(radius_m=1000)).summary.reach.children_within == 55  # A1, C1, C2
     assert main(["summary", "--data", str(tiny_dir), "--reach", "walk", "--minutes", "0"]) == 2
     assert "phút" in capsys.readouterr().err
+
+
+def test_cli_options_that_do_not_fit_the_mode_are_refused(capsys):
+    from planner.cli import main
+
+    assert main(["summary", "--minutes", "30"]) == 2
+    assert "--minutes chỉ dùng với --reach walk" in capsys.readouterr().err
+    assert main(["summary", "--reach", "walk", "--radius-m", "2000"]) == 2
+    assert "--radius-m chỉ dùng với --reach line" in capsys.readouterr().err
+    assert main(["summary", "--reach", "fly"]) == 2
+    assert "fly" in capsys.readouterr().err

@@ -340,7 +340,10 @@ def test_import_terrain_on_the_demo_package(tmp_path, capsys):
                  "--lang", "en"]) == 0
     record = json.loads(capsys.readouterr().out)
     assert record["out"] == str(tmp_path / "out-2") and record["valid"] and record["dem"]["cell_m"] == 1069.0
-    assert record["dem"]["crs"] == UTM and record["dem"]["covered_share"] == 1.0 and record["problems"] == []
+    assert record["dem"]["crs"] == UTM and record["dem"]["covered_share"] == 1.0
+    # no network given: the demo's illustrative paths and rivers are not put on a measured DEM, and it says so
+    assert [p["key"] for p in record["problems"]] == ["ter.demo_network_dropped"] and record["kept"] == []
+    assert read_package(tmp_path / "out-2").paths is None and read_package(tmp_path / "out-2").barriers is None
     assert demo_digest() == before  # the demo package is only read
 
 

@@ -33,7 +33,8 @@ def sidebar() -> None:
     mode = plan.scenario.reach_mode if terrain and plan.scenario.reach_mode in REACH_MODES else "line"
     st.radio(
         tr("reach.mode"), REACH_MODES, index=REACH_MODES.index(mode), key=mode_key, horizontal=True,
-        format_func=lambda m, lang=lang(): t(f"reach.mode_{m}", lang),  # bound: AppTest replays by label help=tr("reach.mode_help"), disabled=not terrain,
+        format_func=lambda m, lang=lang(): t(f"reach.mode_{m}", lang),  # bound: AppTest replays by label
+        help=tr("reach.mode_help"), disabled=not terrain,
         on_change=guarded(lambda: _set_mode(st.session_state.get(mode_key)), "change reach mode"),
     )
     if not terrain:

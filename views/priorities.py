@@ -67,6 +67,7 @@ with left:
 
 with right:
     st.subheader(tr("rank.table"))
+    st.caption(f"{tr('param.reach')}: {r.rule.words(L)}")  # "children out of reach" is counted this way
     tab = r.table
     view = pd.DataFrame({
         tr("col.rank"): tab["rank"], tr("col.code"): tab["code"], tr("col.name"): tab["name"], tr("col.score"): tab["score"],

@@ -21,6 +21,7 @@ import pandas as pd
 
 from planner import coordinates, encodings
 from planner.errors import PlannerError, error_detail
+from planner.formats import both, fmt_num
 from planner.importing.guard import remote_crs
 from planner.importing.text import (csv_encoding_notes, dbf_encoding_notes, dbf_records, first_rows, is_utf8,
                                     shape_count_notes, shp_records)
@@ -154,7 +155,7 @@ def check_zip(zf: zipfile.ZipFile, name: str) -> list[zipfile.ZipInfo]:
         raise _unsafe(name, f"{len(infos)} > {MAX_ZIP_ENTRIES} entries")
     total = sum(info.file_size for info in infos)
     if total > MAX_UNZIPPED_BYTES:
-        raise UploadError("err.imp_zip_too_big", file=name, size_mb=round(total / 2**20, 1),
+        raise UploadError("err.imp_zip_too_big", file=name, **both("size_mb", total / 2**20, lambda v, lang: fmt_num(v, lang, 1)),
                           limit_mb=MAX_UNZIPPED_BYTES // 2**20)
     files, folders = set(), set()
     for info in infos:
