@@ -158,6 +158,10 @@ def _summary(args) -> int:
     print("- " + t("card.reach", lang, within=rule.within(lang)) + ": "
           + t("card.reach_detail", lang, within=fmt_int(r.children_within, lang),
               total=fmt_int(r.children_total, lang), share=fmt_pct(share, lang)))
+    from planner.reach import snapped_text
+
+    if snapped_text(s.snapped, lang):
+        print(snapped_text(s.snapped, lang))
     if package.is_demo:
         print(t("app.demo_note", lang))
     if rule.walking and package.manifest.get("terrain", {}).get("demo"):

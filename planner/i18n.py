@@ -44,6 +44,12 @@ TEXT: dict[str, tuple[str, str]] = {
                            "The demo's terrain, rivers and roads are illustrative (generated), not measured."),
     "reach.computing": ("Đang tính thời gian đi bộ trên địa hình (lần đầu mất vài giây)...",
                         "Computing walking times over the terrain (a few seconds the first time)..."),
+    "reach.snapped": ("Trên lưới địa hình, {villages} thôn bản và {points} điểm nằm trên sông, hồ hoặc ô không có độ cao "
+                      "được dời đến ô đi được gần nhất (xa nhất {max_m} m){outside}.",
+                      "On the terrain grid, {villages} villages and {points} points on a river, lake or cell without "
+                      "elevation were moved to the nearest passable cell (at most {max_m} m){outside}."),
+    "reach.not_placed": ("; {n} nằm ngoài lưới địa hình, không tính được thời gian đi bộ",
+                         "; {n} lie outside the terrain grid and have no walking time"),
     "param.reach": ("Tầm tiếp cận", "Reach"),
     "map.walk_minutes": ("Thời gian đi bộ đến điểm gần nhất", "Walk to the nearest point"),
     "map.minutes_value": ("{minutes} phút", "{minutes} min"),

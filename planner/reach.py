@@ -135,6 +135,10 @@ class WalkMeasure(Measure):
     def snap(self, points: gpd.GeoDataFrame) -> Snap:
         return self.graph.snap(metric_xy(points, self.crs))
 
+    def snapped(self, points: gpd.GeoDataFrame) -> dict:
+        """What was moved onto a passable cell to be walked from or to: villages and `points`."""
+        return {"villages": self.villages.report(), "points": self.snap(points).report()}
+
     def node_minutes(self, points: gpd.GeoDataFrame, *, limit: float = np.inf) -> np.ndarray:
         """Every node's walking time to the nearest of `points` (the travel-time surface)."""
         return self.graph.minutes_to_nearest(self.snap(points).node, limit_min=limit)
@@ -173,6 +177,22 @@ class WalkMeasure(Measure):
         yields (point position, flat cell indices, minutes)."""
         for j, nodes, minutes in self.graph.minutes_from_each(self.snap(points).node, limit_min=limit):
             yield j, self.graph.cell_of_node[nodes], minutes
+
+
+def snapped_text(snapped: dict | None, lang: str) -> str | None:
+    """The sentence saying what walking moved onto passable cells, or None when nothing was."""
+    if not snapped:
+        return None
+    from planner.formats import fmt_int
+    from planner.i18n import t
+
+    v, p = snapped["villages"], snapped["points"]
+    if not (v["moved"] or p["moved"] or v["not_placed"] or p["not_placed"]):
+        return None
+    outside = v["not_placed"] + p["not_placed"]
+    return t("reach.snapped", lang, villages=fmt_int(v["moved"], lang), points=fmt_int(p["moved"], lang),
+             max_m=fmt_int(max(v["max_moved_m"], p["max_moved_m"]), lang),
+             outside=t("reach.not_placed", lang, n=fmt_int(outside, lang)) if outside else "")
 
 
 def measure_for(package: DataPackage, rule: ReachRule) -> Measure:

@@ -25,6 +25,7 @@ class Summary:
     legacy_with_point: int | None  # on the pre-2025 communes, where the package has them
     legacy_total: int | None
     village_cost: np.ndarray | None = None  # each village's metres or minutes to the nearest point counted
+    snapped: dict | None = None  # walking: villages and points moved onto a passable cell ({"villages": Snap.report(), ...})
 
     @property
     def radius_m(self) -> float:
@@ -59,6 +60,8 @@ class Summary:
             "legacy_communes_total": self.legacy_total,
             "legacy_communes_with_point": self.legacy_with_point,
         }
+        if self.snapped is not None:
+            out["snapped"] = self.snapped
         out["targets"] = {
             ind.key: [
                 {"year": g.year, "target": float(g.target), "required": g.required, "needed": g.needed, "met": g.met}
@@ -141,4 +144,5 @@ def summarize(package: DataPackage, *, radius_m: float = DEFAULT_RADIUS_M, rule:
         legacy_with_point=legacy_with,
         legacy_total=legacy_total,
         village_cost=cost,
+        snapped=measure.snapped(pts) if rule.walking else None,
     )

@@ -120,6 +120,13 @@ class Snap:
     def placed(self) -> np.ndarray:
         return self.node >= 0
 
+    def report(self) -> dict:
+        """How many were moved onto a passable cell and how far at most (metres), and how many
+        could not be placed at all (off the grid): what the planner is told."""
+        moved = self.placed & (self.moved_m > 0)
+        return {"moved": int(moved.sum()), "max_moved_m": float(self.moved_m[moved].max()) if moved.any() else 0.0,
+                "not_placed": int((~self.placed).sum())}
+
 
 @dataclass(frozen=True, eq=False)
 class WalkingGraph:

@@ -215,3 +215,22 @@ def test_cli_options_that_do_not_fit_the_mode_are_refused(capsys):
     assert "--radius-m chỉ dùng với --reach line" in capsys.readouterr().err
     assert main(["summary", "--reach", "fly"]) == 2
     assert "fly" in capsys.readouterr().err
+
+
+def test_villages_on_a_river_are_moved_and_the_planner_is_told(tiny):
+    z, _ = tilted_grid()
+    river = np.zeros(z.shape, dtype=bool)
+    river[:, 55] = True  # through A1's cell (x = 5.5 km)
+    ter = Terrain(z.astype(float), flat_speed_grid(z.shape, model=WalkingModel(), barrier=river), X0 - CELL / 2,
+                  Y0 + 10_000 + CELL / 2, CELL, "EPSG:32648")
+    s = summarize(tiny, rule=ReachRule(mode="walk"), measure=WalkMeasure(tiny, terrain=ter))
+    assert s.snapped == {"villages": {"moved": 1, "max_moved_m": 100.0, "not_placed": 0},
+                         "points": {"moved": 0, "max_moved_m": 0.0, "not_placed": 0}}
+    assert s.to_json()["snapped"] == s.snapped
+    from planner.reach import snapped_text
+
+    assert snapped_text(s.snapped, "vi") == ("Trên lưới địa hình, 1 thôn bản và 0 điểm nằm trên sông, hồ hoặc ô không có "
+                                             "độ cao được dời đến ô đi được gần nhất (xa nhất 100 m).")
+    assert snapped_text(summarize(tiny, rule=ReachRule(mode="walk"), measure=WalkMeasure(tiny, terrain=tiny_terrain()))
+                        .snapped, "vi") is None
+    assert summarize(tiny).snapped is None and "snapped" not in summarize(tiny).to_json()

@@ -4,6 +4,7 @@ import streamlit as st
 from planner.errors import PlannerError
 from planner.formats import fmt_int, fmt_pct, styled
 from planner.maps import overview_base, reach_layers
+from planner.reach import snapped_text
 from planner.targets import Indicator
 from ui.mapview import show_map
 from ui.printing import map_download
@@ -46,6 +47,8 @@ with cols[4]:
         st.markdown(f"**{tr('card.reach', within=s.rule.within(L))}**")
         st.metric(tr("card.reach", within=s.rule.within(L)), fmt_int(r.children_within, L), label_visibility="collapsed")
         st.caption(tr("card.reach_detail", within=fmt_int(r.children_within, L), total=fmt_int(r.children_total, L), share=fmt_pct(share, L)))
+if snapped_text(s.snapped, L):
+    st.caption(snapped_text(s.snapped, L))
 if s.legacy_total:
     st.caption(tr("overview.legacy_note", with_point=s.legacy_with_point, total=s.legacy_total,
                   share=fmt_pct(s.legacy_with_point / s.legacy_total, L)))
