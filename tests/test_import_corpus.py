@@ -726,8 +726,9 @@ def test_zip_of_a_thousand_one_mib_entries_refused_before_extracting(tmp_path, m
     assert len(data) < 2 * 2**20
     monkeypatch.setattr(zipfile.ZipFile, "open", lambda *a, **k: pytest.fail("extracted before the total was checked"))
     p = the(validate("xa.zip", data, "boundaries"), "err.imp_zip_too_big")
-    assert (p.params["file"], p.params["size_mb"], p.params["limit_mb"]) == ("xa.zip", 1000.0, 200)
-    assert "200 MB" in p.message("vi") and "xa.zip" in p.message("en")
+    assert (p.params["file"], p.params["size_mb"], p.params["size_mb_en"], p.params["limit_mb"]) == (
+        "xa.zip", "1.000,0", "1,000.0", 200)  # each reader's number format
+    assert "bung ra 1.000,0 MB" in p.message("vi") and "200 MB" in p.message("vi") and "1,000.0 MB" in p.message("en")
 
 
 @pytest.mark.parametrize("builder", [zip_with_a_long_name, zip_with_a_long_folder])
