@@ -19,6 +19,7 @@ from scipy.spatial import cKDTree
 from planner.coverage import check_radius, metric_crs_of, metric_xy
 from planner.errors import UsageError
 from planner.package import DataPackage
+from planner.siting import cover_matrix
 from planner.walking import Snap, Terrain, WalkingGraph, WalkingModel, walking_graph
 
 REACH_MODES = ("line", "walk")
@@ -62,9 +63,6 @@ class ReachRule:
         """The threshold in the measure's unit: metres or minutes."""
         return self.minutes if self.walking else self.radius_m
 
-    def to_json(self) -> dict:
-        return {"mode": self.mode, "radius_m": self.radius_m, "minutes": self.minutes}
-
     def within(self, lang: str) -> str:
         """"trong bán kính 2.000 m" / "trong 30 phút đi bộ": what "reached" means, in words."""
         from planner.formats import fmt_int, fmt_num
@@ -87,11 +85,9 @@ class ReachRule:
 class Measure:
     """Distance (metres) or walking time (minutes) from villages to points, for one package."""
 
-    rule_mode = "line"
-
-    def __init__(self, package: DataPackage):
+    def __init__(self, package: DataPackage, *, crs: str | None = None):
         self.package = package
-        self.crs = metric_crs_of(package.communes)
+        self.crs = crs or metric_crs_of(package.communes)
         self.village_xy = metric_xy(package.villages, self.crs)
 
     def to_nearest(self, points: gpd.GeoDataFrame, *, limit: float = np.inf) -> np.ndarray:
@@ -104,22 +100,13 @@ class Measure:
 
     def cover(self, sites: gpd.GeoDataFrame, *, limit: float) -> sparse.csr_matrix:
         """Boolean villages x sites: the village is within `limit` of the site."""
-        shape = (len(self.village_xy), len(sites))
-        if 0 in shape:
-            return sparse.csr_matrix(shape, dtype=bool)
-        pairs = cKDTree(self.village_xy).sparse_distance_matrix(
-            cKDTree(metric_xy(sites, self.crs)), limit * (1 + 1e-9) + 1e-6, output_type="ndarray")
-        pairs = pairs[pairs["v"] <= limit]
-        return sparse.csr_matrix((np.ones(len(pairs), dtype=bool), (pairs["i"], pairs["j"])), shape=shape)
+        return cover_matrix(self.village_xy, metric_xy(sites, self.crs), radius_m=limit)
 
 
 class WalkMeasure(Measure):
     """Walking minutes from each village (home) to points, over the package's terrain."""
 
-    rule_mode = "walk"
-
     def __init__(self, package: DataPackage, *, model: WalkingModel | None = None, terrain: Terrain | None = None):
-        super().__init__(package)
         self.model = model or WalkingModel()
         if terrain is None:
             if not package.has_terrain:
@@ -127,10 +114,12 @@ class WalkMeasure(Measure):
             from planner.terrain import load_terrain  # rasterio is loaded only when walking is used
 
             terrain = load_terrain(package, self.model)
+        super().__init__(package, crs=terrain.crs)
         self.graph: WalkingGraph = walking_graph(terrain)
-        self.village_xy = metric_xy(package.villages, terrain.crs)
-        self.crs = terrain.crs
         self.villages: Snap = self.graph.snap(self.village_xy)
+        placed = np.flatnonzero(self.villages.placed)  # villages x nodes: which node each village walks from
+        self._on_node = sparse.csr_matrix((np.ones(len(placed), dtype=np.int32), (placed, self.villages.node[placed])),
+                                          shape=(len(self.village_xy), self.graph.nodes))
 
     def snap(self, points: gpd.GeoDataFrame) -> Snap:
         return self.graph.snap(metric_xy(points, self.crs))
@@ -156,21 +145,13 @@ class WalkMeasure(Measure):
         shape = (len(self.village_xy), len(sites))
         if 0 in shape:
             return sparse.csr_matrix(shape, dtype=bool)
-        village_rows = {}  # node -> the villages on it
-        for i, node in enumerate(self.villages.node):
-            if node >= 0:
-                village_rows.setdefault(int(node), []).append(i)
-        on_node = np.full(self.graph.nodes, -1, dtype=np.int64)
-        first = np.array(sorted(village_rows), dtype=np.int64)
-        on_node[first] = np.arange(len(first))
-        groups = [village_rows[int(n)] for n in first]
-        rows, cols = [], []
+        rows, cols = [np.empty(0, dtype=np.int64)], [np.empty(0, dtype=np.int64)]
         for j, nodes, _ in self.graph.minutes_from_each(self.snap(sites).node, limit_min=limit):
-            hit = on_node[nodes]
-            for g in hit[hit >= 0]:
-                rows.extend(groups[g])
-                cols.extend([j] * len(groups[g]))
-        return sparse.csr_matrix((np.ones(len(rows), dtype=bool), (rows, cols)), shape=shape)
+            rows.append(nodes)
+            cols.append(np.full(len(nodes), j, dtype=np.int64))
+        rows, cols = np.concatenate(rows), np.concatenate(cols)
+        reached = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(self.graph.nodes, len(sites)))
+        return (self._on_node @ reached) > 0  # nodes x sites, read at each village's node
 
     def per_point(self, points: gpd.GeoDataFrame, *, limit: float):
         """Per point, the grid cells that can walk to it within `limit` and their minutes:
@@ -213,5 +194,5 @@ class Measures:
         if mode not in self._made:
             with self._locks[mode]:
                 if mode not in self._made:
-                    self._made[mode] = WalkMeasure(self.package) if mode == "walk" else Measure(self.package)
+                    self._made[mode] = measure_for(self.package, ReachRule(mode=mode))
         return self._made[mode]

@@ -9,7 +9,7 @@ import pandas as pd
 
 from planner.coverage import Reach, metric_crs_of, reach
 from planner.package import DataPackage
-from planner.reach import DEFAULT_RADIUS_M, Measure, ReachRule
+from planner.reach import DEFAULT_RADIUS_M, Measure, ReachRule, measure_for
 from planner.targets import Indicator, indicator
 
 
@@ -91,10 +91,7 @@ def summarize(package: DataPackage, *, radius_m: float = DEFAULT_RADIUS_M, rule:
     `distance_m`: each village's distance or time to the nearest existing point, when the
     caller keeps it to answer every limit without searching again."""
     rule = rule or ReachRule(radius_m=radius_m)
-    if measure is None:
-        from planner.reach import WalkMeasure
-
-        measure = WalkMeasure(package) if rule.walking else Measure(package)
+    measure = measure or measure_for(package, rule)
     communes = package.communes
     codes = pd.Index(communes["code"], name="code")
     pts = existing_points(package)

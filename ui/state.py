@@ -110,7 +110,7 @@ def analysis_at(rule: ReachRule) -> Analysis:
     (walking on a package without terrain: UsageError err.no_terrain)."""
     package()  # a package whose folder has gone is refused, not answered from the cache
     an = _analysis(data_dir(), rule.mode, rule.radius_m, rule.minutes)
-    if not an.ready:  # the first walking figures build the terrain's graph: seconds, say so
+    if not an.ready:  # first figures of a rule; walking builds the terrain's graph (seconds): say so
         with st.spinner(tr("reach.computing")):
             an.summary
     return an
