@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+import geopandas as gpd
 import numpy as np
+import shapely
 
 from planner.package import DataPackage
 from planner.proposals import Effect, Proposal, proposals_frame
@@ -111,6 +113,14 @@ class Analysis:
         return self._kept(("effect", proposals), lambda: Effect(self.summary, summarize(
             self.package, rule=self.rule, extra_points=proposals_frame(proposals),
             distance_m=self._shared.nearest[self.rule.mode].get(), measure=self.measure)))
+
+    def with_points(self, points: gpd.GeoDataFrame) -> Summary:
+        """The figures when exactly `points` (EPSG:4326; id, commune_code, geometry) are the points
+        in use, instead of the package's existing ones: a year of the progress record."""
+        pts = points.assign(status="existing")
+        key = ("with_points", tuple(pts["id"]), tuple(shapely.get_coordinates(pts.geometry).round(7).ravel()))
+        return self._kept(key, lambda: summarize(replace(self.package, play_points=pts), rule=self.rule,
+                                                 measure=self.measure))
 
     def ranking(self, *, preset: str | None = None, weights: dict | None = None) -> Ranking:
         """The commune ranking for a preset or custom weights (one rule: `ranking.resolve_weights`)."""

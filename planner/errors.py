@@ -73,6 +73,7 @@ def problem_text(problem: Problem, lang: str = DEFAULT_LANG, *, machine: bool = 
 def error_text(error: PlannerError, lang: str = DEFAULT_LANG) -> str:
     """An error's message in `lang`; with problems, their count (`n`) and messages (`details`)."""
     params = humanize(error.key, error.params, lang=lang)
+    params.update({k[:-3]: v for k, v in error.params.items() if lang == "en" and k.endswith("_en")})
     if error.problems:
         params["n"] = len(error.problems)
         params["details"] = "; ".join(p.message(lang) for p in error.problems)

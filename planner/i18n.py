@@ -1473,6 +1473,15 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
 }
 
+# texts kept beside their domain, in modules that import nothing (no import circle through i18n)
+from .i18n_progress import TEXT as _PROGRESS  # noqa: E402
+from .i18n_record_import import TEXT as _RECORD_IMPORT  # noqa: E402
+from .i18n_report import TEXT as _REPORT  # noqa: E402
+
+for _more in (_PROGRESS, _RECORD_IMPORT, _REPORT):
+    assert not set(_more) & set(TEXT), set(_more) & set(TEXT)
+    TEXT.update(_more)
+
 
 def t(key: str, lang: str = DEFAULT_LANG, **params) -> str:
     """The text for `key` in `lang`, with `params` filled in; the key itself if unknown."""

@@ -69,14 +69,19 @@ class VersionInfo:
     note: str
 
 
-class ScenarioStore:
+class Database:
+    """The workspace database (one SQLite file): connections, and failures turned into StoreError."""
+
+    schema = ""
+    label = "workspace database"  # what the log calls it
+
     def __init__(self, path: str | Path, *, timeout_s: float | None = None):
         self.path = Path(path)
         self.timeout_s = LOCK_TIMEOUT_S if timeout_s is None else timeout_s
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with closing(self._connect()) as db:
-                db.executescript(SCHEMA)
+                db.executescript(self.schema)
         except (OSError, sqlite3.Error) as exc:
             raise self._error(exc, "open") from exc
 
@@ -91,7 +96,7 @@ class ScenarioStore:
         from planner.io import disk_full  # lazily: io pulls in the GIS stack
 
         code = getattr(exc, "sqlite_errorname", "") or type(exc).__name__
-        where = f"scenario store {self.path}: {op} failed: {code}: {exc}"
+        where = f"{self.label} {self.path}: {op} failed: {code}: {exc}"
         if code in ("SQLITE_BUSY", "SQLITE_LOCKED") or "locked" in str(exc) or "busy" in str(exc):
             log.warning("%s (another writer holds the database)", where)
             return StoreError("err.store_locked", path=str(self.path), detail=str(exc))
@@ -107,6 +112,26 @@ class ScenarioStore:
                 return fn(db)
         except (sqlite3.DatabaseError, OSError) as exc:
             raise self._error(exc, op) from exc
+
+    def _write(self, fn, op: str):
+        """`fn(db)` inside one IMMEDIATE transaction: all of it is written, or nothing."""
+        def tx(db: sqlite3.Connection):
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                out = fn(db)
+                db.execute("COMMIT")
+                return out
+            except BaseException:
+                if db.in_transaction:  # SQLite may already have rolled back (a full disk does)
+                    db.execute("ROLLBACK")
+                raise
+
+        return self._run(tx, op)
+
+
+class ScenarioStore(Database):
+    schema = SCHEMA
+    label = "scenario store"
 
     def names(self) -> list[str]:
         return self._run(lambda db: [r[0] for r in db.execute(

@@ -1,0 +1,275 @@
+"""Progress on the targets over the years, from the record of what was built.
+
+A point counts from the day it is in use until the day it is closed; a commune counts once however
+many points it has; a point planned, approved or under construction does not count. The figures of
+a year are those of 31/12 of that year (of today, for the current year). The package's own history
+(`planner.package_history`) comes first; what the workspace recorded comes on top of it.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from planner.analysis import Analysis
+from planner.package_history import data_date, package_history
+from planner.record import Entry, current
+from planner.scenarios import YEARS, Scenario
+from planner.targets import TARGETS, Indicator, indicator, required_count
+
+LAST_YEAR = 2030  # the programme's final year
+PROGRAMME_START = 2024  # the Action Programme on Directive 28-CT/TW (25/12/2023)
+FUNDING_KEYS = ("state", "non_state", "unknown")
+
+
+@dataclass(frozen=True)
+class YearFigures:
+    """The record's figures at the end of one year (today, for the current year)."""
+
+    year: int
+    day: date
+    points_in_use: int
+    communes_with_point: int
+    children_within: int
+    opened: int  # points first in use this year
+    closed: int
+    spent_vnd: Sequence[tuple[str, int]]  # (funding, cost of the points opened this year), FUNDING_KEYS order
+    cost_unknown: int  # points opened this year without a recorded cost
+    indicator: Indicator  # communes with a point against the targets
+
+    @property
+    def spent_total_vnd(self) -> int:
+        return sum(v for _, v in self.spent_vnd)
+
+
+@dataclass(frozen=True)
+class TargetCheck:
+    """One target year: met or short at its end (at today for a year still ahead)."""
+
+    year: int
+    target: Fraction
+    required: int  # communes needed: ceil(target x communes)
+    achieved: int  # communes with a point at 31/12 of the year, or today if the year is ahead
+    reached_on: date | None  # the day the count reached `required` (and held since), None if it has not
+    final: bool  # the year is over: `achieved` is the year's result, not today's
+
+    @property
+    def short(self) -> int:
+        return max(0, self.required - self.achieved)
+
+
+@dataclass(frozen=True)
+class PlanYear:
+    """A scenario's plan against what was realised, at the end of one year (realised: None ahead)."""
+
+    year: int
+    planned_points: int  # the scenario's proposals of this year and before
+    realised_points: int | None  # of those taken into the record, in use at the year's end
+    planned_communes: int  # communes with a point if the plan up to this year is built
+    realised_communes: int | None
+    planned_children: int
+    realised_children: int | None
+    planned_vnd: int  # the proposals' cost in this year
+    realised_vnd: int | None  # recorded cost of the scenario's points opened this year
+
+
+@dataclass(frozen=True)
+class Progress:
+    today: date
+    data_date: date
+    communes_total: int
+    children_total: int
+    rule: object  # the ReachRule children were counted under
+    years: tuple[YearFigures, ...]
+    targets: tuple[TargetCheck, ...]
+    points: pd.DataFrame  # one row per point: its state today
+    by_commune: pd.DataFrame  # communes x years: points in use at each year's end
+    entries: tuple[Entry, ...]  # the package's and the workspace's, newest first (corrected ones too)
+    others: tuple[Indicator, ...]  # the other facility targets, at the data date only
+    caveats: dict = field(default_factory=dict)  # package note code -> points (see package_history)
+    scenario: str = ""
+    plan: tuple[PlanYear, ...] = ()
+
+    def year(self, y: int) -> YearFigures:
+        return next(f for f in self.years if f.year == y)
+
+    def target(self, y: int) -> TargetCheck:
+        return next(t for t in self.targets if t.year == y)
+
+
+def _attributes(package, entries: Sequence[Entry]) -> pd.DataFrame:
+    """Each point's name, commune, kind and place: the package's row, else its latest entries'."""
+    rows = {}
+    pts = package.play_points
+    xy = shapely.get_coordinates(pts.geometry)
+    for (pid, name, kind, code), (lon, lat) in zip(pts[["id", "name", "kind", "commune_code"]].itertuples(index=False), xy):
+        rows[str(pid)] = dict(name=str(name), kind=str(kind), commune_code=str(code), lon=float(lon), lat=float(lat),
+                              origin="package", scenario="")
+    for e in sorted(entries, key=lambda e: e.seq):
+        if e.point_id in rows and rows[e.point_id]["origin"] == "package":
+            continue
+        row = rows.setdefault(e.point_id, dict(name=e.point_id, kind=e.kind, commune_code="", lon=None, lat=None,
+                                               origin=e.origin, scenario=e.scenario))
+        row.update({k: getattr(e, k) for k in ("name", "commune_code", "kind", "scenario") if getattr(e, k)})
+        if e.lon is not None:
+            row.update(lon=e.lon, lat=e.lat)
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _walk(standing: Sequence[Entry], attrs: pd.DataFrame):
+    """(day, communes with a point, points in use) after each day's entries, in date order."""
+    status: dict[str, Entry] = {}
+    by_commune: Counter = Counter()
+    ordered = sorted(standing, key=lambda e: (e.on, e.seq))
+    for i, e in enumerate(ordered):
+        before = status.get(e.point_id)
+        if before is not None and before.counts:
+            by_commune[attrs.at[e.point_id, "commune_code"]] -= 1
+        status[e.point_id] = e
+        if e.counts:
+            by_commune[attrs.at[e.point_id, "commune_code"]] += 1
+        if i + 1 == len(ordered) or ordered[i + 1].on != e.on:
+            yield e.on, sum(1 for n in by_commune.values() if n > 0), status
+
+
+def _points_frame(attrs: pd.DataFrame, ids) -> gpd.GeoDataFrame:
+    located = attrs.loc[list(ids)].dropna(subset=["lon", "lat"])
+    return gpd.GeoDataFrame({"id": located.index.astype(str), "commune_code": located["commune_code"].to_numpy()},
+                            geometry=shapely.points(located[["lon", "lat"]].to_numpy(float)) if len(located) else [],
+                            crs=4326)
+
+
+def in_use_on(standing: Sequence[Entry], day: date) -> set[str]:
+    """The points in use on `day`."""
+    from planner.record import status_on
+
+    return {pid for pid, e in status_on(standing, day).items() if e.counts}
+
+
+def progress(analysis: Analysis, recorded: Sequence[Entry], *, today: date, scenario: Scenario | None = None) -> Progress:
+    """The targets over the years on `analysis`'s package and reach rule, from the package's history
+    and the workspace's `recorded` entries; with `scenario`, its plan against what was realised."""
+    package = analysis.package
+    entries = tuple(package_history(package, today=today)) + tuple(e for e in recorded)
+    standing = current(entries)
+    attrs = _attributes(package, entries)
+    total = len(package.communes)
+    first_in_use, cost, funding = {}, {}, {}
+    for e in sorted(standing, key=lambda e: (e.on, e.seq)):
+        if e.counts:
+            first_in_use.setdefault(e.point_id, e.on)
+        if e.cost_vnd is not None:
+            cost[e.point_id] = e.cost_vnd
+        if e.funding:
+            funding[e.point_id] = e.funding
+    first = min((e.on.year for e in standing), default=today.year)
+    days = {y: min(date(y, 12, 31), today) for y in range(first, today.year + 1)}
+    years = []
+    for y, day in days.items():
+        ids = in_use_on(standing, day)
+        communes = set(attrs.loc[list(ids), "commune_code"]) & set(package.communes["code"]) if ids else set()
+        opened = [p for p, d in first_in_use.items() if d.year == y]
+        spent = Counter()
+        for p in opened:
+            if p in cost:
+                spent[funding.get(p, "unknown")] += cost[p]
+        summary = analysis.with_points(_points_frame(attrs, sorted(ids)))
+        years.append(YearFigures(
+            year=y, day=day, points_in_use=len(ids), communes_with_point=len(communes),
+            children_within=summary.reach.children_within, opened=len(opened),
+            closed=sum(1 for e in standing if e.status == "closed" and e.on.year == y),
+            spent_vnd=tuple((f, spent.get(f, 0)) for f in FUNDING_KEYS), cost_unknown=sum(p not in cost for p in opened),
+            indicator=indicator("play_point", achieved=len(communes), total=total)))
+    targets = tuple(_check(standing, attrs, ty, share, total, today) for ty, share in TARGETS["play_point"])
+    base = analysis.summary
+    return Progress(
+        today=today, data_date=data_date(package, today=today), communes_total=total, children_total=base.reach.children_total,
+        rule=analysis.rule, years=tuple(years), targets=targets, points=_points_today(attrs, standing, today, cost, funding,
+                                                                                      first_in_use),
+        by_commune=_by_commune(package, standing, attrs, days), entries=tuple(sorted(entries, key=lambda e: -e.seq)),
+        others=(base.child_friendly, base.school_toilet, base.psych_support),
+        caveats=dict(Counter(e.note for e in standing if e.origin == "package" and e.note and e.note != "demo")),
+        scenario=scenario.name if scenario else "",
+        plan=_plan(analysis, scenario, standing, attrs, years, first_in_use, cost) if scenario else ())
+
+
+def _check(standing, attrs, year: int, share: Fraction, total: int, today: date) -> TargetCheck:
+    required = required_count(share, total)
+    end = min(date(year, 12, 31), today)
+    reached_on, achieved = None, 0
+    for day, n, _ in _walk(standing, attrs):
+        if day > end:
+            break
+        achieved = n
+        if n >= required and reached_on is None:
+            reached_on = day
+        elif n < required:
+            reached_on = None
+    return TargetCheck(year=year, target=share, required=required, achieved=achieved, reached_on=reached_on,
+                       final=date(year, 12, 31) < today)
+
+
+def _points_today(attrs, standing, today, cost, funding, first_in_use) -> pd.DataFrame:
+    from planner.record import status_on
+
+    now = status_on(standing, today)
+    frame = attrs.assign(
+        status=[now[p].status if p in now else "" for p in attrs.index],
+        since=[now[p].on if p in now else None for p in attrs.index],
+        in_use_from=[first_in_use.get(p) for p in attrs.index],
+        cost_vnd=[cost.get(p) for p in attrs.index], funding=[funding.get(p, "") for p in attrs.index])
+    frame.index.name = "id"
+    return frame[frame["status"] != ""]
+
+
+def _by_commune(package, standing, attrs, days: dict) -> pd.DataFrame:
+    out = pd.DataFrame({"name": package.communes["name"].to_numpy()}, index=pd.Index(package.communes["code"], name="code"))
+    for y, day in days.items():
+        ids = sorted(in_use_on(standing, day))
+        counts = attrs.loc[ids, "commune_code"].value_counts() if ids else pd.Series(dtype=int)
+        out[y] = counts.reindex(out.index, fill_value=0).astype(int).to_numpy()
+    return out
+
+
+def _plan(analysis, scenario, standing, attrs, years, first_in_use, cost) -> tuple[PlanYear, ...]:
+    mine = set(attrs.index[attrs["scenario"] == scenario.name])
+    done = {f.year: f for f in years}
+    out = []
+    for y in YEARS:
+        upto = tuple(p for p in scenario.proposals if p.year <= y)
+        after = analysis.effect(upto).after
+        f = done.get(y)
+        realised = None if f is None else len(in_use_on(standing, f.day) & mine)
+        out.append(PlanYear(
+            year=y, planned_points=len(upto), realised_points=realised,
+            planned_communes=after.play_point.achieved, realised_communes=None if f is None else f.communes_with_point,
+            planned_children=after.reach.children_within, realised_children=None if f is None else f.children_within,
+            planned_vnd=sum(p.cost_vnd for p in scenario.proposals if p.year == y),
+            realised_vnd=None if f is None else sum(cost.get(p, 0) for p, d in first_in_use.items() if p in mine and d.year == y)))
+    return tuple(out)
+
+
+def from_scenario(scenario: Scenario, *, today: date, communes: dict[str, str], known: set[str]) -> tuple[tuple[Entry, ...], int]:
+    """A saved scenario's proposals as new points, "planned" on the day the scenario was first saved
+    (today for one never saved; not yet in the record: `known` ids are left out); returns the
+    entries and how many were already there. `communes`: code -> name."""
+    from planner.formats import VN_TZ, as_datetime
+
+    made = as_datetime(scenario.created_at)
+    planned_on = min(today, made.astimezone(VN_TZ).date()) if made else today
+    out, already = [], 0
+    for p in scenario.proposals:
+        pid = f"{scenario.name} / {p.id}"
+        if pid in known:
+            already += 1
+            continue
+        out.append(Entry(point_id=pid, status="planned", on=planned_on, name=f"{p.id} — {communes.get(p.commune_code, p.commune_code)}",
+                         commune_code=p.commune_code, kind=p.kind, lon=p.lon, lat=p.lat, funding=p.funding,
+                         scenario=scenario.name, origin=f"scenario:{scenario.name} v{scenario.version}"))
+    return tuple(out), already
