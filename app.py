@@ -29,6 +29,7 @@ pages = st.navigation([
     st.Page("views/priorities.py", title=tr("page.priorities")),
     st.Page("views/sites.py", title=tr("page.sites")),
     st.Page("views/scenarios.py", title=tr("page.scenarios")),
+    st.Page("views/progress.py", title=tr("page.progress")),
     st.Page("views/data.py", title=tr("page.data")),
 ])
 

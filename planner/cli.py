@@ -8,6 +8,7 @@ from pathlib import Path
 
 from planner.errors import PlannerError, UsageError
 from planner.i18n import DEFAULT_LANG, LANGS, t
+from planner.cli_common import reach_options as _reach_options, reach_rule as _rule, scenario_store as _store
 from planner.formats import crs_words, fmt_datetime, fmt_int, fmt_pct
 
 
@@ -79,13 +80,18 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--json", action="store_true", help="print JSON")
     sc.add_argument("--version", dest="version", default=None, help="show: an older version")
     sc.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
-    rp = sub.add_parser("report", help="one-page PDF brief or Excel workbook for a scenario or a comparison")
-    rp.add_argument("--scenario", required=True, help="scenario name")
+    rp = sub.add_parser("report", help="one-page PDF brief or Excel workbook for a scenario or a comparison; "
+                                       "with --period, the periodic report on the targets (DOCX or PDF)")
+    rp.add_argument("--scenario", default=None, help="scenario name (with --period: its plan against what was done)")
+    rp.add_argument("--period", default=None, help="periodic report: a year (e.g. 2025), midterm (2024-2025) or final (2024-2030)")
+    rp.add_argument("--today", default=None, help="with --period: report as of this day, YYYY-MM-DD or DD/MM/YYYY")
+    rp.add_argument("--radius-m", default=None, help="with --period: reach radius in metres (default 2000)")
+    _reach_options(rp)
     rp.add_argument("--compare", nargs="*", default=[], help="other scenarios to compare with (up to 3)")
     rp.add_argument("--workspace", default=None, help="workspace folder (default: $PLANNER_WORKSPACE or ./workspace)")
     rp.add_argument("--data", default=None, help="data package folder (default: bundled demo)")
     rp.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
-    rp.add_argument("--out", required=True, help="output file: .pdf or .xlsx")
+    rp.add_argument("--out", required=True, help="output file: .pdf or .xlsx (with --period: .docx or .pdf)")
     mp = sub.add_parser("map", help="a printable map (A4/A3, portrait/landscape) as PDF or PNG")
     mp.add_argument("--view", default="overview", help="overview (default), priorities, sites or scenarios")
     mp.add_argument("--paper", default="A4", help="A4 (default) or A3")
@@ -99,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     mp.add_argument("--workspace", "--store", dest="workspace", default=None,
                     help="workspace folder with the saved scenarios (default: $PLANNER_WORKSPACE or ./workspace)")
     mp.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
+    from planner.cli_progress import add_parsers as add_progress_parsers
+
+    add_progress_parsers(sub, _reach_options)
     from planner.cli_import import add_parsers
 
     add_parsers(sub, _Parser)
@@ -109,25 +118,6 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out", required=True, help="folder to write the package to")
     d.add_argument("--lang", default=DEFAULT_LANG, help="vi (default) or en")
     return parser
-
-
-def _reach_options(p) -> None:
-    p.add_argument("--reach", default="line", metavar="line|walk",
-                   help="line: straight line within --radius-m (default); walk: walking time over the terrain within --minutes")
-    p.add_argument("--minutes", default=None, help="longest walk in minutes with --reach walk (default 30)")
-
-
-def _rule(args):
-    """The reach rule the options ask for (checked: UsageError naming the bad value)."""
-    from planner.reach import ReachRule
-
-    walking = args.reach == "walk"
-    if walking and args.radius_m is not None:
-        raise UsageError("err.reach_option", option="--radius-m", mode="line")
-    if args.reach == "line" and args.minutes is not None:
-        raise UsageError("err.reach_option", option="--minutes", mode="walk")
-    return ReachRule(mode=args.reach, radius_m=2000 if args.radius_m is None else args.radius_m,
-                     minutes=30 if args.minutes is None else args.minutes)
 
 
 def _summary(args) -> int:
@@ -243,16 +233,6 @@ def _site(args) -> int:
     return 0
 
 
-def _store(args):
-    import os
-
-    from planner.io import REPO_ROOT
-    from planner.store import ScenarioStore
-
-    folder = args.workspace or os.environ.get("PLANNER_WORKSPACE") or REPO_ROOT / "workspace"
-    return ScenarioStore(Path(folder) / "scenarios.sqlite")
-
-
 def _scenario(args) -> int:
     from dataclasses import replace
 
@@ -316,6 +296,12 @@ def _report(args) -> int:
     from planner.briefs import brief_pdf, workbook
     from planner.io import DEMO_DIR, read_package, write_bytes
 
+    if args.period:
+        from planner.cli_progress import report_command
+
+        return report_command(args)
+    if not args.scenario:
+        raise UsageError("err.usage", detail="report needs --scenario (a brief) or --period (the periodic report)")
     out = Path(args.out)
     ext = out.suffix.lower()
     if ext not in (".pdf", ".xlsx"):
@@ -380,9 +366,11 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError("err.lang", value=args.lang)
         from planner.cli_accounts import HANDLERS as ACCOUNT_HANDLERS
         from planner.cli_import import HANDLERS
+        from planner.cli_progress import progress_command, record_command
 
         return ({"summary": _summary, "rank": _rank, "site": _site, "scenario": _scenario, "report": _report,
-                 "map": _map, "demo": _demo} | HANDLERS | ACCOUNT_HANDLERS)[args.command](args)
+                 "map": _map, "demo": _demo, "progress": progress_command, "record": record_command}
+                | HANDLERS | ACCOUNT_HANDLERS)[args.command](args)
     except PlannerError as exc:
         print(exc.message(lang).replace("\n", " "), file=sys.stderr)
         return 2

@@ -103,6 +103,15 @@ class Progress:
         return next(t for t in self.targets if t.year == y)
 
 
+def today_in_vietnam() -> date:
+    """Today's date in Vietnam (the record's days are Vietnamese days, whatever the server's zone)."""
+    from datetime import datetime
+
+    from planner.formats import VN_TZ
+
+    return datetime.now(VN_TZ).date()
+
+
 def _attributes(package, entries: Sequence[Entry]) -> pd.DataFrame:
     """Each point's name, commune, kind and place: the package's row, else its latest entries'."""
     rows = {}
@@ -116,7 +125,7 @@ def _attributes(package, entries: Sequence[Entry]) -> pd.DataFrame:
             continue
         row = rows.setdefault(e.point_id, dict(name=e.point_id, kind=e.kind, commune_code="", lon=None, lat=None,
                                                origin=e.origin, scenario=e.scenario))
-        row.update({k: getattr(e, k) for k in ("name", "commune_code", "kind", "scenario") if getattr(e, k)})
+        row.update({k: getattr(e, k) for k in ("name", "commune_code", "scenario") if getattr(e, k)})
         if e.lon is not None:
             row.update(lon=e.lon, lat=e.lat)
     return pd.DataFrame.from_dict(rows, orient="index")
@@ -255,10 +264,10 @@ def _plan(analysis, scenario, standing, attrs, years, first_in_use, cost) -> tup
     return tuple(out)
 
 
-def from_scenario(scenario: Scenario, *, today: date, communes: dict[str, str], known: set[str]) -> tuple[tuple[Entry, ...], int]:
+def from_scenario(scenario: Scenario, *, today: date, known: set[str]) -> tuple[tuple[Entry, ...], int]:
     """A saved scenario's proposals as new points, "planned" on the day the scenario was first saved
     (today for one never saved; not yet in the record: `known` ids are left out); returns the
-    entries and how many were already there. `communes`: code -> name."""
+    entries and how many were already there."""
     from planner.formats import VN_TZ, as_datetime
 
     made = as_datetime(scenario.created_at)
@@ -269,7 +278,7 @@ def from_scenario(scenario: Scenario, *, today: date, communes: dict[str, str], 
         if pid in known:
             already += 1
             continue
-        out.append(Entry(point_id=pid, status="planned", on=planned_on, name=f"{p.id} — {communes.get(p.commune_code, p.commune_code)}",
+        out.append(Entry(point_id=pid, status="planned", on=planned_on, name=f"Điểm đề xuất {p.id}",
                          commune_code=p.commune_code, kind=p.kind, lon=p.lon, lat=p.lat, funding=p.funding,
                          scenario=scenario.name, origin=f"scenario:{scenario.name} v{scenario.version}"))
     return tuple(out), already

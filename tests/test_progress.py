@@ -175,12 +175,12 @@ def test_a_scenario_taken_into_the_record_and_its_plan_against_what_was_done(tin
     b = Proposal(id="M2", lon=_lonlat(13_000, 5_000)[0], lat=_lonlat(13_000, 5_000)[1], commune_code="002",
                  cost_vnd=900_000_000, year=2027, funding="non_state")
     s = Scenario(name="Kế hoạch 2026", proposals=(d1, b), version=3, created_at="2026-01-14T18:00:00+00:00")
-    entries, already = from_scenario(s, today=TODAY, communes={"004": "Xã D", "002": "Xã B"}, known=set())
+    entries, already = from_scenario(s, today=TODAY, known=set())
     assert already == 0 and [e.point_id for e in entries] == ["Kế hoạch 2026 / M1", "Kế hoạch 2026 / M2"]
     assert entries[0].status == "planned" and entries[0].origin == "scenario:Kế hoạch 2026 v3"
     assert entries[0].on == date(2026, 1, 15)  # the day it was first saved, in Vietnam (UTC+7)
     stored = store.add("tiny", entries, today=TODAY)
-    again, already = from_scenario(s, today=TODAY, communes={}, known={e.point_id for e in stored})
+    again, already = from_scenario(s, today=TODAY, known={e.point_id for e in stored})
     assert (again, already) == ((), 2)
     store.add("tiny", [Entry("Kế hoạch 2026 / M1", "in_use", date(2026, 11, 20), cost_vnd=1_400_000_000,
                              funding="state")], today=TODAY)

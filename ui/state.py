@@ -143,6 +143,18 @@ def store():
     return _store(str(workspace() / "scenarios.sqlite"))
 
 
+@st.cache_resource(show_spinner=False)
+def _record_store(path: str):
+    from planner.record_store import RecordStore
+
+    return RecordStore(path)
+
+
+def record_store():
+    """The progress record, in the same workspace database as the scenarios."""
+    return _record_store(str(workspace() / "scenarios.sqlite"))
+
+
 def page_header(title_key: str):
     """Title and, for demo data, the demo notice; returns (language, data package)."""
     st.title(tr(title_key))

@@ -52,7 +52,8 @@ class Limits:
 LIMITS = Limits()
 CALLS = {"inspect_upload": "planner.importing", "prepare_import": "planner.importing", "guess_kind": "planner.importing",
          "scenario_from_gpkg": "planner.scenario_file:from_gpkg",
-         "read_dem": "planner.terrain", "read_network": "planner.network"}  # the calls that read a user's bytes
+         "read_dem": "planner.terrain", "read_network": "planner.network",
+         "read_record_list": "planner.record_import:read_record_list"}  # the calls that read a user's bytes
 
 
 def _label(args: tuple, kwargs: dict) -> str:

@@ -1,0 +1,87 @@
+"""Progress in a real browser (en-US locale, Vietnamese interface, no network): a planner proposes
+a point by clicking inside a commune that has none, saves the scenario, takes it into the record
+on the "Tiến độ" page, records the point as in use today, and sees this year's indicator rise;
+then downloads the periodic report and finds the page's figures in it."""
+from __future__ import annotations
+
+import random
+
+from planner.io import DEMO_DIR, read_package
+from planner.progress import today_in_vietnam
+from tests.test_browser import ARTIFACTS, MAP, _click, _idle, _map, _pick, _type, en_page, server  # noqa: F401
+
+
+def _metric(page, label: str) -> str:
+    box = page.locator("[data-testid='stMetric']").filter(has_text=label).first
+    return box.locator("[data-testid='stMetricValue']").inner_text().strip()
+
+
+def test_a_proposal_recorded_in_use_raises_this_years_indicator(server, en_page, tmp_path):  # noqa: F811
+    page = en_page
+    demo = read_package(DEMO_DIR)
+    rng = random.Random()
+    seed = rng.randrange(10**6)
+    rng.seed(seed)
+    with_point = set(demo.play_points.loc[demo.play_points["status"] == "existing", "commune_code"])
+    lacking = demo.communes[~demo.communes["code"].isin(with_point)].reset_index(drop=True)
+    commune = lacking.iloc[rng.randrange(len(lacking))]
+    year = today_in_vietnam().year
+
+    # the Tiến độ page before anything is recorded
+    page.goto(f"{server}/progress")
+    page.get_by_text("Tiến độ thực hiện chỉ tiêu").first.wait_for(timeout=90_000)
+    _idle(page)
+    assert _metric(page, f"Xã có điểm — năm {year}") == "9/38", seed
+
+    # a point proposed by a click inside the commune, then the scenario saved
+    page.get_by_role("link", name="Chọn địa điểm").click()
+    page.get_by_text("Các điểm đề xuất", exact=True).wait_for(timeout=90_000)
+    frame = _map(page)
+    frame.locator("path.leaflet-interactive").nth(37).wait_for(timeout=60_000)
+    _idle(page)
+    inside = commune.geometry.representative_point()
+    x, y = frame.locator("body").evaluate(
+        f"() => {{ const p = window.map_div.latLngToContainerPoint([{inside.y}, {inside.x}]); return [p.x, p.y]; }}")
+    box = page.locator(MAP).bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.get_by_text("Đã thêm").first.wait_for(timeout=60_000)
+    _idle(page)
+    page.get_by_role("link", name="Kịch bản").click()
+    page.get_by_text("Kịch bản đang soạn").first.wait_for(timeout=90_000)
+    name = f"Xây dựng {commune['name']} {seed}"
+    _type(page, "Tên kịch bản", name)
+    _click(page, "Lưu kịch bản")
+    page.get_by_text(f"Đã lưu “{name}” phiên bản 1").first.wait_for(timeout=30_000)
+
+    # taken into the record, then recorded as in use today
+    page.get_by_role("link", name="Tiến độ").click()
+    page.get_by_text("Tiến độ thực hiện chỉ tiêu").first.wait_for(timeout=90_000)
+    _pick(page, page.locator("[data-testid='stSelectbox']").filter(has_text="Đưa các đề xuất của kịch bản"), name)
+    _click(page, "Đưa vào sổ")
+    page.get_by_text("Đã đưa 1 đề xuất").first.wait_for(timeout=30_000)
+    _idle(page)
+    assert _metric(page, f"Xã có điểm — năm {year}") == "9/38"  # planned does not count
+    point_box = page.locator("[data-testid='stSelectbox']").filter(has_text="Điểm").first
+    point_box.click()
+    page.get_by_role("option", name=f"{commune['name']} (Đã lên kế hoạch)").first.wait_for(timeout=10_000)
+    page.get_by_role("option").filter(has_text=f"{commune['name']} (Đã lên kế hoạch)").first.click()
+    _idle(page)
+    _click(page, "Ghi vào sổ theo dõi")
+    page.get_by_text("Đã ghi mục số 2").first.wait_for(timeout=30_000)
+    _idle(page)
+    assert _metric(page, f"Xã có điểm — năm {year}") == "10/38", seed
+    body = page.locator("body").inner_text()
+    assert "còn thiếu 4 xã" in body
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(ARTIFACTS / "progress.png"), full_page=True)
+
+    # the periodic report for this year holds the page's figure
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="DOCX").click()
+    path = tmp_path / "report.docx"
+    dl.value.save_as(path)
+    import docx
+
+    cells = [c.text for t in docx.Document(str(path)).tables for row in t.rows for c in row.cells]
+    assert "10/38" in cells, seed
+    assert page.external == [], (seed, page.external)

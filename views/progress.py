@@ -1,0 +1,239 @@
+"""Tiến độ: what has been built, each target year by year against its 2025 and 2030 marks, the
+record of status changes (and recording them), and the periodic report."""
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from planner.errors import PlannerError
+from planner.formats import MILLION, fmt_date, fmt_datetime, fmt_int, fmt_pct, fmt_vnd, styled, vega_locale
+from planner.periodic_report import (chart_data, others_table, period, plan_table, report_content, target_lines,
+                                     targets_table)
+from planner.progress import from_scenario, progress, today_in_vietnam
+from planner.proposals import FUNDING, MAX_VND
+from planner.record import FIRST_DATE, STATUSES, Entry
+from planner.report_files import report_docx, report_pdf
+from ui.auth import allow, can_edit, locked_note, user_name
+from ui.markdown import plain
+from ui.plan import analysis
+from ui.progress_forms import import_list
+from ui.state import flash, message_of, page_header, record_store, store, tr
+
+L, pkg = page_header("progress.heading")
+try:
+    db, scenarios_db = record_store(), store()
+    entries = db.entries(pkg.name)
+    saved = scenarios_db.names()
+except PlannerError as exc:
+    st.error(message_of(exc))
+    st.stop()
+today = today_in_vietnam()
+editable = can_edit()
+an = analysis()
+communes = dict(zip(pkg.communes["code"].astype(str), pkg.communes["name"].astype(str)))
+
+pick = st.selectbox(tr("progress.scenario"), [""] + saved, key="progress-scenario",
+                    format_func=lambda n: n or tr("progress.no_scenario"), help=tr("progress.scenario_help"))
+try:
+    chosen = scenarios_db.load(pick) if pick else None
+except PlannerError as exc:
+    st.error(message_of(exc))
+    chosen = None
+p = progress(an, entries, today=today, scenario=chosen)  # the page's one core call: every figure below is p's
+
+# --- where we stand -------------------------------------------------------------------------
+now = p.years[-1]
+c1, c2, c3 = st.columns(3)
+c1.metric(tr("progress.now", year=now.year), f"{now.communes_with_point}/{p.communes_total}",
+          help=tr("progress.now_help", day=fmt_date(now.day, L)))
+c1.caption(plain(tr("progress.now_share", share=fmt_pct(float(now.indicator.share), L), points=fmt_int(now.points_in_use, L))))
+t25, t30 = p.target(2025), p.target(2030)
+c2.metric(tr("progress.t2025", share=fmt_pct(float(t25.target), L, 0)),
+          tr("progress.met_on", day=fmt_date(t25.reached_on, L)) if t25.reached_on else tr("report.short_communes", n=t25.short))
+c3.metric(tr("progress.t2030", share=fmt_pct(float(t30.target), L, 0)),
+          tr("report.short_communes", n=t30.short) if t30.short else tr("report.met"))
+for line in target_lines(p, L):
+    st.markdown(plain(line))
+for code, n in sorted(p.caveats.items()):
+    st.caption(plain(tr(f"report.caveat.{code}", n=n)))
+if pkg.is_demo:
+    st.caption(tr("report.demo_note"))
+
+# --- the timeline -------------------------------------------------------------------------
+chart = chart_data(p, L)
+rows = [dict(year=y, share=s * 100, series=chart.series_label) for y, s in zip(chart.years, chart.shares) if s is not None]
+rows += [dict(year=y, share=s * 100, series=chart.planned_label) for y, s in zip(chart.years, chart.planned) if s is not None]
+marks = pd.DataFrame([dict(year=y, share=s * 100, label=label) for y, s, label in chart.targets])
+x = alt.X("year:O", title=tr("report.col.year"))
+y = alt.Y("share:Q", title=chart.y_label + " (%)", scale=alt.Scale(domain=[0, max(40, *(r["share"] for r in rows))]))
+lines = alt.Chart(pd.DataFrame(rows)).mark_line(point=True).encode(
+    x=x, y=y, color=alt.Color("series:N", title="", legend=alt.Legend(orient="bottom", labelLimit=400)),
+    strokeDash=alt.StrokeDash("series:N", legend=None),
+    tooltip=[alt.Tooltip("year:O", title=tr("report.col.year")), alt.Tooltip("share:Q", title="%", format=",.1f")])
+targets = alt.Chart(marks).mark_point(shape="diamond", size=160, filled=True, color="#b71c1c").encode(
+    x=x, y="share:Q", tooltip=[alt.Tooltip("label:N", title=tr("report.col.target"))])
+labels = alt.Chart(marks).mark_text(dy=-14, color="#b71c1c").encode(x=x, y="share:Q", text="label:N")
+st.markdown(f"**{chart.title}**")
+st.altair_chart((lines + targets + labels).properties(height=300).configure(locale=vega_locale(L), aria=False),
+                width="stretch")
+
+table = targets_table(p, L)
+st.markdown(f"**{table.title}**")
+st.dataframe(pd.DataFrame(list(table.rows), columns=list(table.header)), hide_index=True, width="stretch",
+             key="progress-targets")
+st.caption(plain(table.note))
+if p.plan:
+    pt = plan_table(p, L)
+    st.markdown(f"**{pt.title}**")
+    st.dataframe(pd.DataFrame(list(pt.rows), columns=list(pt.header)), hide_index=True, width="stretch")
+    st.caption(plain(pt.note))
+ot = others_table(p, L)
+with st.expander(plain(ot.title)):
+    st.dataframe(pd.DataFrame(list(ot.rows), columns=list(ot.header)), hide_index=True, width="stretch")
+    st.caption(plain(ot.note))
+with st.expander(tr("progress.by_commune")):
+    bc = p.by_commune.rename(columns={"name": tr("report.col.commune")})
+    bc.columns = [str(c) for c in bc.columns]
+    st.dataframe(styled(bc, {str(y): "int" for y in p.by_commune.columns if y != "name"}, L), width="stretch")
+    st.caption(tr("progress.by_commune_help"))
+
+# --- record a change ------------------------------------------------------------------------
+st.subheader(tr("progress.record"))
+locked_note()
+points = p.points
+order = sorted(points.index, key=lambda pid: (communes.get(points.at[pid, "commune_code"], ""), str(points.at[pid, "name"])))
+
+
+def point_label(pid: str) -> str:
+    r = points.loc[pid]
+    return (f"{r['name']} — {communes.get(r['commune_code'], r['commune_code'] or '?')} "
+            f"({tr('record.status.' + r['status'])})")
+
+
+with st.form("progress-record", clear_on_submit=False, border=True):
+    f1, f2, f3 = st.columns([3, 2, 2])
+    point = f1.selectbox(tr("progress.point"), order, format_func=point_label, key="progress-point")
+    status = f2.selectbox(tr("progress.status"), STATUSES, index=STATUSES.index("in_use"),
+                          format_func=lambda s: tr(f"record.status.{s}"), key="progress-status")
+    on = f3.date_input(tr("progress.date"), value=today, min_value=FIRST_DATE, max_value=today, format="DD/MM/YYYY",
+                       key="progress-date")
+    g1, g2, g3 = st.columns([2, 2, 3])
+    cost = g1.number_input(tr("progress.cost"), min_value=0, max_value=MAX_VND // MILLION, value=None, step=100,
+                           format="%d", key="progress-cost", help=tr("progress.cost_help"))
+    funding = g2.selectbox(tr("progress.funding"), ("",) + FUNDING, key="progress-funding",
+                           format_func=lambda f: tr(f"funding.{f}") if f else tr("progress.unknown"))
+    note = g3.text_input(tr("progress.note"), max_chars=2000, key="progress-note")
+    sent = st.form_submit_button(tr("progress.save"), type="primary", disabled=not editable)
+if sent and allow("record a status change"):
+    entry = Entry(point_id=point, status=status, on=on, cost_vnd=None if cost is None else int(cost) * MILLION,
+                  funding=funding or None, note=note, origin="app")
+    try:
+        (stored,) = db.add(pkg.name, [entry], today=today, recorded_by=user_name())
+    except PlannerError as exc:
+        st.error(message_of(exc))
+    else:
+        latest = max((e for e in entries if e.point_id == point and e.replaces is None), key=lambda e: (e.on, e.seq),
+                     default=None)
+        flash(tr("progress.recorded", seq=stored.seq, point=points.at[point, "name"],
+                 status=tr(f"record.status.{status}"), day=fmt_date(on, L)))
+        if latest is not None and latest.on > on:
+            flash(tr("progress.earlier", day=fmt_date(latest.on, L), status=tr(f"record.status.{latest.status}")), "warning")
+        st.rerun()
+
+s1, s2 = st.columns([3, 1], vertical_alignment="bottom")
+take = s1.selectbox(tr("progress.take"), saved, key="progress-take", placeholder=tr("pick.placeholder"), index=None,
+                    help=tr("progress.take_help"))
+if s2.button(tr("progress.take_button"), disabled=not (editable and take), key="progress-take-go") \
+        and allow("take a scenario into the record"):
+    try:
+        s = scenarios_db.load(take)
+        new, already = from_scenario(s, today=today, known=set(points.index))
+        db.add(pkg.name, new, today=today, recorded_by=user_name())
+    except PlannerError as exc:
+        st.error(message_of(exc))
+    else:
+        flash(tr("cli.record_scenario", n=len(new), already=already, name=s.name), "success" if new else "info")
+        st.rerun()
+
+with st.expander(tr("progress.import")):
+    import_list(pkg, points, db, today=today, editable=editable)
+
+# --- the record -----------------------------------------------------------------------------
+st.subheader(tr("progress.history"))
+replaced_by = {e.replaces: e.seq for e in p.entries if e.replaces is not None}
+
+
+def entry_row(e: Entry) -> dict:
+    mark = (tr("progress.replaced_by", seq=replaced_by[e.seq]) if e.seq in replaced_by
+            else tr("progress.withdraws", seq=e.replaces) if e.withdrawn
+            else tr("progress.corrects", seq=e.replaces) if e.replaces else "")
+    name = points.at[e.point_id, "name"] if e.point_id in points.index else e.point_id
+    return {tr("progress.col.seq"): str(e.seq) if e.seq > 0 else "—", tr("progress.point"): name,
+            tr("progress.status"): tr(f"record.status.{e.status}"), tr("progress.date"): fmt_date(e.on, L),
+            tr("report.col.cost"): "—" if e.cost_vnd is None else fmt_vnd(e.cost_vnd, L),
+            tr("progress.funding"): tr(f"funding.{e.funding}") if e.funding else "—",
+            tr("progress.note"): tr("progress.note_demo") if e.note == "demo" and e.origin == "package"
+            else tr(f"progress.note_{e.note}") if e.origin == "package" and e.note else e.note,
+            tr("progress.col.by"): e.recorded_by or (tr("progress.from_data") if e.origin == "package" else "—"),
+            tr("progress.col.at"): fmt_datetime(e.recorded_at, L) if e.recorded_at else "—",
+            tr("progress.col.mark"): mark}
+
+
+mine = [e for e in p.entries if e.seq > 0]
+shown = st.radio(tr("progress.show"), ("recorded", "all"), horizontal=True, key="progress-show",
+                 format_func=lambda k: tr(f"progress.show_{k}", n=len(mine), total=len(p.entries)))
+listed = mine if shown == "recorded" else list(p.entries)
+if listed:
+    st.dataframe(pd.DataFrame([entry_row(e) for e in listed]), hide_index=True, width="stretch", key="progress-history")
+else:
+    st.caption(tr("progress.none_recorded"))
+standing = [e for e in mine if e.seq not in replaced_by and not e.withdrawn]
+if standing:
+    with st.expander(tr("progress.correct")):
+        fix = st.selectbox(tr("progress.correct_pick"), [e.seq for e in standing], key="progress-fix",
+                           format_func=lambda k: " · ".join(list(entry_row(next(e for e in standing if e.seq == k)).values())[:4]))
+        old = next(e for e in standing if e.seq == fix)
+        with st.form(f"progress-fix-{fix}"):
+            h1, h2 = st.columns(2)
+            new_status = h1.selectbox(tr("progress.status"), STATUSES, index=STATUSES.index(old.status),
+                                      format_func=lambda s: tr(f"record.status.{s}"))
+            new_on = h2.date_input(tr("progress.date"), value=old.on, min_value=FIRST_DATE, max_value=today,
+                                   format="DD/MM/YYYY")
+            new_note = st.text_input(tr("progress.note"), value=old.note, max_chars=2000)
+            k1, k2 = st.columns(2)
+            save_fix = k1.form_submit_button(tr("progress.correct_save"), disabled=not editable)
+            withdraw = k2.form_submit_button(tr("progress.withdraw"), disabled=not editable)
+        if (save_fix or withdraw) and allow("correct a record entry"):
+            from dataclasses import replace
+
+            fixed = replace(old, status=new_status, on=new_on, note=new_note, replaces=old.seq, withdrawn=bool(withdraw),
+                            seq=0, recorded_by="", recorded_at="", origin="app")
+            try:
+                (stored,) = db.add(pkg.name, [fixed], today=today, recorded_by=user_name())
+            except PlannerError as exc:
+                st.error(message_of(exc))
+            else:
+                flash(tr("progress.corrected", seq=old.seq, new=stored.seq))
+                st.rerun()
+
+# --- the periodic report --------------------------------------------------------------------
+st.subheader(tr("progress.report"))
+choices = [str(y) for y in range(today.year, p.years[0].year - 1, -1)] + ["midterm", "final"]
+which = st.selectbox(tr("progress.period"), choices, key="progress-period",
+                     format_func=lambda c: period(c, today=today).label(L).capitalize())
+per = period(which, today=today)
+
+
+def content():
+    from datetime import datetime, timezone
+
+    return report_content(p, pkg, per, L, now=datetime.now(timezone.utc))
+
+
+name = f"bao-cao-tien-do-{which}" if L == "vi" else f"progress-report-{which}"
+r1, r2 = st.columns(2)
+r1.download_button("DOCX", data=lambda: report_docx(content()), file_name=f"{name}.docx", key="progress-docx",
+                   mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document", on_click="ignore",
+                   width="stretch")
+r2.download_button("PDF", data=lambda: report_pdf(content()), file_name=f"{name}.pdf", key="progress-pdf",
+                   mime="application/pdf", on_click="ignore", width="stretch")
+st.caption(plain(tr("progress.report_help", period=per.label(L), day=fmt_date(per.until(today), L))))
