@@ -119,8 +119,9 @@ class Analysis:
         in use, instead of the package's existing ones: a year of the progress record."""
         pts = points.assign(status="existing")
         key = ("with_points", tuple(pts["id"]), tuple(shapely.get_coordinates(pts.geometry).round(7).ravel()))
-        return self._kept(key, lambda: summarize(replace(self.package, play_points=pts), rule=self.rule,
-                                                 measure=self.measure))
+        return self._kept(key, lambda: summarize(
+            replace(self.package, play_points=pts), rule=self.rule, measure=self.measure,
+            distance_m=self.measure.to_nearest(pts, limit=self.rule.limit)))  # a bounded search: only reach counts
 
     def ranking(self, *, preset: str | None = None, weights: dict | None = None) -> Ranking:
         """The commune ranking for a preset or custom weights (one rule: `ranking.resolve_weights`)."""

@@ -263,4 +263,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "progress.import_confirm": ("Ghi {n} mục vào sổ theo dõi", "Record {n} entries"),
     "progress.imported": ("Đã ghi {n} mục từ tệp {file}.", "Recorded {n} entries from {file}."),
+    "progress.as_of": ("Số liệu tính đến ngày", "Figures as of"),
+    "progress.as_of_help": ("Xem các chỉ tiêu tại một ngày bất kỳ trong quá khứ, theo những gì sổ theo dõi ghi nhận hôm nay.",
+                            "See the targets on any past day, as the record knows it today."),
 }

@@ -30,9 +30,10 @@ NOTE_AT_DATA_DATE = "at_data_date"
 
 
 def data_date(package: DataPackage, *, today: date) -> date:
-    """The day the package's data describe: its manifest's `as_of`, else today."""
+    """The day the package's data describe: its manifest's `as_of`, else `today` (the day the
+    package is read: what it says is true then)."""
     try:
-        return min(date.fromisoformat(str(package.manifest.get("as_of", ""))[:10]), today)
+        return date.fromisoformat(str(package.manifest.get("as_of", ""))[:10])
     except ValueError:
         return today
 

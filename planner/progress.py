@@ -166,7 +166,7 @@ def progress(analysis: Analysis, recorded: Sequence[Entry], *, today: date, scen
     and the workspace's `recorded` entries; with `scenario`, its plan against what was realised."""
     package = analysis.package
     entries = tuple(package_history(package, today=today)) + tuple(e for e in recorded)
-    standing = current(entries)
+    standing = tuple(e for e in current(entries) if e.on <= today)  # the figures of a past day know nothing later
     attrs = _attributes(package, entries)
     total = len(package.communes)
     first_in_use, cost, funding = {}, {}, {}

@@ -226,6 +226,30 @@ def check_imports(modules: dict[str, set[str]], requirements: set[str]) -> list[
     return failures
 
 
+# --- the periodic report --------------------------------------------------------------------------
+def check_report() -> list[str]:
+    """A FAIL line when the demo's periodic report cannot be written as DOCX and PDF on this install."""
+    from datetime import date, datetime, timezone
+
+    from planner.analysis import Analysis
+    from planner.io import DEMO_DIR, read_package
+    from planner.periodic_report import period, report_content
+    from planner.progress import progress
+    from planner.report_files import report_docx, report_pdf
+
+    try:
+        package = read_package(DEMO_DIR)
+        p = progress(Analysis.of(package), (), today=date(2026, 12, 1))
+        content = report_content(p, package, period("midterm", today=p.today), "vi", now=datetime.now(timezone.utc))
+        sizes = len(report_docx(content)), len(report_pdf(content))
+    except Exception as exc:  # a library missing or broken in the install
+        line = f"periodic report: {type(exc).__name__}: {exc}"
+        print(f"FAIL {line}")
+        return [line]
+    print(f"ok   periodic report: DOCX {sizes[0]:,} bytes, PDF {sizes[1]:,} bytes")
+    return []
+
+
 # --- the command ---------------------------------------------------------------------------------
 def main() -> int:
     start = time.perf_counter()
@@ -242,6 +266,7 @@ def main() -> int:
         for line in failures:
             print(f"FAIL {line}")
         failures += check_formats()
+        failures += check_report()
     print(f"runtime check ({sys.executable}): {'FAILED' if failures else 'passed'} in {time.perf_counter() - start:.1f} s")
     for line in failures:  # again at the end, where CI logs are read
         print(f"FAIL {line}", file=sys.stderr)

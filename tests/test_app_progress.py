@@ -150,3 +150,39 @@ def test_english_page(workspace):
     assert not at.exception
     assert metric(at, "Communes with a point") == "9/38"
     assert metric(at, "2025 target") == "3 communes short"
+
+
+def test_figures_at_a_past_day(workspace, demo):
+    from datetime import date
+
+    from planner.analysis import Analysis
+    from planner.progress import progress
+
+    at = open_page()
+    at.date_input(key="progress-as-of").set_value(date(2022, 6, 30)).run()
+    assert not at.exception
+    expected = progress(Analysis.of(demo), (), today=date(2022, 6, 30)).years[-1]
+    # the demo's history had 8 communes and 12 points in use at the end of both 2021 and 2022
+    assert (expected.communes_with_point, expected.points_in_use) == (8, 12)
+    assert metric(at, "Xã có điểm — năm 2022") == "8/38"
+    rows = targets_rows(at)
+    assert rows[-1][:2] == ["2022 (đến 30/06/2022)", "8/38"] and len(rows) == 2022 - 2010 + 1
+
+
+def test_a_status_change_keeps_a_new_points_kind(workspace, demo):
+    from dataclasses import replace
+
+    from planner.analysis import Analysis
+    from planner.progress import progress
+
+    prop = replace(propose_at(demo, 103.36, 22.7547), kind="culture_point")
+    ScenarioStore(workspace / "scenarios.sqlite").save(Scenario(name="Văn hóa", proposals=(prop,)))
+    at = open_page()
+    at.selectbox(key="progress-take").set_value("Văn hóa").run()
+    click(at, "Đưa vào sổ")
+    pid = f"Văn hóa / {prop.id}"
+    at.selectbox(key="progress-point").set_value(pid)
+    click(at, "Ghi vào sổ theo dõi")
+    entries = RecordStore(workspace / "scenarios.sqlite").entries(DEMO_NAME)
+    p = progress(Analysis.of(demo), entries, today=today_in_vietnam())
+    assert p.points.loc[pid, "kind"] == "culture_point" and p.points.loc[pid, "status"] == "in_use"

@@ -194,3 +194,12 @@ def test_a_scenario_taken_into_the_record_and_its_plan_against_what_was_done(tin
     assert (r27.planned_points, r27.planned_communes, r27.planned_children, r27.planned_vnd) == (2, 4, 155, 900_000_000)
     assert (r27.realised_points, r27.realised_communes, r27.realised_vnd) == (None, None, None)
     assert p.year(2026).communes_with_point == 3
+
+
+def test_the_figures_of_a_past_day_know_nothing_later(tiny, store):
+    store.add("tiny", [_new("N1", "in_use", date(2024, 6, 15), "004", D1, cost_vnd=5, funding="state")], today=TODAY)
+    p = progress(tiny, store.entries("tiny"), today=date(2024, 3, 1))
+    assert p.years[-1].year == 2024 and p.years[-1].day == date(2024, 3, 1)
+    assert (p.years[-1].communes_with_point, p.years[-1].opened, p.years[-1].spent_total_vnd) == (2, 0, 0)
+    assert "N1" not in p.points.index  # not yet in the record on that day
+    assert progress(tiny, store.entries("tiny"), today=date(2024, 6, 15)).years[-1].communes_with_point == 3

@@ -31,14 +31,17 @@ editable = can_edit()
 an = analysis()
 communes = dict(zip(pkg.communes["code"].astype(str), pkg.communes["name"].astype(str)))
 
-pick = st.selectbox(tr("progress.scenario"), [""] + saved, key="progress-scenario",
+q1, q2 = st.columns([3, 1])
+pick = q1.selectbox(tr("progress.scenario"), [""] + saved, key="progress-scenario",
                     format_func=lambda n: n or tr("progress.no_scenario"), help=tr("progress.scenario_help"))
+as_of = q2.date_input(tr("progress.as_of"), value=today, min_value=FIRST_DATE, max_value=today, format="DD/MM/YYYY",
+                      key="progress-as-of", help=tr("progress.as_of_help"))
 try:
     chosen = scenarios_db.load(pick) if pick else None
 except PlannerError as exc:
     st.error(message_of(exc))
     chosen = None
-p = progress(an, entries, today=today, scenario=chosen)  # the page's one core call: every figure below is p's
+p = progress(an, entries, today=as_of, scenario=chosen)  # the page's one core call: every figure below is p's
 
 # --- where we stand -------------------------------------------------------------------------
 now = p.years[-1]
@@ -217,10 +220,10 @@ if standing:
 
 # --- the periodic report --------------------------------------------------------------------
 st.subheader(tr("progress.report"))
-choices = [str(y) for y in range(today.year, p.years[0].year - 1, -1)] + ["midterm", "final"]
+choices = [str(y) for y in range(p.today.year, p.years[0].year - 1, -1)] + ["midterm", "final"]
 which = st.selectbox(tr("progress.period"), choices, key="progress-period",
-                     format_func=lambda c: period(c, today=today).label(L).capitalize())
-per = period(which, today=today)
+                     format_func=lambda c: period(c, today=p.today).label(L).capitalize())
+per = period(which, today=p.today)  # reported up to the day the figures above are for
 
 
 def content():
@@ -236,4 +239,4 @@ r1.download_button("DOCX", data=lambda: report_docx(content()), file_name=f"{nam
                    width="stretch")
 r2.download_button("PDF", data=lambda: report_pdf(content()), file_name=f"{name}.pdf", key="progress-pdf",
                    mime="application/pdf", on_click="ignore", width="stretch")
-st.caption(plain(tr("progress.report_help", period=per.label(L), day=fmt_date(per.until(today), L))))
+st.caption(plain(tr("progress.report_help", period=per.label(L), day=fmt_date(per.until(p.today), L))))
