@@ -101,7 +101,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "report.chart_target": ("Chỉ tiêu {year}: {share}", "Target {year}: {share}"),
     "report.chart_done": ("Thực tế (31/12 hằng năm)", "Actual (31 December)"),
     "report.chart_planned": ("Theo kịch bản \u201c{name}\u201d", "Scenario \u201c{name}\u201d"),
-    "report.chart_y": ("Tỷ lệ xã có điểm", "Share of communes with a point"),
+    "report.chart_y": ("Tỷ lệ xã có điểm", "Communes with a point"),
     "report.map_title": ("Xã có điểm đang sử dụng, đến {day}", "Communes with a point in use, at {day}"),
     "report.legend.has_point": ("Xã có điểm", "Commune with a point"),
     "report.legend.no_point": ("Xã chưa có điểm", "Commune without a point"),
@@ -133,8 +133,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "report.t2025_met": ("Chỉ tiêu năm 2025 ({share}, {n} xã) đạt từ ngày {day}.",
                          "The 2025 target ({share}, {n} communes) was met on {day}."),
     "report.t2025_missed": (
-        "Chỉ tiêu năm 2025 ({share}, {n} xã) chưa đạt: đến 31/12/2025 có {achieved}/{total} xã có điểm, thiếu {short} xã.",
-        "The 2025 target ({share}, {n} communes) was missed: at 31/12/2025, {achieved} of {total} communes had a point, "
+        "Chỉ tiêu năm 2025 ({share}, {n} xã) chưa đạt: đến {end} có {achieved}/{total} xã có điểm, thiếu {short} xã.",
+        "The 2025 target ({share}, {n} communes) was missed: on {end}, {achieved} of {total} communes had a point, "
         "{short} short.",
     ),
     "report.t2025_open": ("Chỉ tiêu năm 2025 ({share}, {n} xã): còn thiếu {short} xã.",
@@ -266,4 +266,5 @@ TEXT: dict[str, tuple[str, str]] = {
     "progress.as_of": ("Số liệu tính đến ngày", "Figures as of"),
     "progress.as_of_help": ("Xem các chỉ tiêu tại một ngày bất kỳ trong quá khứ, theo những gì sổ theo dõi ghi nhận hôm nay.",
                             "See the targets on any past day, as the record knows it today."),
+    "progress.delta": ("{n} xã so với {day}", "{n} communes since {day}"),
 }

@@ -93,7 +93,7 @@ def target_lines(p: Progress, lang: str) -> tuple[str, ...]:
         first = t("report.t2025_met", lang, share=share25, n=t25.required, day=fmt_date(t25.reached_on, lang))
     elif t25.final:
         first = t("report.t2025_missed", lang, share=share25, n=t25.required, achieved=t25.achieved,
-                  total=p.communes_total, short=t25.short)
+                  total=p.communes_total, short=t25.short, end=fmt_date(date(2025, 12, 31), lang))
     else:
         first = t("report.t2025_open", lang, share=share25, n=t25.required, short=t25.short)
     today = fmt_date(p.today, lang)

@@ -19,7 +19,7 @@ import shapely
 
 from planner.analysis import Analysis
 from planner.package_history import data_date, package_history
-from planner.record import Entry, current
+from planner.record import Entry, current, status_on
 from planner.scenarios import YEARS, Scenario
 from planner.targets import TARGETS, Indicator, indicator, required_count
 
@@ -131,8 +131,9 @@ def _attributes(package, entries: Sequence[Entry]) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def _walk(standing: Sequence[Entry], attrs: pd.DataFrame):
-    """(day, communes with a point, points in use) after each day's entries, in date order."""
+def _walk(standing: Sequence[Entry], attrs: pd.DataFrame, codes: set):
+    """(day, communes with a point) after each day's entries, in date order; only the package's
+    communes (`codes`) count."""
     status: dict[str, Entry] = {}
     by_commune: Counter = Counter()
     ordered = sorted(standing, key=lambda e: (e.on, e.seq))
@@ -144,7 +145,7 @@ def _walk(standing: Sequence[Entry], attrs: pd.DataFrame):
         if e.counts:
             by_commune[attrs.at[e.point_id, "commune_code"]] += 1
         if i + 1 == len(ordered) or ordered[i + 1].on != e.on:
-            yield e.on, sum(1 for n in by_commune.values() if n > 0), status
+            yield e.on, sum(1 for c, n in by_commune.items() if n > 0 and c in codes)
 
 
 def _points_frame(attrs: pd.DataFrame, ids) -> gpd.GeoDataFrame:
@@ -156,8 +157,6 @@ def _points_frame(attrs: pd.DataFrame, ids) -> gpd.GeoDataFrame:
 
 def in_use_on(standing: Sequence[Entry], day: date) -> set[str]:
     """The points in use on `day`."""
-    from planner.record import status_on
-
     return {pid for pid, e in status_on(standing, day).items() if e.counts}
 
 
@@ -165,10 +164,11 @@ def progress(analysis: Analysis, recorded: Sequence[Entry], *, today: date, scen
     """The targets over the years on `analysis`'s package and reach rule, from the package's history
     and the workspace's `recorded` entries; with `scenario`, its plan against what was realised."""
     package = analysis.package
-    entries = tuple(package_history(package, today=today)) + tuple(e for e in recorded)
+    entries = tuple(package_history(package, today=today)) + tuple(recorded)
     standing = tuple(e for e in current(entries) if e.on <= today)  # the figures of a past day know nothing later
     attrs = _attributes(package, entries)
     total = len(package.communes)
+    codes = set(package.communes["code"].astype(str))
     first_in_use, cost, funding = {}, {}, {}
     for e in sorted(standing, key=lambda e: (e.on, e.seq)):
         if e.counts:
@@ -182,7 +182,7 @@ def progress(analysis: Analysis, recorded: Sequence[Entry], *, today: date, scen
     years = []
     for y, day in days.items():
         ids = in_use_on(standing, day)
-        communes = set(attrs.loc[list(ids), "commune_code"]) & set(package.communes["code"]) if ids else set()
+        communes = set(attrs.loc[list(ids), "commune_code"]) & codes if ids else set()
         opened = [p for p, d in first_in_use.items() if d.year == y]
         spent = Counter()
         for p in opened:
@@ -195,24 +195,25 @@ def progress(analysis: Analysis, recorded: Sequence[Entry], *, today: date, scen
             closed=sum(1 for e in standing if e.status == "closed" and e.on.year == y),
             spent_vnd=tuple((f, spent.get(f, 0)) for f in FUNDING_KEYS), cost_unknown=sum(p not in cost for p in opened),
             indicator=indicator("play_point", achieved=len(communes), total=total)))
-    targets = tuple(_check(standing, attrs, ty, share, total, today) for ty, share in TARGETS["play_point"])
+    targets = tuple(_check(standing, attrs, codes, ty, share, total, today) for ty, share in TARGETS["play_point"])
     base = analysis.summary
     return Progress(
-        today=today, data_date=data_date(package, today=today), communes_total=total, children_total=base.reach.children_total,
-        rule=analysis.rule, years=tuple(years), targets=targets, points=_points_today(attrs, standing, today, cost, funding,
-                                                                                      first_in_use),
-        by_commune=_by_commune(package, standing, attrs, days), entries=tuple(sorted(entries, key=lambda e: -e.seq)),
+        today=today, data_date=data_date(package, today=today), communes_total=total,
+        children_total=base.reach.children_total, rule=analysis.rule, years=tuple(years), targets=targets,
+        points=_points_today(attrs, standing, today, cost, funding, first_in_use),
+        by_commune=_by_commune(package, standing, attrs, days),
+        entries=tuple(sorted(entries, key=lambda e: -e.seq)),  # newest first (the package's have seq < 0)
         others=(base.child_friendly, base.school_toilet, base.psych_support),
         caveats=dict(Counter(e.note for e in standing if e.origin == "package" and e.note and e.note != "demo")),
         scenario=scenario.name if scenario else "",
         plan=_plan(analysis, scenario, standing, attrs, years, first_in_use, cost) if scenario else ())
 
 
-def _check(standing, attrs, year: int, share: Fraction, total: int, today: date) -> TargetCheck:
+def _check(standing, attrs, codes: set, year: int, share: Fraction, total: int, today: date) -> TargetCheck:
     required = required_count(share, total)
     end = min(date(year, 12, 31), today)
     reached_on, achieved = None, 0
-    for day, n, _ in _walk(standing, attrs):
+    for day, n in _walk(standing, attrs, codes):
         if day > end:
             break
         achieved = n
@@ -225,8 +226,6 @@ def _check(standing, attrs, year: int, share: Fraction, total: int, today: date)
 
 
 def _points_today(attrs, standing, today, cost, funding, first_in_use) -> pd.DataFrame:
-    from planner.record import status_on
-
     now = status_on(standing, today)
     frame = attrs.assign(
         status=[now[p].status if p in now else "" for p in attrs.index],

@@ -216,7 +216,8 @@ class _Rows:
     def read(self, row: int, cells: dict) -> None:
         before = len(self.problems)
         pid, name, note = (cell_text(cells.get(f)) for f in ("point_id", "name", "note"))
-        code = self._commune(row, cells.get("commune"))
+        known = self.points.get(pid.casefold()) if pid else None
+        code = self._commune(row, cells.get("commune"), known=known[2] if known else None)
         v = {f: self._value(row, f, cells.get(f)) for f in _PARSE}
         for f in ("status", "on"):
             if cell_text(cells.get(f)) is None:
@@ -256,9 +257,12 @@ class _Rows:
         self.seen[key] = row
         self.entries.append(entry)
 
-    def _commune(self, row: int, cell) -> str | None:
+    def _commune(self, row: int, cell, *, known: str | None = None) -> str | None:
+        """The row's commune code; a known point's own when the cell is empty."""
         value = cell_text(cell)
         if value is None:
+            if known:
+                return known
             self.add("recimp.missing_value", row, "commune")
             return None
         match = self.index.resolve(value)
@@ -350,7 +354,7 @@ def read_record_list(name: str, data: bytes, *, context: RecordContext) -> Recor
     if skipped:
         problems.append(Problem("recimp.skipped_rows", dict(file=where, n=len(skipped), rows=first_rows(skipped)),
                                 layer=LAYER, severity="warning"))
-    if not rows.entries:
+    if not rows.entries and not any(p.severity == "error" for p in rows.problems):  # else the rows' errors say why
         problems.append(Problem("recimp.no_rows", dict(file=where), layer=LAYER))
     problems += sorted(rows.problems, key=lambda p: p.row)
     return RecordListPlan(name, tuple(rows.entries), tuple(problems), len(raw.rows) - len(skipped))

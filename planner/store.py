@@ -144,29 +144,22 @@ class ScenarioStore(Database):
         check_values(scenario)  # what cannot be loaded back must not be saved
 
         def tx(db: sqlite3.Connection) -> Scenario:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                row = db.execute("SELECT current_version, created_at, deleted FROM scenario WHERE name = ?", (name,)).fetchone()
-                current = 0 if row is None or row[2] else row[0]
-                if scenario.version != current:
-                    raise _conflict(db, name, mine=scenario.version, theirs=current)
-                stamp = now_iso()
-                created = row[1] if row is not None and not row[2] else stamp
-                new_version = (row[0] if row is not None else 0) + 1
-                saved = replace(scenario, name=name, version=new_version, created_at=created, updated_at=stamp)
-                db.execute("INSERT INTO scenario (name, current_version, created_at, deleted) VALUES (?, ?, ?, 0) "
-                           "ON CONFLICT(name) DO UPDATE SET current_version = excluded.current_version, deleted = 0",
-                           (name, new_version, created))
-                db.execute("INSERT INTO version (name, version, saved_at, author, note, payload) VALUES (?, ?, ?, ?, ?, ?)",
-                           (name, new_version, stamp, scenario.author, note, saved.to_json()))
-                db.execute("COMMIT")
-                return saved
-            except BaseException:
-                if db.in_transaction:  # SQLite may already have rolled back (a full disk does)
-                    db.execute("ROLLBACK")
-                raise
+            row = db.execute("SELECT current_version, created_at, deleted FROM scenario WHERE name = ?", (name,)).fetchone()
+            current = 0 if row is None or row[2] else row[0]
+            if scenario.version != current:
+                raise _conflict(db, name, mine=scenario.version, theirs=current)
+            stamp = now_iso()
+            created = row[1] if row is not None and not row[2] else stamp
+            new_version = (row[0] if row is not None else 0) + 1
+            saved = replace(scenario, name=name, version=new_version, created_at=created, updated_at=stamp)
+            db.execute("INSERT INTO scenario (name, current_version, created_at, deleted) VALUES (?, ?, ?, 0) "
+                       "ON CONFLICT(name) DO UPDATE SET current_version = excluded.current_version, deleted = 0",
+                       (name, new_version, created))
+            db.execute("INSERT INTO version (name, version, saved_at, author, note, payload) VALUES (?, ?, ?, ?, ?, ?)",
+                       (name, new_version, stamp, scenario.author, note, saved.to_json()))
+            return saved
 
-        return self._run(tx, f"save {name!r}")
+        return self._write(tx, f"save {name!r}")
 
     def load(self, name: str, version: int | None = None) -> Scenario:
         def q(db):
@@ -196,15 +189,11 @@ class ScenarioStore(Database):
         """Hide a scenario (its versions stay in the database)."""
 
         def tx(db):
-            db.execute("BEGIN IMMEDIATE")
             row = db.execute("SELECT current_version FROM scenario WHERE name = ? AND deleted = 0", (name,)).fetchone()
             if row is None:
-                db.execute("ROLLBACK")
                 raise PlannerError("err.scenario_missing", name=name)
             if row[0] != expected_version:
-                db.execute("ROLLBACK")
                 raise _conflict(db, name, mine=expected_version, theirs=row[0])
             db.execute("UPDATE scenario SET deleted = 1 WHERE name = ?", (name,))
-            db.execute("COMMIT")
 
-        self._run(tx, f"delete {name!r}")
+        self._write(tx, f"delete {name!r}")

@@ -186,3 +186,14 @@ def test_a_status_change_keeps_a_new_points_kind(workspace, demo):
     entries = RecordStore(workspace / "scenarios.sqlite").entries(DEMO_NAME)
     p = progress(Analysis.of(demo), entries, today=today_in_vietnam())
     assert p.points.loc[pid, "kind"] == "culture_point" and p.points.loc[pid, "status"] == "in_use"
+
+
+def test_language_switch_keeps_the_chosen_day(workspace):
+    from datetime import date
+
+    at = open_page()
+    at.date_input(key="progress-as-of").set_value(date(2022, 6, 30)).run()
+    at.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.date_input(key="progress-as-of").value == date(2022, 6, 30)
+    assert metric(at, "Communes with a point — 2022") == "8/38"

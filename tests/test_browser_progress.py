@@ -8,7 +8,8 @@ import random
 
 from planner.io import DEMO_DIR, read_package
 from planner.progress import today_in_vietnam
-from tests.test_browser import ARTIFACTS, MAP, _click, _idle, _map, _pick, _type, en_page, server  # noqa: F401
+from tests.test_browser import ARTIFACTS, _click, _idle, _map, _pick, _type, en_page, server  # noqa: F401
+from tests.test_browser_journey import click_on_map, interior_points
 
 
 def _metric(page, label: str) -> str:
@@ -36,14 +37,11 @@ def test_a_proposal_recorded_in_use_raises_this_years_indicator(server, en_page,
     # a point proposed by a click inside the commune, then the scenario saved
     page.get_by_role("link", name="Chọn địa điểm").click()
     page.get_by_text("Các điểm đề xuất", exact=True).wait_for(timeout=90_000)
-    frame = _map(page)
-    frame.locator("path.leaflet-interactive").nth(37).wait_for(timeout=60_000)
+    _map(page).locator("path.leaflet-interactive").nth(37).wait_for(timeout=60_000)
     _idle(page)
-    inside = commune.geometry.representative_point()
-    x, y = frame.locator("body").evaluate(
-        f"() => {{ const p = window.map_div.latLngToContainerPoint([{inside.y}, {inside.x}]); return [p.x, p.y]; }}")
-    box = page.locator(MAP).bounding_box()
-    page.mouse.click(box["x"] + x, box["y"] + y)
+    mine = lacking[lacking["code"] == commune["code"]]
+    spots = [spot for _ in range(8) for spot in interior_points(mine, rng, 1)]  # random spots well inside it
+    assert any(click_on_map(page, lat, lon) for _, lat, lon in spots), seed  # the first one free of markers
     page.get_by_text("Đã thêm").first.wait_for(timeout=60_000)
     _idle(page)
     page.get_by_role("link", name="Kịch bản").click()

@@ -159,7 +159,7 @@ RULES = [  # row 2 onwards
     "P001,,Đoàn Kết,,Đang sử dụng,01/03/2025,,,,,",  # 19: row 2 again
     "P001,,Đoàn Kết,,,11/03/2025,,,,,",  # 20: no status
     "P001,,Đoàn Kết,,Đang sử dụng,,,,,,",  # 21: no date
-    "P001,,,,Đang sử dụng,12/03/2025,,,,,",  # 22: no commune
+    ",Điểm mới B,,,Đang sử dụng,12/03/2025,,,,,",  # 22: a new point without its commune
     ",Điểm mới A,Tân Phong,,Kế hoạch,12/03/2025,,,,,",  # 23: new, no id, no kind, no coordinates
     ",,,,,,,,,,",  # 24: empty
     "P001,,Đoàn Kết,,Đang sử dụng,13/03/2025,\"1,5\",,,,",  # 25: not whole đồng
@@ -220,8 +220,8 @@ def test_a_known_point_found_by_name_twice_needs_its_id():
     ctx = RecordContext(CTX.today, CTX.communes, CTX.points + (("P003", "Sân chơi bản Mới", "03388"),))
     plan = read_record_list("ds.csv", f"{HEAD}\n,Sân chơi bản mới,Đoàn Kết,,Kế hoạch,01/03/2025,,,,,\n".encode(),
                             context=ctx)
-    assert seen(plan) == [("error", "recimp.no_rows", None, ""), ("error", "recimp.name_ambiguous", 2, "Mã điểm")]
-    assert plan.problems[1].params["ids"] == "P001, P003"
+    assert seen(plan) == [("error", "recimp.name_ambiguous", 2, "Mã điểm")]  # the row's error says why nothing is read
+    assert plan.problems[0].params["ids"] == "P001, P003"
 
 
 def test_a_missing_required_column_refuses_the_file_and_lists_the_columns_found():
@@ -253,6 +253,11 @@ def test_costs_in_millions_are_not_read_as_dong():
     assert [e.cost_vnd for e in plan.entries] == [None]
     assert seen(plan) == [("warning", "recimp.ignored_columns", None, "")]
     assert plan.problems[0].params["columns"] == "Kinh phí (triệu đồng)"
+
+
+def test_a_known_point_needs_no_commune():
+    plan = read_record_list("ds.csv", (HEAD + "\nP001,,,,Đang sử dụng,01/03/2025,,,,,\n").encode(), context=CTX)
+    assert seen(plan) == [] and [(e.point_id, e.commune_code) for e in plan.entries] == [("P001", "03388")]
 
 
 def test_a_file_without_usable_rows_is_an_error():

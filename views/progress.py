@@ -19,6 +19,7 @@ from ui.progress_forms import import_list
 from ui.state import flash, message_of, page_header, record_store, store, tr
 
 L, pkg = page_header("progress.heading")
+DAY = "DD/MM/YYYY"  # in English too: a format that changes with the language would reset the chosen day
 try:
     db, scenarios_db = record_store(), store()
     entries = db.entries(pkg.name)
@@ -34,7 +35,7 @@ communes = dict(zip(pkg.communes["code"].astype(str), pkg.communes["name"].astyp
 q1, q2 = st.columns([3, 1])
 pick = q1.selectbox(tr("progress.scenario"), [""] + saved, key="progress-scenario",
                     format_func=lambda n: n or tr("progress.no_scenario"), help=tr("progress.scenario_help"))
-as_of = q2.date_input(tr("progress.as_of"), value=today, min_value=FIRST_DATE, max_value=today, format="DD/MM/YYYY",
+as_of = q2.date_input(tr("progress.as_of"), value=today, min_value=FIRST_DATE, max_value=today, format=DAY,
                       key="progress-as-of", help=tr("progress.as_of_help"))
 try:
     chosen = scenarios_db.load(pick) if pick else None
@@ -46,7 +47,10 @@ p = progress(an, entries, today=as_of, scenario=chosen)  # the page's one core c
 # --- where we stand -------------------------------------------------------------------------
 now = p.years[-1]
 c1, c2, c3 = st.columns(3)
+last = p.years[-2] if len(p.years) > 1 else None
 c1.metric(tr("progress.now", year=now.year), f"{now.communes_with_point}/{p.communes_total}",
+          delta=None if last is None or last.communes_with_point == now.communes_with_point else
+          tr("progress.delta", n=f"{now.communes_with_point - last.communes_with_point:+d}", day=fmt_date(last.day, L)),
           help=tr("progress.now_help", day=fmt_date(now.day, L)))
 c1.caption(plain(tr("progress.now_share", share=fmt_pct(float(now.indicator.share), L), points=fmt_int(now.points_in_use, L))))
 t25, t30 = p.target(2025), p.target(2030)
@@ -66,7 +70,7 @@ chart = chart_data(p, L)
 rows = [dict(year=y, share=s * 100, series=chart.series_label) for y, s in zip(chart.years, chart.shares) if s is not None]
 rows += [dict(year=y, share=s * 100, series=chart.planned_label) for y, s in zip(chart.years, chart.planned) if s is not None]
 marks = pd.DataFrame([dict(year=y, share=s * 100, label=label) for y, s, label in chart.targets])
-x = alt.X("year:O", title=tr("report.col.year"))
+x = alt.X("year:O", title=tr("report.col.year"), scale=alt.Scale(domain=list(chart.years)))  # every year to 2030
 y = alt.Y("share:Q", title=chart.y_label + " (%)", scale=alt.Scale(domain=[0, max(40, *(r["share"] for r in rows))]))
 lines = alt.Chart(pd.DataFrame(rows)).mark_line(point=True).encode(
     x=x, y=y, color=alt.Color("series:N", title="", legend=alt.Legend(orient="bottom", labelLimit=400)),
@@ -74,7 +78,7 @@ lines = alt.Chart(pd.DataFrame(rows)).mark_line(point=True).encode(
     tooltip=[alt.Tooltip("year:O", title=tr("report.col.year")), alt.Tooltip("share:Q", title="%", format=",.1f")])
 targets = alt.Chart(marks).mark_point(shape="diamond", size=160, filled=True, color="#b71c1c").encode(
     x=x, y="share:Q", tooltip=[alt.Tooltip("label:N", title=tr("report.col.target"))])
-labels = alt.Chart(marks).mark_text(dy=-14, color="#b71c1c").encode(x=x, y="share:Q", text="label:N")
+labels = alt.Chart(marks).mark_text(dy=-14, align="right", color="#b71c1c").encode(x=x, y="share:Q", text="label:N")
 st.markdown(f"**{chart.title}**")
 st.altair_chart((lines + targets + labels).properties(height=300).configure(locale=vega_locale(L), aria=False),
                 width="stretch")
@@ -82,7 +86,7 @@ st.altair_chart((lines + targets + labels).properties(height=300).configure(loca
 table = targets_table(p, L)
 st.markdown(f"**{table.title}**")
 st.dataframe(pd.DataFrame(list(table.rows), columns=list(table.header)), hide_index=True, width="stretch",
-             key="progress-targets")
+             key="progress-targets", height=35 * (len(table.rows) + 1) + 3)  # every year in view, this one too
 st.caption(plain(table.note))
 if p.plan:
     pt = plan_table(p, L)
@@ -117,7 +121,7 @@ with st.form("progress-record", clear_on_submit=False, border=True):
     point = f1.selectbox(tr("progress.point"), order, format_func=point_label, key="progress-point")
     status = f2.selectbox(tr("progress.status"), STATUSES, index=STATUSES.index("in_use"),
                           format_func=lambda s: tr(f"record.status.{s}"), key="progress-status")
-    on = f3.date_input(tr("progress.date"), value=today, min_value=FIRST_DATE, max_value=today, format="DD/MM/YYYY",
+    on = f3.date_input(tr("progress.date"), value=today, min_value=FIRST_DATE, max_value=today, format=DAY,
                        key="progress-date")
     g1, g2, g3 = st.columns([2, 2, 3])
     cost = g1.number_input(tr("progress.cost"), min_value=0, max_value=MAX_VND // MILLION, value=None, step=100,
@@ -200,7 +204,7 @@ if standing:
             new_status = h1.selectbox(tr("progress.status"), STATUSES, index=STATUSES.index(old.status),
                                       format_func=lambda s: tr(f"record.status.{s}"))
             new_on = h2.date_input(tr("progress.date"), value=old.on, min_value=FIRST_DATE, max_value=today,
-                                   format="DD/MM/YYYY")
+                                   format=DAY)
             new_note = st.text_input(tr("progress.note"), value=old.note, max_chars=2000)
             k1, k2 = st.columns(2)
             save_fix = k1.form_submit_button(tr("progress.correct_save"), disabled=not editable)
