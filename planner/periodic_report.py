@@ -178,9 +178,10 @@ def plan_table(p: Progress, lang: str) -> Table:
                  note=t("report.plan_note", lang))
 
 
-def chart_data(p: Progress, lang: str) -> ChartData:
+def chart_data(p: Progress, lang: str, *, last: int | None = None) -> ChartData:
+    """The yearly shares (up to the year `last`, when given) against the targets, to 2030."""
     years = tuple(range(p.years[0].year, 2031)) if p.years else tuple(range(PROGRAMME_START, 2031))
-    done = {f.year: float(f.indicator.share) for f in p.years}
+    done = {f.year: float(f.indicator.share) for f in p.years if last is None or f.year <= last}
     planned = {r.year: r.planned_communes / p.communes_total for r in p.plan}
     return ChartData(
         title=t("report.chart_title", lang), years=years, shares=tuple(done.get(y) for y in years),
@@ -197,13 +198,14 @@ def map_data(p: Progress, package: DataPackage, lang: str, *, start: date, end: 
     communes = package.communes[["code", "name", "geometry"]].assign(has_point=package.communes["code"].map(has).fillna(False)
                                                                    .astype(bool).to_numpy())
     pts = p.points[p.points["lon"].notna()]
+    at_end = next((f.in_use for f in p.years if f.year == col), frozenset())
 
     def frame(sel):
         sel = sel[sel["lon"].notna()]
         return gpd.GeoDataFrame({"id": sel.index.astype(str), "name": sel["name"].astype(str).to_numpy()},
                                 geometry=shapely.points(sel[["lon", "lat"]].to_numpy(float)) if len(sel) else [], crs=4326)
 
-    in_use = pts[pts["status"] == "in_use"]
+    in_use = pts[pts.index.isin(list(at_end))]  # in use at the period's end, not today
     return MapData(
         title=t("report.map_title", lang, day=fmt_date(end, lang)), communes=communes, in_use=frame(in_use),
         opened=frame(_opened(p, start, end)),
@@ -241,7 +243,7 @@ def report_content(p: Progress, package: DataPackage, per: Period, lang: str, *,
                                              m=f"{local.month:02d}", y=local.year) if lang == "vi"
                else f"{place}, {fmt_date(local.date(), lang)}"),
         title=t("report.title", lang), subtitle=t("report.subtitle", lang, period=per.label(lang)),
-        intro=tuple(intro), sections=tuple(sections), chart=chart_data(p, lang),
+        intro=tuple(intro), sections=tuple(sections), chart=chart_data(p, lang, last=until.year),
         map=map_data(p, package, lang, start=per.start, end=until),
         closing=tuple(t("report.closing", lang).split("\n")), signer=tuple(t("report.signer", lang).split("\n")),
         doc_title=f"{t('report.title', lang)} {t('report.subtitle', lang, period=per.label(lang))}",

@@ -42,6 +42,7 @@ class YearFigures:
     spent_vnd: Sequence[tuple[str, int]]  # (funding, cost of the points opened this year), FUNDING_KEYS order
     cost_unknown: int  # points opened this year without a recorded cost
     indicator: Indicator  # communes with a point against the targets
+    in_use: frozenset = frozenset()  # the ids of the points in use that day
 
     @property
     def spent_total_vnd(self) -> int:
@@ -194,7 +195,7 @@ def progress(analysis: Analysis, recorded: Sequence[Entry], *, today: date, scen
             children_within=summary.reach.children_within, opened=len(opened),
             closed=sum(1 for e in standing if e.status == "closed" and e.on.year == y),
             spent_vnd=tuple((f, spent.get(f, 0)) for f in FUNDING_KEYS), cost_unknown=sum(p not in cost for p in opened),
-            indicator=indicator("play_point", achieved=len(communes), total=total)))
+            indicator=indicator("play_point", achieved=len(communes), total=total), in_use=frozenset(ids)))
     targets = tuple(_check(standing, attrs, codes, ty, share, total, today) for ty, share in TARGETS["play_point"])
     base = analysis.summary
     return Progress(

@@ -141,3 +141,15 @@ def test_cli_refusals(tmp_path, capsys):
     assert main(["record", "--point", "P015", "--status", "built", "--date", "01/02/2026", "--workspace", ws]) == 2
     assert re.search(r"planned, approved, under_construction, in_use, closed", capsys.readouterr().err)
     assert RecordStore(Path(ws) / "scenarios.sqlite").entries("Lai Châu — dữ liệu minh họa (demo)") == ()
+
+
+def test_the_map_and_chart_stop_at_the_periods_end(recorded):
+    """At 31/12/2024 P2 was still open (closed in 2025) and N2 has no place on the map."""
+    package, p = recorded
+    c = report_content(p, package, period("2024", today=TODAY), "vi", now=NOW)
+    assert sorted(c.map.in_use["id"]) == ["N1", "P1", "P2"]
+    assert sorted(c.map.opened["id"]) == ["N1"]
+    assert dict(zip(c.map.communes["code"], c.map.communes["has_point"])) == {"001": True, "002": False, "003": True,
+                                                                              "004": True}
+    shares = dict(zip(c.chart.years, c.chart.shares))
+    assert (shares[2024], shares[2025], shares[2026]) == (0.75, None, None)
