@@ -2,20 +2,23 @@
 the validation report, and the confirmation that records every row at once or nothing."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from planner.errors import PlannerError
-from planner.formats import fmt_int
+from planner.formats import fmt_date, fmt_datetime, fmt_int, fmt_vnd
 from planner.labels import problem_column
+from planner.record import FIRST_DATE, STATUSES, Entry
 from planner.record_import import RecordContext, read_record_list_safely, template_xlsx
 from ui.auth import allow, user_name
 from ui.markdown import plain
 from ui.state import flash, message_of, tr
 
 MAX_LIST_MB = 20
+DAY = "DD/MM/YYYY"  # in English too: a format that changes with the language would reset the chosen day
 
 
 def import_list(pkg, points: pd.DataFrame, db, *, today: date, editable: bool) -> None:
@@ -65,3 +68,62 @@ def import_list(pkg, points: pd.DataFrame, db, *, today: date, editable: bool) -
         st.session_state.pop("progress-list", None)
         flash(tr("progress.imported", n=len(plan.entries), file=plan.file))
         st.rerun()
+
+
+def record_section(p, points: pd.DataFrame, db, *, package_name: str, today: date, editable: bool) -> None:
+    """The record's entries (the package's own history on demand), each correction marked, and the
+    form that corrects or withdraws an entry (a new entry; the old one stays)."""
+    L = st.session_state.get("lang", "vi")
+    st.subheader(tr("progress.history"))
+    replaced_by = {e.replaces: e.seq for e in p.entries if e.replaces is not None}
+
+    def entry_row(e: Entry) -> dict:
+        mark = (tr("progress.replaced_by", seq=replaced_by[e.seq]) if e.seq in replaced_by
+                else tr("progress.withdraws", seq=e.replaces) if e.withdrawn
+                else tr("progress.corrects", seq=e.replaces) if e.replaces else "")
+        name = points.at[e.point_id, "name"] if e.point_id in points.index else e.point_id
+        return {tr("progress.col.seq"): str(e.seq) if e.seq > 0 else "—", tr("progress.point"): name,
+                tr("progress.status"): tr(f"record.status.{e.status}"), tr("progress.date"): fmt_date(e.on, L),
+                tr("report.col.cost"): "—" if e.cost_vnd is None else fmt_vnd(e.cost_vnd, L),
+                tr("progress.funding"): tr(f"funding.{e.funding}") if e.funding else "—",
+                tr("progress.note"): tr("progress.note_demo") if e.note == "demo" and e.origin == "package"
+                else tr(f"progress.note_{e.note}") if e.origin == "package" and e.note else e.note,
+                tr("progress.col.by"): e.recorded_by or (tr("progress.from_data") if e.origin == "package" else "—"),
+                tr("progress.col.at"): fmt_datetime(e.recorded_at, L) if e.recorded_at else "—",
+                tr("progress.col.mark"): mark}
+
+    mine = [e for e in p.entries if e.seq > 0]
+    shown = st.radio(tr("progress.show"), ("recorded", "all"), horizontal=True, key="progress-show",
+                     format_func=lambda k: tr(f"progress.show_{k}", n=len(mine), total=len(p.entries)))
+    listed = mine if shown == "recorded" else list(p.entries)
+    if listed:
+        st.dataframe(pd.DataFrame([entry_row(e) for e in listed]), hide_index=True, width="stretch", key="progress-history")
+    else:
+        st.caption(tr("progress.none_recorded"))
+    standing = [e for e in mine if e.seq not in replaced_by and not e.withdrawn]
+    by_seq = {e.seq: e for e in standing}
+    if standing:
+        with st.expander(tr("progress.correct")):
+            fix = st.selectbox(tr("progress.correct_pick"), [e.seq for e in standing], key="progress-fix",
+                               format_func=lambda k: " · ".join(list(entry_row(by_seq[k]).values())[:4]))
+            old = by_seq[fix]
+            with st.form(f"progress-fix-{fix}"):
+                h1, h2 = st.columns(2)
+                new_status = h1.selectbox(tr("progress.status"), STATUSES, index=STATUSES.index(old.status),
+                                          format_func=lambda s: tr(f"record.status.{s}"), key=f"progress-fix-status-{fix}")
+                new_on = h2.date_input(tr("progress.date"), value=old.on, min_value=FIRST_DATE, max_value=today,
+                                       format=DAY, key=f"progress-fix-date-{fix}")
+                new_note = st.text_input(tr("progress.note"), value=old.note, max_chars=2000, key=f"progress-fix-note-{fix}")
+                k1, k2 = st.columns(2)
+                save_fix = k1.form_submit_button(tr("progress.correct_save"), disabled=not editable)
+                withdraw = k2.form_submit_button(tr("progress.withdraw"), disabled=not editable)
+            if (save_fix or withdraw) and allow("correct a record entry"):
+                fixed = replace(old, status=new_status, on=new_on, note=new_note, replaces=old.seq, withdrawn=bool(withdraw),
+                                seq=0, recorded_by="", recorded_at="", origin="app")
+                try:
+                    (stored,) = db.add(package_name, [fixed], today=today, recorded_by=user_name())
+                except PlannerError as exc:
+                    st.error(message_of(exc))
+                else:
+                    flash(tr("progress.corrected", seq=old.seq, new=stored.seq))
+                    st.rerun()

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from planner.errors import PlannerError
-from planner.formats import MILLION, fmt_date, fmt_datetime, fmt_int, fmt_pct, fmt_vnd, styled, vega_locale
+from planner.formats import MILLION, fmt_date, fmt_int, fmt_pct, styled, vega_locale
 from planner.periodic_report import (chart_data, others_table, period, plan_table, report_content, target_lines,
                                      targets_table)
 from planner.progress import from_scenario, progress, today_in_vietnam
@@ -15,11 +15,10 @@ from planner.report_files import report_docx, report_pdf
 from ui.auth import allow, can_edit, locked_note, user_name
 from ui.markdown import plain
 from ui.plan import analysis
-from ui.progress_forms import import_list
+from ui.progress_forms import DAY, import_list, record_section
 from ui.state import flash, message_of, page_header, record_store, store, tr
 
 L, pkg = page_header("progress.heading")
-DAY = "DD/MM/YYYY"  # in English too: a format that changes with the language would reset the chosen day
 try:
     db, scenarios_db = record_store(), store()
     entries = db.entries(pkg.name)
@@ -165,62 +164,7 @@ with st.expander(tr("progress.import")):
     import_list(pkg, points, db, today=today, editable=editable)
 
 # --- the record -----------------------------------------------------------------------------
-st.subheader(tr("progress.history"))
-replaced_by = {e.replaces: e.seq for e in p.entries if e.replaces is not None}
-
-
-def entry_row(e: Entry) -> dict:
-    mark = (tr("progress.replaced_by", seq=replaced_by[e.seq]) if e.seq in replaced_by
-            else tr("progress.withdraws", seq=e.replaces) if e.withdrawn
-            else tr("progress.corrects", seq=e.replaces) if e.replaces else "")
-    name = points.at[e.point_id, "name"] if e.point_id in points.index else e.point_id
-    return {tr("progress.col.seq"): str(e.seq) if e.seq > 0 else "—", tr("progress.point"): name,
-            tr("progress.status"): tr(f"record.status.{e.status}"), tr("progress.date"): fmt_date(e.on, L),
-            tr("report.col.cost"): "—" if e.cost_vnd is None else fmt_vnd(e.cost_vnd, L),
-            tr("progress.funding"): tr(f"funding.{e.funding}") if e.funding else "—",
-            tr("progress.note"): tr("progress.note_demo") if e.note == "demo" and e.origin == "package"
-            else tr(f"progress.note_{e.note}") if e.origin == "package" and e.note else e.note,
-            tr("progress.col.by"): e.recorded_by or (tr("progress.from_data") if e.origin == "package" else "—"),
-            tr("progress.col.at"): fmt_datetime(e.recorded_at, L) if e.recorded_at else "—",
-            tr("progress.col.mark"): mark}
-
-
-mine = [e for e in p.entries if e.seq > 0]
-shown = st.radio(tr("progress.show"), ("recorded", "all"), horizontal=True, key="progress-show",
-                 format_func=lambda k: tr(f"progress.show_{k}", n=len(mine), total=len(p.entries)))
-listed = mine if shown == "recorded" else list(p.entries)
-if listed:
-    st.dataframe(pd.DataFrame([entry_row(e) for e in listed]), hide_index=True, width="stretch", key="progress-history")
-else:
-    st.caption(tr("progress.none_recorded"))
-standing = [e for e in mine if e.seq not in replaced_by and not e.withdrawn]
-if standing:
-    with st.expander(tr("progress.correct")):
-        fix = st.selectbox(tr("progress.correct_pick"), [e.seq for e in standing], key="progress-fix",
-                           format_func=lambda k: " · ".join(list(entry_row(next(e for e in standing if e.seq == k)).values())[:4]))
-        old = next(e for e in standing if e.seq == fix)
-        with st.form(f"progress-fix-{fix}"):
-            h1, h2 = st.columns(2)
-            new_status = h1.selectbox(tr("progress.status"), STATUSES, index=STATUSES.index(old.status),
-                                      format_func=lambda s: tr(f"record.status.{s}"))
-            new_on = h2.date_input(tr("progress.date"), value=old.on, min_value=FIRST_DATE, max_value=today,
-                                   format=DAY)
-            new_note = st.text_input(tr("progress.note"), value=old.note, max_chars=2000)
-            k1, k2 = st.columns(2)
-            save_fix = k1.form_submit_button(tr("progress.correct_save"), disabled=not editable)
-            withdraw = k2.form_submit_button(tr("progress.withdraw"), disabled=not editable)
-        if (save_fix or withdraw) and allow("correct a record entry"):
-            from dataclasses import replace
-
-            fixed = replace(old, status=new_status, on=new_on, note=new_note, replaces=old.seq, withdrawn=bool(withdraw),
-                            seq=0, recorded_by="", recorded_at="", origin="app")
-            try:
-                (stored,) = db.add(pkg.name, [fixed], today=today, recorded_by=user_name())
-            except PlannerError as exc:
-                st.error(message_of(exc))
-            else:
-                flash(tr("progress.corrected", seq=old.seq, new=stored.seq))
-                st.rerun()
+record_section(p, points, db, package_name=pkg.name, today=today, editable=editable)
 
 # --- the periodic report --------------------------------------------------------------------
 st.subheader(tr("progress.report"))
