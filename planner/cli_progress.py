@@ -68,6 +68,19 @@ def parse_day(text: str, option: str) -> date:
         raise UsageError("err.day_option", option=option, value=text[:40]) from None
 
 
+def as_of(args) -> date:
+    """--today, or today in Vietnam; a day still ahead is refused (figures go up to today)."""
+    from planner.formats import both, fmt_date
+
+    today = today_in_vietnam()
+    if not args.today:
+        return today
+    day = parse_day(args.today, "--today")
+    if day > today:
+        raise UsageError("err.day_future", option="--today", **both("value", day, fmt_date), **both("today", today, fmt_date))
+    return day
+
+
 def _setup(args, *, rule=None):
     from planner.analysis import Analysis
     from planner.cli_common import workspace_dir
@@ -93,8 +106,7 @@ def load_progress(args, *, today: date):
 def progress_command(args) -> int:
     from planner.periodic_report import plan_table, target_lines, targets_table
 
-    today = parse_day(args.today, "--today") if args.today else today_in_vietnam()
-    p, _ = load_progress(args, today=today)
+    p, _ = load_progress(args, today=as_of(args))
     if args.json:
         print(json.dumps({
             "today": p.today.isoformat(), "communes_total": p.communes_total, "reach": p.rule.words("en"),
@@ -122,8 +134,9 @@ def progress_command(args) -> int:
 def record_command(args) -> int:
     import getpass
 
+    from planner.formats import fmt_date
     from planner.progress import from_scenario
-    from planner.record import Entry
+    from planner.record import Entry, same_as
 
     package, _, store = _setup(args)
     today = today_in_vietnam()
@@ -151,6 +164,10 @@ def record_command(args) -> int:
         raise UsageError("err.record_new_point", point=entry.point_id)
     if entry.commune_code and entry.commune_code not in set(package.communes["code"]):
         raise UsageError("err.record_commune", value=entry.commune_code)
+    twin = same_as(entry, store.entries(package.name))
+    if twin is not None:
+        raise UsageError("err.record_same", seq=twin.seq, point=entry.point_id,
+                         status=t(f"record.status.{entry.status}", args.lang), day=fmt_date(entry.on, args.lang))
     (stored,) = store.add(package.name, [entry], today=today, recorded_by=by)
     print(t("cli.record_added", args.lang, seq=stored.seq, point=stored.point_id,
             status=t(f"record.status.{stored.status}", args.lang)))
@@ -161,12 +178,13 @@ def _list(args, package, store, *, today: date, by: str) -> int:
     """The list template, or a commune's list checked (report printed as the import's) and recorded."""
     from planner.importing import report_lines
     from planner.importing.files import read_upload
+    from planner.analysis import Analysis
     from planner.io import write_bytes
     from planner.progress import progress
-    from planner.analysis import Analysis
+    from planner.record import same_as
     from planner.record_import import RecordContext, read_record_list_safely, template_xlsx
 
-    known = progress(Analysis.of(package), store.entries(package.name), today=today).points
+    known = progress(Analysis.of(package), store.entries(package.name), today=today).known
     context = RecordContext(today=today, communes=tuple(zip(package.communes["code"].astype(str),
                                                             package.communes["name"].astype(str))),
                             points=tuple((str(i), str(r["name"]), str(r["commune_code"])) for i, r in known.iterrows()),
@@ -182,9 +200,13 @@ def _list(args, package, store, *, today: date, by: str) -> int:
     print(t("imp.cli_counts", args.lang, errors=len(plan.errors), warnings=len(plan.warnings)))
     if not plan.ok:
         return 1
+    recorded = store.entries(package.name)
+    fresh = [e for e in plan.entries if same_as(e, recorded) is None]
+    if len(fresh) < len(plan.entries):
+        print(t("progress.same_skipped", args.lang, n=len(plan.entries) - len(fresh)))
     if args.check:
         return 0
-    stored = store.add(package.name, plan.entries, today=today, recorded_by=by)
+    stored = store.add(package.name, fresh, today=today, recorded_by=by)
     print(t("progress.imported", args.lang, n=len(stored), file=plan.file))
     return 0
 
@@ -218,7 +240,7 @@ def report_command(args) -> int:
     ext = out.suffix.lower()
     if ext not in (".docx", ".pdf"):
         raise UsageError("err.export_ext", ext=out.suffix or "-", known=".docx, .pdf")
-    today = parse_day(args.today, "--today") if args.today else today_in_vietnam()
+    today = as_of(args)
     per = period(args.period, today=today)
     p, package = load_progress(args, today=today)
     now = datetime.combine(today, datetime.min.time(), tzinfo=timezone.utc) if args.today else datetime.now(timezone.utc)

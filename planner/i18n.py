@@ -85,9 +85,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "Too many failed sign-ins; try again in {s} seconds",
     ),
     "auth.locked": (
-        "Chỉ người đã đăng nhập mới được lưu, xóa, khôi phục kịch bản và nhập dữ liệu. "
+        "Chỉ người đã đăng nhập mới được lưu, xóa, khôi phục kịch bản, nhập dữ liệu và ghi sổ theo dõi tiến độ. "
         "Bạn vẫn xem và tải xuống được mọi thứ. Đăng nhập ở thanh bên.",
-        "Only signed-in users may save, delete or restore scenarios and import data. "
+        "Only signed-in users may save, delete or restore scenarios, import data and write in the progress record. "
         "You can still view and download everything. Sign in in the sidebar.",
     ),
     "auth.locked_config": (

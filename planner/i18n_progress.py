@@ -199,8 +199,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "progress.status": ("Trạng thái", "Status"),
     "progress.date": ("Ngày", "Date"),
     "progress.cost": ("Kinh phí thực tế (triệu đồng)", "Actual cost (million đồng)"),
-    "progress.cost_help": ("Để trống nếu chưa rõ. Kinh phí của cả điểm; ghi lần sau sẽ thay số trước.",
-                           "Leave empty if not known. The cost of the whole point; a later figure replaces an earlier one."),
+    "progress.cost_help": (
+        "Số triệu đồng, ví dụ 1.500 là một tỷ rưỡi; để trống nếu chưa rõ. Kinh phí của cả điểm: số ghi sau thay số ghi "
+        "trước, và được tính vào năm điểm đưa vào sử dụng (một lần mở lại sau khi đóng cửa tính riêng).",
+        "Millions of đồng, e.g. 1,500 is one and a half billion; leave empty if not known. The cost of the whole point: "
+        "a later figure replaces an earlier one and counts in the year the point came into use (a reopening after a "
+        "closure counts on its own).",
+    ),
     "progress.funding": ("Nguồn vốn", "Funding"),
     "progress.unknown": ("Chưa rõ", "Not known"),
     "progress.note": ("Ghi chú", "Note"),
@@ -221,8 +226,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "progress.import": ("Nhập danh sách của xã (Excel)", "Import a commune's list (Excel)"),
     "progress.history": ("Sổ theo dõi", "The record"),
     "progress.show": ("Hiển thị", "Show"),
-    "progress.show_recorded": ("Các mục đã ghi ({n})", "Recorded entries ({n})"),
-    "progress.show_all": ("Cả lịch sử theo dữ liệu ({total})", "With the data's own history ({total})"),
+    "progress.show_recorded": ("Các mục đã ghi", "Recorded entries"),
+    "progress.show_all": ("Cả lịch sử theo dữ liệu", "With the data's own history"),
     "progress.none_recorded": ("Chưa ghi mục nào.", "Nothing recorded yet."),
     "progress.col.seq": ("Số", "No."),
     "progress.col.by": ("Người ghi", "Recorded by"),
@@ -267,4 +272,27 @@ TEXT: dict[str, tuple[str, str]] = {
     "progress.as_of_help": ("Xem các chỉ tiêu tại một ngày bất kỳ trong quá khứ, theo những gì sổ theo dõi ghi nhận hôm nay.",
                             "See the targets on any past day, as the record knows it today."),
     "progress.delta": ("{n} xã so với {day}", "{n} communes since {day}"),
+    "err.record_same": ("Sổ theo dõi đã có mục số {seq} ghi điểm {point} {status} từ {day}; không ghi lại lần nữa.",
+                        "The record already has entry {seq}: point {point}, {status} from {day}; not recorded again."),
+    "err.record_conflict_anon": (
+        "Mục số {seq} đã được sửa lúc {when}. Xem lại sổ theo dõi (tải lại trang) rồi sửa lại nếu cần; chưa có gì được ghi.",
+        "Entry {seq} was corrected at {when}. Look at the record again (reload the page), then correct it again if "
+        "needed; nothing was recorded.",
+    ),
+    "err.day_future": ("{option}: ngày {value} còn ở phía trước (hôm nay là {today}); số liệu chỉ tính đến hôm nay.",
+                       "{option}: {value} is still ahead (today is {today}); figures go up to today only."),
+    "err.cost_text": (
+        "Kinh phí \u201c{value}\u201d không đọc được: ghi số triệu đồng, ví dụ 1.500 (một tỷ rưỡi) hoặc 850; để trống nếu chưa rõ.",
+        "Cannot read the cost \u201c{value}\u201d: write millions of đồng, e.g. 1,500 (one and a half billion) or 850; "
+        "leave it empty if not known.",
+    ),
+    "progress.same_skipped": ("{n} dòng trùng với mục đã có trong sổ theo dõi: bỏ qua, không ghi lại.",
+                              "{n} rows repeat entries already in the record: skipped, not recorded again."),
+    "progress.list_done": ("Tệp {file} đã được ghi vào sổ theo dõi. Tải lên tệp khác để nhập tiếp.",
+                           "{file} has been recorded. Upload another file to import more."),
+    "progress.is_replaced": ("Mục {seq} đã được sửa bởi mục {new}: hãy sửa mục {new} nếu cần.",
+                             "Entry {seq} was corrected by entry {new}: correct entry {new} if needed."),
+    "progress.withdrawn": ("Rút lại", "Withdrawn"),
+    "progress.after_as_of": ("Sổ theo dõi liệt kê mọi mục đã ghi, kể cả các mục sau ngày {day}; các số liệu ở trên chỉ tính đến ngày đó.",
+                             "The record lists every entry, those after {day} too; the figures above go up to that day."),
 }

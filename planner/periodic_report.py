@@ -7,10 +7,11 @@ reported up to today, and the report says so.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 
 from planner.errors import UsageError
@@ -84,9 +85,12 @@ def targets_table(p: Progress, lang: str, *, first: int | None = None, last: int
                  note=t("report.targets_note", lang, rule=p.rule.words(lang)), numeric=(1, 2, 5, 6))
 
 
-def target_lines(p: Progress, lang: str) -> tuple[str, ...]:
+def target_lines(p: Progress, lang: str, *, until: date | None = None) -> tuple[str, ...]:
     """The two sentences every report opens with: the 2025 target met (on which day) or missed by
-    how many communes, and the 2030 gap today."""
+    how many communes, and the 2030 gap at `until` (default: the figures' day)."""
+    if until is not None and until < p.today:
+        p = replace(p, today=until, years=tuple(f for f in p.years if f.day <= until),
+                    targets=p.targets_on(until))
     t25, t30 = p.target(2025), p.target(2030)
     share25 = fmt_pct(float(t25.target), lang, 0)
     if t25.reached_on is not None:
@@ -119,10 +123,13 @@ def others_table(p: Progress, lang: str) -> Table:
                  note=t("report.others_note", lang), numeric=(1, 2))
 
 
-def _opened(p: Progress, start: date, end: date):
-    pts = p.points
-    pts = pts[pts["in_use_from"].map(lambda d: d is not None and start <= d <= end)]
-    return pts
+def _opened(p: Progress, start: date, end: date) -> pd.DataFrame:
+    """The openings in the period (a point reopened counts again), with their point's name, kind,
+    commune and place."""
+    rows = [dict(id=o.point_id, in_use_from=o.on, cost_vnd=o.cost_vnd, funding=o.funding)
+            for o in p.openings if start <= o.on <= end]
+    frame = pd.DataFrame(rows, columns=["id", "in_use_from", "cost_vnd", "funding"]).set_index("id")
+    return frame.join(p.known[["name", "kind", "commune_code", "lon", "lat"]])
 
 
 def opened_table(p: Progress, lang: str, *, start: date, end: date, communes: dict[str, str]) -> Table:
@@ -221,7 +228,7 @@ def report_content(p: Progress, package: DataPackage, per: Period, lang: str, *,
     place = province.replace("Tỉnh ", "").replace("tỉnh ", "")
     local = now.astimezone(VN_TZ)
     intro = [t("report.intro", lang, period=per.label(lang), day=fmt_date(until, lang), rule=p.rule.words(lang)),
-             *target_lines(p, lang)]
+             *target_lines(p, lang, until=until)]
     if until < per.end:
         intro.append(t("report.running", lang, end=fmt_date(per.end, lang), day=fmt_date(until, lang)))
     if package.is_demo:

@@ -50,6 +50,17 @@ class YearFigures:
 
 
 @dataclass(frozen=True)
+class Opening:
+    """A point coming into use (first, or again after a closure), with the cost and funding recorded
+    for that stretch of its life: the money is spent in the opening's year."""
+
+    point_id: str
+    on: date
+    cost_vnd: int | None
+    funding: str  # "" when not recorded
+
+
+@dataclass(frozen=True)
 class TargetCheck:
     """One target year: met or short at its end (at today for a year still ahead)."""
 
@@ -96,6 +107,14 @@ class Progress:
     caveats: dict = field(default_factory=dict)  # package note code -> points (see package_history)
     scenario: str = ""
     plan: tuple[PlanYear, ...] = ()
+    openings: tuple[Opening, ...] = ()  # every coming into use up to today, oldest first
+    known: pd.DataFrame | None = None  # every point the package and the record name, whatever the day
+    steps: tuple[tuple[date, int], ...] = ()  # (day, communes with a point after that day's changes)
+
+    def targets_on(self, day: date) -> tuple[TargetCheck, ...]:
+        """The targets as they stood on an earlier `day` (a report on a period that ended before)."""
+        return tuple(target_check(self.steps, year=c.year, share=c.target, total=self.communes_total, today=day)
+                     for c in self.targets)
 
     def year(self, y: int) -> YearFigures:
         return next(f for f in self.years if f.year == y)
@@ -132,6 +151,38 @@ def _attributes(package, entries: Sequence[Entry]) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
+def _over_the_package(entries: Sequence[Entry]) -> tuple[Entry, ...]:
+    """The entries with what the workspace recorded over the package's own history: once a point has
+    a recorded entry, the package's entries dated on or after the earliest of them give way (a
+    commune's "in use from 29/02/2024" outranks a demo's "under construction from 13/10/2024")."""
+    earliest: dict[str, date] = {}
+    for e in entries:
+        if e.seq > 0:
+            earliest[e.point_id] = min(e.on, earliest.get(e.point_id, e.on))
+    return tuple(e for e in entries if e.seq > 0 or e.point_id not in earliest or e.on < earliest[e.point_id])
+
+
+def _openings(standing: Sequence[Entry]) -> tuple[Opening, ...]:
+    """Each coming into use, with the latest cost and funding recorded between the point's previous
+    closure and its next one (a reopening's money is spent in its own year, not the first's)."""
+    out, stretch = [], {}
+    for e in sorted(standing, key=lambda e: (e.on, e.seq)):
+        s = stretch.setdefault(e.point_id, {"open": None, "was_in_use": False, "cost": None, "funding": ""})
+        if e.cost_vnd is not None:
+            s["cost"] = e.cost_vnd
+        if e.funding:
+            s["funding"] = e.funding
+        if e.counts and not s["was_in_use"]:
+            s["open"] = len(out)
+            out.append(None)
+        if s["open"] is not None:
+            out[s["open"]] = Opening(e.point_id, out[s["open"]].on if out[s["open"]] else e.on, s["cost"], s["funding"])
+        s["was_in_use"] = e.counts
+        if e.status == "closed":
+            stretch[e.point_id] = {"open": None, "was_in_use": False, "cost": None, "funding": ""}
+    return tuple(out)
+
+
 def _walk(standing: Sequence[Entry], attrs: pd.DataFrame, codes: set):
     """(day, communes with a point) after each day's entries, in date order; only the package's
     communes (`codes`) count."""
@@ -166,37 +217,36 @@ def progress(analysis: Analysis, recorded: Sequence[Entry], *, today: date, scen
     and the workspace's `recorded` entries; with `scenario`, its plan against what was realised."""
     package = analysis.package
     entries = tuple(package_history(package, today=today)) + tuple(recorded)
-    standing = tuple(e for e in current(entries) if e.on <= today)  # the figures of a past day know nothing later
+    standing = tuple(e for e in _over_the_package(current(entries)) if e.on <= today)  # a past day knows nothing later
     attrs = _attributes(package, entries)
     total = len(package.communes)
     codes = set(package.communes["code"].astype(str))
+    openings = _openings(standing)
     first_in_use, cost, funding = {}, {}, {}
-    for e in sorted(standing, key=lambda e: (e.on, e.seq)):
-        if e.counts:
-            first_in_use.setdefault(e.point_id, e.on)
-        if e.cost_vnd is not None:
-            cost[e.point_id] = e.cost_vnd
-        if e.funding:
-            funding[e.point_id] = e.funding
+    for o in openings:
+        first_in_use.setdefault(o.point_id, o.on)
+        cost[o.point_id], funding[o.point_id] = o.cost_vnd, o.funding  # the latest stretch's
     first = min((e.on.year for e in standing), default=today.year)
     days = {y: min(date(y, 12, 31), today) for y in range(first, today.year + 1)}
     years = []
     for y, day in days.items():
         ids = in_use_on(standing, day)
         communes = set(attrs.loc[list(ids), "commune_code"]) & codes if ids else set()
-        opened = [p for p, d in first_in_use.items() if d.year == y]
+        opened = [o for o in openings if o.on.year == y]
         spent = Counter()
-        for p in opened:
-            if p in cost:
-                spent[funding.get(p, "unknown")] += cost[p]
+        for o in opened:
+            if o.cost_vnd is not None:
+                spent[o.funding or "unknown"] += o.cost_vnd
         summary = analysis.with_points(_points_frame(attrs, sorted(ids)))
         years.append(YearFigures(
             year=y, day=day, points_in_use=len(ids), communes_with_point=len(communes),
             children_within=summary.reach.children_within, opened=len(opened),
-            closed=sum(1 for e in standing if e.status == "closed" and e.on.year == y),
-            spent_vnd=tuple((f, spent.get(f, 0)) for f in FUNDING_KEYS), cost_unknown=sum(p not in cost for p in opened),
+            closed=len({e.point_id for e in standing if e.status == "closed" and e.on.year == y}),
+            spent_vnd=tuple((f, spent.get(f, 0)) for f in FUNDING_KEYS),
+            cost_unknown=sum(o.cost_vnd is None for o in opened),
             indicator=indicator("play_point", achieved=len(communes), total=total), in_use=frozenset(ids)))
-    targets = tuple(_check(standing, attrs, codes, ty, share, total, today) for ty, share in TARGETS["play_point"])
+    steps = tuple(_walk(standing, attrs, codes))
+    targets = tuple(target_check(steps, year=ty, share=share, total=total, today=today) for ty, share in TARGETS["play_point"])
     base = analysis.summary
     return Progress(
         today=today, data_date=data_date(package, today=today), communes_total=total,
@@ -204,17 +254,21 @@ def progress(analysis: Analysis, recorded: Sequence[Entry], *, today: date, scen
         points=_points_today(attrs, standing, today, cost, funding, first_in_use),
         by_commune=_by_commune(package, standing, attrs, days),
         entries=tuple(sorted(entries, key=lambda e: -e.seq)),  # newest first (the package's have seq < 0)
+        openings=openings, known=attrs, steps=steps,
         others=(base.child_friendly, base.school_toilet, base.psych_support),
         caveats=dict(Counter(e.note for e in standing if e.origin == "package" and e.note and e.note != "demo")),
         scenario=scenario.name if scenario else "",
-        plan=_plan(analysis, scenario, standing, attrs, years, first_in_use, cost) if scenario else ())
+        plan=_plan(analysis, scenario, standing, attrs, years, openings) if scenario else ())
 
 
-def _check(standing, attrs, codes: set, year: int, share: Fraction, total: int, today: date) -> TargetCheck:
+def target_check(steps: Sequence[tuple[date, int]], *, year: int, share: Fraction, total: int,
+                 today: date) -> TargetCheck:
+    """The target of `year` as it stands on `today`: from `steps`, the communes with a point after
+    each day's changes (`Progress.steps`)."""
     required = required_count(share, total)
     end = min(date(year, 12, 31), today)
     reached_on, achieved = None, 0
-    for day, n in _walk(standing, attrs, codes):
+    for day, n in steps:
         if day > end:
             break
         achieved = n
@@ -246,7 +300,7 @@ def _by_commune(package, standing, attrs, days: dict) -> pd.DataFrame:
     return out
 
 
-def _plan(analysis, scenario, standing, attrs, years, first_in_use, cost) -> tuple[PlanYear, ...]:
+def _plan(analysis, scenario, standing, attrs, years, openings) -> tuple[PlanYear, ...]:
     mine = set(attrs.index[attrs["scenario"] == scenario.name])
     done = {f.year: f for f in years}
     out = []
@@ -260,7 +314,7 @@ def _plan(analysis, scenario, standing, attrs, years, first_in_use, cost) -> tup
             planned_communes=after.play_point.achieved, realised_communes=None if f is None else f.communes_with_point,
             planned_children=after.reach.children_within, realised_children=None if f is None else f.children_within,
             planned_vnd=sum(p.cost_vnd for p in scenario.proposals if p.year == y),
-            realised_vnd=None if f is None else sum(cost.get(p, 0) for p, d in first_in_use.items() if p in mine and d.year == y)))
+            realised_vnd=None if f is None else sum(o.cost_vnd or 0 for o in openings if o.point_id in mine and o.on.year == y)))
     return tuple(out)
 
 
@@ -278,7 +332,7 @@ def from_scenario(scenario: Scenario, *, today: date, known: set[str]) -> tuple[
         if pid in known:
             already += 1
             continue
-        out.append(Entry(point_id=pid, status="planned", on=planned_on, name=f"Điểm đề xuất {p.id}",
+        out.append(Entry(point_id=pid, status="planned", on=planned_on, name=f"Điểm đề xuất {p.id} ({scenario.name})",
                          commune_code=p.commune_code, kind=p.kind, lon=p.lon, lat=p.lat, funding=p.funding,
                          scenario=scenario.name, origin=f"scenario:{scenario.name} v{scenario.version}"))
     return tuple(out), already

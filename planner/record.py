@@ -101,3 +101,25 @@ def status_on(entries, day: date) -> dict[str, Entry]:
     for e in sorted((e for e in entries if e.on <= day), key=lambda e: (e.on, e.seq)):
         out[e.point_id] = e
     return out
+
+
+def same_as(entry: Entry, entries) -> Entry | None:
+    """The standing entry that already says what `entry` says (same point, status and day), if any:
+    recording it again would count nothing new and only clutter the record."""
+    return next((e for e in current(entries) if (e.point_id.casefold(), e.status, e.on) ==
+                 (entry.point_id.casefold(), entry.status, entry.on)), None)
+
+
+def cost_from_millions(text: str, *, lang: str) -> int | None:
+    """A cost typed in millions of đồng, written the reader's way ("1.500" is one and a half billion
+    in Vietnamese, "1,500" in English), in whole đồng; None when empty; UsageError when unreadable."""
+    from planner.importing.columns import EN, VI, parse_number
+
+    text = str(text or "").strip()
+    try:
+        value = parse_number(text, convention=VI if lang == "vi" else EN) if text else None
+    except ValueError:
+        value = -1
+    if value is not None and not (0 <= value * 1_000_000 <= MAX_VND):
+        raise UsageError("err.cost_text", value=text[:40])
+    return None if value is None else int(round(value * 1_000_000))

@@ -94,5 +94,5 @@ class RecordStore(Database):
         later = db.execute("SELECT recorded_by, recorded_at FROM progress_entry WHERE replaces = ? AND package = ?",
                            (e.replaces, package)).fetchone()
         if later is not None:
-            raise RecordConflict("err.record_conflict", seq=e.replaces, who=later[0] or "—",
-                                 **both("when", later[1], fmt_datetime))
+            raise RecordConflict("err.record_conflict" if later[0] else "err.record_conflict_anon", seq=e.replaces,
+                                 who=later[0], **both("when", later[1], fmt_datetime))

@@ -8,7 +8,7 @@ import random
 
 from planner.io import DEMO_DIR, read_package
 from planner.progress import today_in_vietnam
-from tests.test_browser import ARTIFACTS, _click, _idle, _map, _pick, _type, en_page, server  # noqa: F401
+from tests.test_browser import ARTIFACTS, WORKSPACES, _click, _idle, _map, _pick, _type, en_page, server  # noqa: F401
 from tests.test_browser_journey import click_on_map, interior_points
 
 
@@ -61,8 +61,7 @@ def test_a_proposal_recorded_in_use_raises_this_years_indicator(server, en_page,
     assert _metric(page, f"Xã có điểm — năm {year}") == "9/38"  # planned does not count
     point_box = page.locator("[data-testid='stSelectbox']").filter(has_text="Điểm").first
     point_box.click()
-    page.get_by_role("option", name=f"{commune['name']} (Đã lên kế hoạch)").first.wait_for(timeout=10_000)
-    page.get_by_role("option").filter(has_text=f"{commune['name']} (Đã lên kế hoạch)").first.click()
+    page.get_by_role("option").filter(has_text=f"({name}) — {commune['name']}").first.click()
     _idle(page)
     _click(page, "Ghi vào sổ theo dõi")
     page.get_by_text("Đã ghi mục số 2").first.wait_for(timeout=30_000)
@@ -82,4 +81,35 @@ def test_a_proposal_recorded_in_use_raises_this_years_indicator(server, en_page,
 
     cells = [c.text for t in docx.Document(str(path)).tables for row in t.rows for c in row.cells]
     assert "10/38" in cells, seed
+
+    # saved again at once, another point and status: the entry is the one on screen, not a stale choice
+    others = [r for r in demo.play_points.itertuples() if r.commune_code != commune["code"]]
+    for lang_switch in (False, True):
+        other = others[rng.randrange(len(others))]
+        label = f"{other.name} — {demo.communes.set_index('code').at[other.commune_code, 'name']}"
+        if lang_switch:  # the interface switched to English between two saves
+            page.get_by_text("English", exact=True).click()
+            page.get_by_text("Progress on the targets").first.wait_for(timeout=30_000)
+            _idle(page)
+        box = page.locator("[data-testid='stSelectbox']").filter(has_text="Point" if lang_switch else "Điểm").first
+        box.click()
+        page.get_by_role("option").filter(has_text=label).first.click()
+        _idle(page)
+        status = page.locator("[data-testid='stSelectbox']").filter(has_text="Status" if lang_switch else "Trạng thái").first
+        status.click()
+        page.get_by_role("option", name="Approved" if lang_switch else "Đã phê duyệt", exact=True).click()
+        _idle(page)
+        _click(page, "Record" if lang_switch else "Ghi vào sổ theo dõi")
+        said = (f"Recorded entry {4 if lang_switch else 3}: {other.name} — Approved" if lang_switch
+                else f"Đã ghi mục số 3: {other.name} — Đã phê duyệt")
+        page.get_by_text(said).first.wait_for(timeout=30_000)
+        _idle(page)
+    from planner.record_store import RecordStore
+
+    recorded = RecordStore(WORKSPACES[-1] / "scenarios.sqlite").entries(demo.name)
+    assert [e.status for e in recorded][-2:] == ["approved", "approved"], seed
+    page.get_by_text("Tiếng Việt", exact=True).click()
+    page.get_by_text("Tiến độ thực hiện chỉ tiêu").first.wait_for(timeout=30_000)
+    _idle(page)
+
     assert page.external == [], (seed, page.external)

@@ -203,3 +203,27 @@ def test_the_figures_of_a_past_day_know_nothing_later(tiny, store):
     assert (p.years[-1].communes_with_point, p.years[-1].opened, p.years[-1].spent_total_vnd) == (2, 0, 0)
     assert "N1" not in p.points.index  # not yet in the record on that day
     assert progress(tiny, store.entries("tiny"), today=date(2024, 6, 15)).years[-1].communes_with_point == 3
+
+
+def test_what_the_workspace_records_outranks_the_packages_history(tiny, store):
+    """P3 is under construction at the data date (today, for the tiny package); a commune says it
+    has been in use since 01/02/2024: from then on B has a point."""
+    assert progress(tiny, (), today=TODAY).year(2026).communes_with_point == 2
+    store.add("tiny", [Entry("P3", "in_use", date(2024, 2, 1))], today=TODAY)
+    p = progress(tiny, store.entries("tiny"), today=TODAY)
+    assert [p.year(y).communes_with_point for y in (2023, 2024, 2026)] == [2, 3, 3]
+    assert p.points.loc["P3", "status"] == "in_use"
+
+
+def test_a_reopening_spends_in_its_own_year_and_leaves_the_first_alone(tiny, store):
+    store.add("tiny", [_new("N1", "in_use", date(2022, 5, 1), "004", D1, cost_vnd=1_000_000_000, funding="state"),
+                       _new("N1", "closed", date(2024, 1, 10), "004"),
+                       _new("N1", "closed", date(2024, 2, 10), "004"),
+                       _new("N1", "in_use", date(2025, 9, 1), "004", cost_vnd=300_000_000, funding="non_state")],
+              today=TODAY)
+    p = progress(tiny, store.entries("tiny"), today=TODAY)
+    assert [(o.point_id, o.on, o.cost_vnd, o.funding) for o in p.openings if o.point_id == "N1"] == [
+        ("N1", date(2022, 5, 1), 1_000_000_000, "state"), ("N1", date(2025, 9, 1), 300_000_000, "non_state")]
+    assert dict(p.year(2022).spent_vnd) == {"state": 1_000_000_000, "non_state": 0, "unknown": 0}
+    assert dict(p.year(2025).spent_vnd) == {"state": 0, "non_state": 300_000_000, "unknown": 0}
+    assert (p.year(2024).closed, p.year(2024).communes_with_point, p.year(2025).opened) == (1, 2, 1)

@@ -9,9 +9,10 @@ import pandas as pd
 import streamlit as st
 
 from planner.errors import PlannerError
-from planner.formats import fmt_date, fmt_datetime, fmt_int, fmt_vnd
+from planner.formats import fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_vnd
 from planner.labels import problem_column
-from planner.record import FIRST_DATE, STATUSES, Entry
+from planner.proposals import FUNDING
+from planner.record import FIRST_DATE, STATUSES, Entry, cost_from_millions, same_as
 from planner.record_import import RecordContext, read_record_list_safely, template_xlsx
 from ui.auth import allow, user_name
 from ui.markdown import plain
@@ -21,7 +22,8 @@ MAX_LIST_MB = 20
 DAY = "DD/MM/YYYY"  # in English too: a format that changes with the language would reset the chosen day
 
 
-def import_list(pkg, points: pd.DataFrame, db, *, today: date, editable: bool) -> None:
+def import_list(pkg, points: pd.DataFrame, db, *, recorded, today: date, editable: bool) -> None:
+    """`points`: every point known (its id, name, commune); `recorded`: the record's entries."""
     L = st.session_state.get("lang", "vi")
     context = RecordContext(
         today=today, communes=tuple(zip(pkg.communes["code"].astype(str), pkg.communes["name"].astype(str))),
@@ -35,6 +37,9 @@ def import_list(pkg, points: pd.DataFrame, db, *, today: date, editable: bool) -
                               max_upload_size=MAX_LIST_MB)
     if upload is None:
         st.session_state.pop("progress-list", None)
+        return
+    if st.session_state.get("progress-list-done") == upload.file_id:  # recorded already: not offered again
+        st.success(plain(tr("progress.list_done", file=upload.name)))
         return
     held = st.session_state.get("progress-list")
     if held is None or held[0] != upload.file_id:
@@ -54,19 +59,24 @@ def import_list(pkg, points: pd.DataFrame, db, *, today: date, editable: bool) -
     if not plan.ok:
         st.error(tr("progress.import_blocked"))
         return
-    new_points = len({e.point_id for e in plan.entries} - set(points.index))
-    st.info(plain(tr("progress.import_effect", rows=fmt_int(plan.rows_read, L), entries=fmt_int(len(plan.entries), L),
+    fresh = [e for e in plan.entries if same_as(e, recorded) is None]  # a list sent twice records nothing twice
+    if len(fresh) < len(plan.entries):
+        st.warning(tr("progress.same_skipped", n=fmt_int(len(plan.entries) - len(fresh), L)))
+    new_points = len({e.point_id for e in fresh} - set(points.index))
+    st.info(plain(tr("progress.import_effect", rows=fmt_int(plan.rows_read, L), entries=fmt_int(len(fresh), L),
                      new=fmt_int(new_points, L), before=fmt_int(len(points), L),
                      after=fmt_int(len(points) + new_points, L))))
-    if st.button(tr("progress.import_confirm", n=len(plan.entries)), type="primary", disabled=not editable,
-                 key="progress-import-go") and allow("import a commune's list into the record"):
+    if st.button(tr("progress.import_confirm", n=fmt_int(len(fresh), L)), type="primary",
+                 disabled=not (editable and fresh), key="progress-import-go") \
+            and allow("import a commune's list into the record"):
         try:
-            db.add(pkg.name, plan.entries, today=today, recorded_by=user_name())
+            db.add(pkg.name, fresh, today=today, recorded_by=user_name())
         except PlannerError as exc:
             st.error(message_of(exc))
             return
         st.session_state.pop("progress-list", None)
-        flash(tr("progress.imported", n=len(plan.entries), file=plan.file))
+        st.session_state["progress-list-done"] = upload.file_id
+        flash(tr("progress.imported", n=fmt_int(len(fresh), L), file=plan.file))
         st.rerun()
 
 
@@ -83,7 +93,8 @@ def record_section(p, points: pd.DataFrame, db, *, package_name: str, today: dat
                 else tr("progress.corrects", seq=e.replaces) if e.replaces else "")
         name = points.at[e.point_id, "name"] if e.point_id in points.index else e.point_id
         return {tr("progress.col.seq"): str(e.seq) if e.seq > 0 else "—", tr("progress.point"): name,
-                tr("progress.status"): tr(f"record.status.{e.status}"), tr("progress.date"): fmt_date(e.on, L),
+                tr("progress.status"): tr("progress.withdrawn") if e.withdrawn else tr(f"record.status.{e.status}"),
+                tr("progress.date"): fmt_date(e.on, L),
                 tr("report.col.cost"): "—" if e.cost_vnd is None else fmt_vnd(e.cost_vnd, L),
                 tr("progress.funding"): tr(f"funding.{e.funding}") if e.funding else "—",
                 tr("progress.note"): tr("progress.note_demo") if e.note == "demo" and e.origin == "package"
@@ -93,34 +104,44 @@ def record_section(p, points: pd.DataFrame, db, *, package_name: str, today: dat
                 tr("progress.col.mark"): mark}
 
     mine = [e for e in p.entries if e.seq > 0]
-    shown = st.radio(tr("progress.show"), ("recorded", "all"), horizontal=True, key="progress-show",
-                     format_func=lambda k: tr(f"progress.show_{k}", n=len(mine), total=len(p.entries)))
+    shown = st.radio(tr("progress.show"), ("recorded", "all"), horizontal=True, key=f"progress-show-{L}",
+                     format_func=lambda k: tr(f"progress.show_{k}"))  # no counts in the labels: they would reset it
     listed = mine if shown == "recorded" else list(p.entries)
     if listed:
         st.dataframe(pd.DataFrame([entry_row(e) for e in listed]), hide_index=True, width="stretch", key="progress-history")
     else:
         st.caption(tr("progress.none_recorded"))
-    standing = [e for e in mine if e.seq not in replaced_by and not e.withdrawn]
-    by_seq = {e.seq: e for e in standing}
-    if standing:
+    by_seq = {e.seq: e for e in mine if not e.withdrawn}
+    if by_seq:
         with st.expander(tr("progress.correct")):
-            fix = st.selectbox(tr("progress.correct_pick"), [e.seq for e in standing], key="progress-fix",
+            # every entry stays a choice (a list that shrank when someone else corrected one would
+            # silently move this person's choice to another entry); the store refuses a stale correction
+            fix = st.selectbox(tr("progress.correct_pick"), list(by_seq), key="progress-fix",
                                format_func=lambda k: " · ".join(list(entry_row(by_seq[k]).values())[:4]))
             old = by_seq[fix]
-            with st.form(f"progress-fix-{fix}"):
+            if fix in replaced_by:
+                st.info(tr("progress.is_replaced", seq=fix, new=replaced_by[fix]))
+            with st.form(f"progress-fix-{fix}-{L}"):
                 h1, h2 = st.columns(2)
                 new_status = h1.selectbox(tr("progress.status"), STATUSES, index=STATUSES.index(old.status),
-                                          format_func=lambda s: tr(f"record.status.{s}"), key=f"progress-fix-status-{fix}")
+                                          format_func=lambda s: tr(f"record.status.{s}"), key=f"progress-fix-status-{fix}-{L}")
                 new_on = h2.date_input(tr("progress.date"), value=old.on, min_value=FIRST_DATE, max_value=today,
-                                       format=DAY, key=f"progress-fix-date-{fix}")
-                new_note = st.text_input(tr("progress.note"), value=old.note, max_chars=2000, key=f"progress-fix-note-{fix}")
+                                       format=DAY, key=f"progress-fix-date-{fix}-{L}")
+                h3, h4 = st.columns(2)
+                new_cost = h3.text_input(tr("progress.cost"), key=f"progress-fix-cost-{fix}-{L}", max_chars=40,
+                                         value="" if old.cost_vnd is None else fmt_num(old.cost_vnd / 1e6, L, 3, trim=True))
+                new_funding = h4.selectbox(tr("progress.funding"), ("",) + FUNDING, key=f"progress-fix-funding-{fix}-{L}",
+                                           index=(("",) + FUNDING).index(old.funding or ""),
+                                           format_func=lambda f: tr(f"funding.{f}") if f else tr("progress.unknown"))
+                new_note = st.text_input(tr("progress.note"), value=old.note, max_chars=2000, key=f"progress-fix-note-{fix}-{L}")
                 k1, k2 = st.columns(2)
                 save_fix = k1.form_submit_button(tr("progress.correct_save"), disabled=not editable)
                 withdraw = k2.form_submit_button(tr("progress.withdraw"), disabled=not editable)
             if (save_fix or withdraw) and allow("correct a record entry"):
-                fixed = replace(old, status=new_status, on=new_on, note=new_note, replaces=old.seq, withdrawn=bool(withdraw),
-                                seq=0, recorded_by="", recorded_at="", origin="app")
                 try:
+                    fixed = replace(old, status=new_status, on=new_on, note=new_note, replaces=old.seq,
+                                    withdrawn=bool(withdraw), cost_vnd=cost_from_millions(new_cost, lang=L),
+                                    funding=new_funding or None, seq=0, recorded_by="", recorded_at="", origin="app")
                     (stored,) = db.add(package_name, [fixed], today=today, recorded_by=user_name())
                 except PlannerError as exc:
                     st.error(message_of(exc))

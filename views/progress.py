@@ -5,12 +5,13 @@ import pandas as pd
 import streamlit as st
 
 from planner.errors import PlannerError
-from planner.formats import MILLION, fmt_date, fmt_int, fmt_pct, styled, vega_locale
+from planner.formats import fmt_date, fmt_int, fmt_pct, styled, vega_locale
 from planner.periodic_report import (chart_data, others_table, period, plan_table, report_content, target_lines,
                                      targets_table)
 from planner.progress import from_scenario, progress, today_in_vietnam
-from planner.proposals import FUNDING, MAX_VND
-from planner.record import FIRST_DATE, STATUSES, Entry
+from planner.proposals import FUNDING
+from planner.names import fold
+from planner.record import FIRST_DATE, STATUSES, Entry, cost_from_millions, current, same_as
 from planner.report_files import report_docx, report_pdf
 from ui.auth import allow, can_edit, locked_note, user_name
 from ui.markdown import plain
@@ -89,7 +90,7 @@ st.dataframe(pd.DataFrame(list(table.rows), columns=list(table.header)), hide_in
 st.caption(plain(table.note))
 if p.plan:
     pt = plan_table(p, L)
-    st.markdown(f"**{pt.title}**")
+    st.markdown(f"**{plain(pt.title)}**")
     st.dataframe(pd.DataFrame(list(pt.rows), columns=list(pt.header)), hide_index=True, width="stretch")
     st.caption(plain(pt.note))
 ot = others_table(p, L)
@@ -97,7 +98,7 @@ with st.expander(plain(ot.title)):
     st.dataframe(pd.DataFrame(list(ot.rows), columns=list(ot.header)), hide_index=True, width="stretch")
     st.caption(plain(ot.note))
 with st.expander(tr("progress.by_commune")):
-    bc = p.by_commune.rename(columns={"name": tr("report.col.commune")})
+    bc = p.by_commune.rename(columns={"name": tr("report.col.commune")}).rename_axis(tr("report.col.code"))
     bc.columns = [str(c) for c in bc.columns]
     st.dataframe(styled(bc, {str(y): "int" for y in p.by_commune.columns if y != "name"}, L), width="stretch")
     st.caption(tr("progress.by_commune_help"))
@@ -105,40 +106,45 @@ with st.expander(tr("progress.by_commune")):
 # --- record a change ------------------------------------------------------------------------
 st.subheader(tr("progress.record"))
 locked_note()
-points = p.points
-order = sorted(points.index, key=lambda pid: (communes.get(points.at[pid, "commune_code"], ""), str(points.at[pid, "name"])))
+points = p.known  # every point the data and the record name, whatever day the figures above are for
+order = sorted(points.index, key=lambda pid: (fold(communes.get(points.at[pid, "commune_code"], "")),
+                                              fold(str(points.at[pid, "name"])), pid))
 
 
 def point_label(pid: str) -> str:
+    """Name and commune: a label that does not change with a status or the language (a changed label
+    would make the box forget the choice while still showing it)."""
     r = points.loc[pid]
-    return (f"{r['name']} — {communes.get(r['commune_code'], r['commune_code'] or '?')} "
-            f"({tr('record.status.' + r['status'])})")
+    return f"{r['name']} — {communes.get(r['commune_code'], r['commune_code'] or '?')}"
 
 
-with st.form("progress-record", clear_on_submit=False, border=True):
+with st.form(f"progress-record-{L}", clear_on_submit=True, border=True):  # emptied after each save, as shown
     f1, f2, f3 = st.columns([3, 2, 2])
-    point = f1.selectbox(tr("progress.point"), order, format_func=point_label, key="progress-point")
+    point = f1.selectbox(tr("progress.point"), order, format_func=point_label, key=f"progress-point-{L}")
     status = f2.selectbox(tr("progress.status"), STATUSES, index=STATUSES.index("in_use"),
-                          format_func=lambda s: tr(f"record.status.{s}"), key="progress-status")
+                          format_func=lambda s: tr(f"record.status.{s}"), key=f"progress-status-{L}")
     on = f3.date_input(tr("progress.date"), value=today, min_value=FIRST_DATE, max_value=today, format=DAY,
-                       key="progress-date")
+                       key=f"progress-date-{L}")
     g1, g2, g3 = st.columns([2, 2, 3])
-    cost = g1.number_input(tr("progress.cost"), min_value=0, max_value=MAX_VND // MILLION, value=None, step=100,
-                           format="%d", key="progress-cost", help=tr("progress.cost_help"))
-    funding = g2.selectbox(tr("progress.funding"), ("",) + FUNDING, key="progress-funding",
+    cost_text = g1.text_input(tr("progress.cost"), key=f"progress-cost-{L}", help=tr("progress.cost_help"),
+                              max_chars=40)
+    funding = g2.selectbox(tr("progress.funding"), ("",) + FUNDING, key=f"progress-funding-{L}",
                            format_func=lambda f: tr(f"funding.{f}") if f else tr("progress.unknown"))
-    note = g3.text_input(tr("progress.note"), max_chars=2000, key="progress-note")
+    note = g3.text_input(tr("progress.note"), max_chars=2000, key=f"progress-note-{L}")
     sent = st.form_submit_button(tr("progress.save"), type="primary", disabled=not editable)
 if sent and allow("record a status change"):
-    entry = Entry(point_id=point, status=status, on=on, cost_vnd=None if cost is None else int(cost) * MILLION,
-                  funding=funding or None, note=note, origin="app")
     try:
+        entry = Entry(point_id=point, status=status, on=on, cost_vnd=cost_from_millions(cost_text, lang=L),
+                      funding=funding or None, note=note, origin="app")
+        twin = same_as(entry, entries)
+        if twin is not None:
+            raise PlannerError("err.record_same", seq=twin.seq, point=points.at[point, "name"],
+                               status=tr(f"record.status.{status}"), day=fmt_date(on, L))
         (stored,) = db.add(pkg.name, [entry], today=today, recorded_by=user_name())
     except PlannerError as exc:
         st.error(message_of(exc))
     else:
-        latest = max((e for e in entries if e.point_id == point and e.replaces is None), key=lambda e: (e.on, e.seq),
-                     default=None)
+        latest = max((e for e in current(entries) if e.point_id == point), key=lambda e: (e.on, e.seq), default=None)
         flash(tr("progress.recorded", seq=stored.seq, point=points.at[point, "name"],
                  status=tr(f"record.status.{status}"), day=fmt_date(on, L)))
         if latest is not None and latest.on > on:
@@ -161,10 +167,12 @@ if s2.button(tr("progress.take_button"), disabled=not (editable and take), key="
         st.rerun()
 
 with st.expander(tr("progress.import")):
-    import_list(pkg, points, db, today=today, editable=editable)
+    import_list(pkg, points, db, recorded=entries, today=today, editable=editable)
 
 # --- the record -----------------------------------------------------------------------------
 record_section(p, points, db, package_name=pkg.name, today=today, editable=editable)
+if p.today < today:
+    st.caption(plain(tr("progress.after_as_of", day=fmt_date(p.today, L))))
 
 # --- the periodic report --------------------------------------------------------------------
 st.subheader(tr("progress.report"))
