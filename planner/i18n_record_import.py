@@ -92,7 +92,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "{file}: thiếu cột bắt buộc: {missing}. Các cột có trong tệp: {found}. Hãy dùng tiêu đề như tệp mẫu",
         "{file}: required columns missing: {missing}. Columns in the file: {found}. Use the template's headers",
     ),
-    "recimp.ignored_columns": ("{file}: các cột không dùng: {columns}", "{file}: columns not used: {columns}"),
+    "recimp.entry": ("{file}, dòng {row}: {detail}", "{file}, row {row}: {detail}"),
+    "recimp.ignored_columns": (
+        "{file}: các cột không dùng: {columns}. Kinh phí chỉ đọc ở cột \u201cKinh phí (đồng)\u201d, ghi bằng đồng "
+        "(một cột tính bằng triệu đồng hay tỷ đồng không được đọc, để không nhầm đơn vị).",
+        "{file}: columns not used: {columns}. The cost is read only from the column \u201cKinh phí (đồng)\u201d, in đồng "
+        "(a column in millions or billions is not read, so that no unit is mistaken).",
+    ),
     "recimp.no_rows": ("{file}: không có dòng nào ghi nhận được; hãy điền danh sách ở trang đầu (dưới dòng tiêu đề)",
                        "{file}: no row can be recorded; fill in the list below the header row"),
     "recimp.skipped_rows": (

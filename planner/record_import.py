@@ -247,7 +247,8 @@ class _Rows:
             field = exc.params.get("field", "on")  # err.record_date has none
             field = {"point_id": "point_id" if "point_id" in self.headers else "name",
                      "lon/lat": "lon"}.get(field, field)
-            self.add(exc.key, row, field if field in FIELDS else "", **exc.params)
+            self.add("recimp.entry", row, field if field in FIELDS else "", detail=exc.message("vi"),
+                     detail_en=exc.message("en"), reason=exc.key)
             return
         key = (entry.point_id.casefold(), entry.status, entry.on)
         if key in self.seen:

@@ -175,8 +175,8 @@ def test_each_rule_is_a_problem_on_its_row():
         ("error", "recimp.bad_word", 4, "Loại điểm"),
         ("error", "recimp.bad_word", 5, "Nguồn vốn"),
         ("error", "recimp.bad_date", 6, "Ngày"),
-        ("error", "err.record_date", 7, "Ngày"),
-        ("error", "err.record_date", 8, "Ngày"),
+        ("error", "recimp.entry", 7, "Ngày"),
+        ("error", "recimp.entry", 8, "Ngày"),
         ("error", "recimp.unknown_commune_close", 9, "Xã/phường"),
         ("error", "recimp.unknown_commune", 10, "Xã/phường"),
         ("error", "recimp.point_commune", 11, "Xã/phường"),
@@ -196,18 +196,20 @@ def test_each_rule_is_a_problem_on_its_row():
         ("warning", "recimp.no_coordinates", 23, "Kinh độ"),
         ("error", "recimp.bad_cost", 25, "Kinh phí (đồng)"),
         ("warning", "recimp.id_made", 26, "Mã điểm"),
-        ("error", "err.record_value", 26, "Tên điểm"),
+        ("error", "recimp.entry", 26, "Tên điểm"),
     ]
     by_row = {p.row: p.params for p in plan.problems if p.severity == "error"}
     assert by_row[3]["allowed"] == "Đã lên kế hoạch, Đã phê duyệt, Đang xây dựng, Đang sử dụng, Đã đóng cửa"
     assert by_row[3]["allowed_en"] == "Planned, Approved, Under construction, In use, Closed"
     assert by_row[5]["allowed"] == "Ngân sách nhà nước, Xã hội hóa"
-    assert (by_row[7]["value"], by_row[7]["today"], by_row[7]["row"]) == ("01/07/2025", "01/06/2025", 7)
+    assert (by_row[7]["reason"], by_row[7]["row"]) == ("err.record_date", 7)
+    assert by_row[7]["detail"].startswith("Ngày 01/07/2025 không hợp lệ") and "01/06/2025" in by_row[7]["detail"]
+    assert next(p for p in plan.problems if p.row == 7).message("vi").startswith("xa.csv, dòng 7: Ngày 01/07/2025")
     assert by_row[9]["close"] == "Phường Đoàn Kết"
     assert (by_row[11]["point_commune"], by_row[11]["commune"]) == ("Phường Đoàn Kết", "Xã Bình Lư")
     assert (by_row[14]["lon"], by_row[14]["lat"], by_row[14]["lat_en"]) == ("200", "22,4", "22.4")
     assert (by_row[19]["first"], by_row[19]["on"], by_row[19]["status"]) == (2, "01/03/2025", "Đang sử dụng")
-    assert by_row[26]["field"] == "name"
+    assert by_row[26]["reason"] == "err.record_value" and "name" in by_row[26]["detail"]
     assert plan.problems[0].params["rows"] == "24"
     assert "ngày trước tháng" in next(p for p in plan.problems if p.row == 6).message("vi")
     warned = [p for p in plan.problems if p.key == "recimp.no_coordinates"][0]
