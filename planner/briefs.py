@@ -165,7 +165,7 @@ def spending_chart(scenarios: list[Scenario], lang: str, *, width_in: float = 7.
     return carto.save(fig, file_format, dpi=200, lang=lang)
 
 
-def _font() -> tuple[str, str]:
+def pdf_font() -> tuple[str, str]:
     import matplotlib
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -190,7 +190,7 @@ def brief_pdf(analysis: Analysis, scenarios: list[Scenario], lang: str, *, now: 
 
     from planner.formats import fmt_datetime
 
-    regular, bold = _font()
+    regular, bold = pdf_font()
     now = now or datetime.now(timezone.utc)
     h1 = ParagraphStyle("h1", fontName=bold, fontSize=13, leading=16)
     body = ParagraphStyle("body", fontName=regular, fontSize=7.5, leading=9.5)
@@ -232,17 +232,17 @@ def brief_pdf(analysis: Analysis, scenarios: list[Scenario], lang: str, *, now: 
     drawings, slots = {}, {}
     drawings["map"] = map_png(analysis, scenarios, lang=lang, width_in=width / 72, height_in=map_h / 72, file_format="pdf")
     drawings["chart"] = spending_chart(scenarios, lang, width_in=width / 72, height_in=chart_h / 72, file_format="pdf")
-    story += [Spacer(1, 2 * mm), _slot(width, map_h, slots, "map"), Spacer(1, 2 * mm), tbl, Spacer(1, 2 * mm),
-              _slot(width, chart_h, slots, "chart"), *tail]
+    story += [Spacer(1, 2 * mm), drawing_slot(width, map_h, slots, "map"), Spacer(1, 2 * mm), tbl, Spacer(1, 2 * mm),
+              drawing_slot(width, chart_h, slots, "chart"), *tail]
     buf = _bytes_io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=12 * mm,
                             bottomMargin=10 * mm, title=f"{t('app.title', lang)} — {names}",
                             author=t("app.tool_name", lang), creator=t("app.tool_name", lang), subject=t("brief.subject", lang))
     doc.build(story)
-    return _lay_on(buf.getvalue(), drawings, slots)
+    return lay_drawings_on(buf.getvalue(), drawings, slots)
 
 
-def _slot(width: float, height: float, slots: dict, key: str):
+def drawing_slot(width: float, height: float, slots: dict, key: str):
     """Room in the story for a drawing laid on the page once it is built; records where it fell
     (page, x, y) in `slots`."""
     from reportlab.platypus import Flowable
@@ -258,7 +258,7 @@ def _slot(width: float, height: float, slots: dict, key: str):
     return Slot()
 
 
-def _lay_on(pdf: bytes, drawings: dict[str, bytes], slots: dict[str, tuple]) -> bytes:
+def lay_drawings_on(pdf: bytes, drawings: dict[str, bytes], slots: dict[str, tuple]) -> bytes:
     """`pdf` with each drawing (a one-page PDF of its slot's size) laid onto its slot."""
     from pypdf import PdfReader, PdfWriter, Transformation
 

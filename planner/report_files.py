@@ -22,7 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table as PdfTable, TableStyle
 
-from planner.briefs import _font, _lay_on, _slot
+from planner.briefs import drawing_slot, lay_drawings_on, pdf_font
 from planner.formats import fmt_pct
 from planner.i18n import t
 from planner.report_model import ChartData, MapData, ReportContent, Table
@@ -67,14 +67,14 @@ def _foot(c: ReportContent) -> tuple[list[Line], list[Line]]:
 
 
 def _faces() -> dict[tuple[bool, bool], str]:
-    """DejaVu Sans by (bold, italic): `briefs._font`'s two faces and the oblique ones beside them."""
+    """DejaVu Sans by (bold, italic): `briefs.pdf_font`'s two faces and the oblique ones beside them."""
     from pathlib import Path
 
     import matplotlib
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    regular, bold = _font()
+    regular, bold = pdf_font()
     for name in ("DejaVuSans-Oblique", "DejaVuSans-BoldOblique"):
         if name not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(TTFont(name, str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / f"{name}.ttf")))
@@ -281,7 +281,7 @@ def report_pdf(content: ReportContent) -> bytes:
 
     def figure(key: str, draw, data, height_in: float, caption: str):
         drawings[key] = draw(data, fmt="pdf", width_in=width / 72, height_in=height_in)
-        return KeepTogether([Spacer(1, 3 * mm), _slot(width, height_in * 72, slots, key),
+        return KeepTogether([Spacer(1, 3 * mm), drawing_slot(width, height_in * 72, slots, key),
                              Paragraph(escape(caption), styles["caption"])])
 
     story = [_pdf_pair(*_top(content), faces, left_align=1), Paragraph(escape(content.title), styles["title"]),
@@ -310,7 +310,7 @@ def report_pdf(content: ReportContent) -> bytes:
                             subject=content.doc_subject, creator=t("app.tool_name", lang),
                             lang="vi-VN" if lang == "vi" else "en-US", **margins)
     doc.build(story, onFirstPage=page_number, onLaterPages=page_number)
-    return _lay_on(buf.getvalue(), drawings, slots)
+    return lay_drawings_on(buf.getvalue(), drawings, slots)
 
 
 # ---------------------------------------------------------------- pictures
