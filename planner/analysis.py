@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -114,14 +114,12 @@ class Analysis:
             self.package, rule=self.rule, extra_points=proposals_frame(proposals),
             distance_m=self._shared.nearest[self.rule.mode].get(), measure=self.measure)))
 
-    def with_points(self, points: gpd.GeoDataFrame) -> Summary:
-        """The figures when exactly `points` (EPSG:4326; id, commune_code, geometry) are the points
-        in use, instead of the package's existing ones: a year of the progress record."""
-        pts = points.assign(status="existing")
-        key = ("with_points", tuple(pts["id"]), tuple(shapely.get_coordinates(pts.geometry).round(7).ravel()))
-        return self._kept(key, lambda: summarize(
-            replace(self.package, play_points=pts), rule=self.rule, measure=self.measure,
-            distance_m=self.measure.to_nearest(pts, limit=self.rule.limit)))  # a bounded search: only reach counts
+    def children_within(self, points: gpd.GeoDataFrame) -> int:
+        """Children within reach when exactly `points` (EPSG:4326) are the points in use, instead
+        of the package's existing ones: a year of the progress record. One bounded search."""
+        xy = tuple(shapely.get_coordinates(points.geometry).round(7).ravel())
+        return self._kept(("children_within", xy), lambda: int(self.package.villages["children"].to_numpy()[
+            self.measure.to_nearest(points, limit=self.rule.limit) <= self.rule.limit].sum()))
 
     def ranking(self, *, preset: str | None = None, weights: dict | None = None) -> Ranking:
         """The commune ranking for a preset or custom weights (one rule: `ranking.resolve_weights`)."""

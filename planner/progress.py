@@ -7,19 +7,21 @@ a year are those of 31/12 of that year (of today, for the current year). The pac
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from operator import attrgetter
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
 from planner.analysis import Analysis
 from planner.package_history import data_date, package_history
-from planner.record import Entry, current, status_on
+from planner.record import Entry, current
 from planner.scenarios import YEARS, Scenario
 from planner.targets import TARGETS, Indicator, indicator, required_count
 
@@ -166,7 +168,7 @@ def _openings(standing: Sequence[Entry]) -> tuple[Opening, ...]:
     """Each coming into use, with the latest cost and funding recorded between the point's previous
     closure and its next one (a reopening's money is spent in its own year, not the first's)."""
     out, stretch = [], {}
-    for e in sorted(standing, key=lambda e: (e.on, e.seq)):
+    for e in standing:  # in date order
         s = stretch.setdefault(e.point_id, {"open": None, "was_in_use": False, "cost": None, "funding": ""})
         if e.cost_vnd is not None:
             s["cost"] = e.cost_vnd
@@ -186,30 +188,40 @@ def _openings(standing: Sequence[Entry]) -> tuple[Opening, ...]:
 def _walk(standing: Sequence[Entry], attrs: pd.DataFrame, codes: set):
     """(day, communes with a point) after each day's entries, in date order; only the package's
     communes (`codes`) count."""
+    commune_of = attrs["commune_code"].to_dict()
     status: dict[str, Entry] = {}
     by_commune: Counter = Counter()
-    ordered = sorted(standing, key=lambda e: (e.on, e.seq))
+    ordered = standing  # in date order
     for i, e in enumerate(ordered):
         before = status.get(e.point_id)
         if before is not None and before.counts:
-            by_commune[attrs.at[e.point_id, "commune_code"]] -= 1
+            by_commune[commune_of[e.point_id]] -= 1
         status[e.point_id] = e
         if e.counts:
-            by_commune[attrs.at[e.point_id, "commune_code"]] += 1
+            by_commune[commune_of[e.point_id]] += 1
         if i + 1 == len(ordered) or ordered[i + 1].on != e.on:
             yield e.on, sum(1 for c, n in by_commune.items() if n > 0 and c in codes)
 
 
 def _points_frame(attrs: pd.DataFrame, ids) -> gpd.GeoDataFrame:
-    located = attrs.loc[list(ids)].dropna(subset=["lon", "lat"])
-    return gpd.GeoDataFrame({"id": located.index.astype(str), "commune_code": located["commune_code"].to_numpy()},
-                            geometry=shapely.points(located[["lon", "lat"]].to_numpy(float)) if len(located) else [],
-                            crs=4326)
+    """The located points among `ids`, as points in EPSG:4326."""
+    at = attrs.index.get_indexer(sorted(ids))
+    lon, lat = attrs["lon"].to_numpy(float, na_value=np.nan)[at], attrs["lat"].to_numpy(float, na_value=np.nan)[at]
+    keep = ~np.isnan(lon)
+    return gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon[keep], lat[keep]), crs=4326)
 
 
-def in_use_on(standing: Sequence[Entry], day: date) -> set[str]:
-    """The points in use on `day`."""
-    return {pid for pid, e in status_on(standing, day).items() if e.counts}
+def _in_use_at(standing: Sequence[Entry], days: Sequence[date]) -> dict[date, frozenset]:
+    """The points in use on each of `days`, in one pass over the entries in date order."""
+    ordered = standing  # in date order
+    status: dict[str, bool] = {}
+    out, i = {}, 0
+    for day in sorted(days):
+        while i < len(ordered) and ordered[i].on <= day:
+            status[ordered[i].point_id] = ordered[i].counts
+            i += 1
+        out[day] = frozenset(p for p, counts in status.items() if counts)
+    return out
 
 
 def progress(analysis: Analysis, recorded: Sequence[Entry], *, today: date, scenario: Scenario | None = None) -> Progress:
@@ -217,7 +229,8 @@ def progress(analysis: Analysis, recorded: Sequence[Entry], *, today: date, scen
     and the workspace's `recorded` entries; with `scenario`, its plan against what was realised."""
     package = analysis.package
     entries = tuple(package_history(package, today=today)) + tuple(recorded)
-    standing = tuple(e for e in _over_the_package(current(entries)) if e.on <= today)  # a past day knows nothing later
+    standing = tuple(sorted((e for e in _over_the_package(current(entries)) if e.on <= today),  # nothing later
+                            key=attrgetter("on", "seq")))  # in date order, once: every pass below relies on it
     attrs = _attributes(package, entries)
     total = len(package.communes)
     codes = set(package.communes["code"].astype(str))
@@ -229,19 +242,26 @@ def progress(analysis: Analysis, recorded: Sequence[Entry], *, today: date, scen
     first = min((e.on.year for e in standing), default=today.year)
     days = {y: min(date(y, 12, 31), today) for y in range(first, today.year + 1)}
     years = []
+    in_use = _in_use_at(standing, list(days.values()))
+    commune_of = attrs["commune_code"].to_numpy()
+    opened_in, closed_in = defaultdict(list), defaultdict(set)
+    for o in openings:
+        opened_in[o.on.year].append(o)
+    for e in standing:
+        if e.status == "closed":
+            closed_in[e.on.year].add(e.point_id)
     for y, day in days.items():
-        ids = in_use_on(standing, day)
-        communes = set(attrs.loc[list(ids), "commune_code"]) & codes if ids else set()
-        opened = [o for o in openings if o.on.year == y]
+        ids = in_use[day]
+        communes = set(commune_of[attrs.index.get_indexer(list(ids))]) & codes if ids else set()
+        opened = opened_in[y]
         spent = Counter()
         for o in opened:
             if o.cost_vnd is not None:
                 spent[o.funding or "unknown"] += o.cost_vnd
-        summary = analysis.with_points(_points_frame(attrs, sorted(ids)))
         years.append(YearFigures(
             year=y, day=day, points_in_use=len(ids), communes_with_point=len(communes),
-            children_within=summary.reach.children_within, opened=len(opened),
-            closed=len({e.point_id for e in standing if e.status == "closed" and e.on.year == y}),
+            children_within=analysis.children_within(_points_frame(attrs, ids)), opened=len(opened),
+            closed=len(closed_in[y]),
             spent_vnd=tuple((f, spent.get(f, 0)) for f in FUNDING_KEYS),
             cost_unknown=sum(o.cost_vnd is None for o in opened),
             indicator=indicator("play_point", achieved=len(communes), total=total), in_use=frozenset(ids)))
@@ -251,8 +271,8 @@ def progress(analysis: Analysis, recorded: Sequence[Entry], *, today: date, scen
     return Progress(
         today=today, data_date=data_date(package, today=today), communes_total=total,
         children_total=base.reach.children_total, rule=analysis.rule, years=tuple(years), targets=targets,
-        points=_points_today(attrs, standing, today, cost, funding, first_in_use),
-        by_commune=_by_commune(package, standing, attrs, days),
+        points=_points_today(attrs, standing, cost, funding, first_in_use),
+        by_commune=_by_commune(package, attrs, {y: in_use[d] for y, d in days.items()}),
         entries=tuple(sorted(entries, key=lambda e: -e.seq)),  # newest first (the package's have seq < 0)
         openings=openings, known=attrs, steps=steps,
         others=(base.child_friendly, base.school_toilet, base.psych_support),
@@ -280,8 +300,9 @@ def target_check(steps: Sequence[tuple[date, int]], *, year: int, share: Fractio
                        final=date(year, 12, 31) < today)
 
 
-def _points_today(attrs, standing, today, cost, funding, first_in_use) -> pd.DataFrame:
-    now = status_on(standing, today)
+def _points_today(attrs, standing, cost, funding, first_in_use) -> pd.DataFrame:
+    """Each point the record knows on the figures' day: its status then, since when, cost, funding."""
+    now = {e.point_id: e for e in standing}  # in date order: the last one stands
     frame = attrs.assign(
         status=[now[p].status if p in now else "" for p in attrs.index],
         since=[now[p].on if p in now else None for p in attrs.index],
@@ -291,11 +312,11 @@ def _points_today(attrs, standing, today, cost, funding, first_in_use) -> pd.Dat
     return frame[frame["status"] != ""]
 
 
-def _by_commune(package, standing, attrs, days: dict) -> pd.DataFrame:
+def _by_commune(package, attrs, in_use: dict[int, frozenset]) -> pd.DataFrame:
     out = pd.DataFrame({"name": package.communes["name"].to_numpy()}, index=pd.Index(package.communes["code"], name="code"))
-    for y, day in days.items():
-        ids = sorted(in_use_on(standing, day))
-        counts = attrs.loc[ids, "commune_code"].value_counts() if ids else pd.Series(dtype=int)
+    commune = attrs["commune_code"].to_numpy()
+    for y, ids in in_use.items():
+        counts = pd.Series(commune[attrs.index.get_indexer(list(ids))]).value_counts() if ids else pd.Series(dtype=int)
         out[y] = counts.reindex(out.index, fill_value=0).astype(int).to_numpy()
     return out
 
@@ -308,7 +329,7 @@ def _plan(analysis, scenario, standing, attrs, years, openings) -> tuple[PlanYea
         upto = tuple(p for p in scenario.proposals if p.year <= y)
         after = analysis.effect(upto).after
         f = done.get(y)
-        realised = None if f is None else len(in_use_on(standing, f.day) & mine)
+        realised = None if f is None else len(f.in_use & mine)
         out.append(PlanYear(
             year=y, planned_points=len(upto), realised_points=realised,
             planned_communes=after.play_point.achieved, realised_communes=None if f is None else f.communes_with_point,
