@@ -71,11 +71,15 @@ def parse_day(text: str, option: str) -> date:
 def as_of(args) -> date:
     """--today, or today in Vietnam; a day still ahead is refused (figures go up to today)."""
     from planner.formats import both, fmt_date
+    from planner.record import FIRST_DATE
 
     today = today_in_vietnam()
     if not args.today:
         return today
     day = parse_day(args.today, "--today")
+    if day < FIRST_DATE:
+        raise UsageError("err.record_date", **both("value", day, fmt_date), **both("first", FIRST_DATE, fmt_date),
+                         **both("today", today, fmt_date))
     if day > today:
         raise UsageError("err.day_future", option="--today", **both("value", day, fmt_date), **both("today", today, fmt_date))
     return day

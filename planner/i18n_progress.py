@@ -295,4 +295,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "progress.withdrawn": ("Rút lại", "Withdrawn"),
     "progress.after_as_of": ("Sổ theo dõi liệt kê mọi mục đã ghi, kể cả các mục sau ngày {day}; các số liệu ở trên chỉ tính đến ngày đó.",
                              "The record lists every entry, those after {day} too; the figures above go up to that day."),
+    "progress.point_pick": ("Chọn điểm…", "Choose a point…"),
+    "progress.no_point": ("Chưa chọn điểm nào: chọn điểm rồi bấm ghi. Chưa có gì được ghi.",
+                          "No point chosen: choose one, then record. Nothing was recorded."),
+    "progress.set_aside": ("không tính: sổ theo dõi ghi khác", "not counted: the record says otherwise"),
 }

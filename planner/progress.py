@@ -153,35 +153,49 @@ def _attributes(package, entries: Sequence[Entry]) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
+RANK = {"planned": 0, "approved": 1, "under_construction": 2, "in_use": 3, "closed": 4}
+
+
 def _over_the_package(entries: Sequence[Entry]) -> tuple[Entry, ...]:
-    """The entries with what the workspace recorded over the package's own history: once a point has
-    a recorded entry, the package's entries dated on or after the earliest of them give way (a
-    commune's "in use from 29/02/2024" outranks a demo's "under construction from 13/10/2024")."""
-    earliest: dict[str, date] = {}
-    for e in entries:
-        if e.seq > 0:
-            earliest[e.point_id] = min(e.on, earliest.get(e.point_id, e.on))
-    return tuple(e for e in entries if e.seq > 0 or e.point_id not in earliest or e.on < earliest[e.point_id])
+    """The entries, with the package's own that the record contradicts set aside: a package entry
+    gives way when the record has an entry of the same point on or before its day with a status
+    further along (a commune's "in use from 29/02/2024" outranks a demo's "under construction from
+    13/10/2024"; an older "planned" takes nothing away from the package's later "in use")."""
+    return tuple(e for e in entries if e.seq > 0 or not _contradicted(e, entries))
+
+
+def _contradicted(e: Entry, entries: Sequence[Entry]) -> bool:
+    return any(w.seq > 0 and w.point_id == e.point_id and w.on <= e.on and RANK[w.status] > RANK[e.status]
+               for w in entries)
+
+
+def set_aside(entries: Sequence[Entry]) -> frozenset:
+    """The seqs of the package's entries the record contradicts (see `_over_the_package`)."""
+    standing = current(entries)
+    recorded = {e.point_id for e in standing if e.seq > 0}
+    return frozenset(e.seq for e in standing if e.seq < 0 and e.point_id in recorded and _contradicted(e, standing))
 
 
 def _openings(standing: Sequence[Entry]) -> tuple[Opening, ...]:
-    """Each coming into use, with the latest cost and funding recorded between the point's previous
-    closure and its next one (a reopening's money is spent in its own year, not the first's)."""
+    """Each coming into use, with the latest cost and funding recorded while it stays in use (or
+    since it last went out of use): a reopening after a closure or works spends its own money in
+    its own year, and leaves the first opening's alone."""
     out, stretch = [], {}
+    fresh = {"open": None, "was_in_use": False, "cost": None, "funding": ""}
     for e in standing:  # in date order
-        s = stretch.setdefault(e.point_id, {"open": None, "was_in_use": False, "cost": None, "funding": ""})
+        s = stretch.setdefault(e.point_id, dict(fresh))
+        if s["was_in_use"] and not e.counts:  # closed, or out of use for works: the next opening starts afresh
+            stretch[e.point_id] = s = dict(fresh)
         if e.cost_vnd is not None:
             s["cost"] = e.cost_vnd
         if e.funding:
             s["funding"] = e.funding
-        if e.counts and not s["was_in_use"]:
+        if e.counts and s["open"] is None:
             s["open"] = len(out)
-            out.append(None)
-        if s["open"] is not None:
-            out[s["open"]] = Opening(e.point_id, out[s["open"]].on if out[s["open"]] else e.on, s["cost"], s["funding"])
+            out.append(Opening(e.point_id, e.on, None, ""))
+        if s["open"] is not None:  # the stretch's latest cost and funding
+            out[s["open"]] = Opening(e.point_id, out[s["open"]].on, s["cost"], s["funding"])
         s["was_in_use"] = e.counts
-        if e.status == "closed":
-            stretch[e.point_id] = {"open": None, "was_in_use": False, "cost": None, "funding": ""}
     return tuple(out)
 
 
@@ -297,7 +311,7 @@ def target_check(steps: Sequence[tuple[date, int]], *, year: int, share: Fractio
         elif n < required:
             reached_on = None
     return TargetCheck(year=year, target=share, required=required, achieved=achieved, reached_on=reached_on,
-                       final=date(year, 12, 31) < today)
+                       final=date(year, 12, 31) <= today)
 
 
 def _points_today(attrs, standing, cost, funding, first_in_use) -> pd.DataFrame:

@@ -104,10 +104,11 @@ def status_on(entries, day: date) -> dict[str, Entry]:
 
 
 def same_as(entry: Entry, entries) -> Entry | None:
-    """The standing entry that already says what `entry` says (same point, status and day), if any:
-    recording it again would count nothing new and only clutter the record."""
-    return next((e for e in current(entries) if (e.point_id.casefold(), e.status, e.on) ==
-                 (entry.point_id.casefold(), entry.status, entry.on)), None)
+    """The standing entry that already says all `entry` says (point, status, day, cost, funding,
+    note), if any: recording it again would add nothing (a second click, a list sent twice)."""
+    key = (entry.point_id.casefold(), entry.status, entry.on, entry.cost_vnd, entry.funding or None, entry.note.strip())
+    return next((e for e in current(entries)
+                 if (e.point_id.casefold(), e.status, e.on, e.cost_vnd, e.funding or None, e.note.strip()) == key), None)
 
 
 def cost_from_millions(text: str, *, lang: str) -> int | None:

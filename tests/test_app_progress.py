@@ -57,6 +57,12 @@ def cli_json(*args) -> dict:
     return json.loads(out.getvalue())
 
 
+def form_key(at, name: str, lang: str = "vi") -> str:
+    """The record form's widget key: by language and by the number of saves in the session."""
+    rev = at.session_state["progress-form-rev"] if "progress-form-rev" in at.session_state else 0
+    return f"progress-{name}-{lang}-{rev}"
+
+
 def click(at, label):
     next(b for b in at.button if b.label == label).click().run()
     assert not at.exception, at.exception
@@ -83,10 +89,10 @@ def test_recording_a_point_in_use_raises_this_years_indicator(workspace):
     at = open_page()
     year = today_in_vietnam().year
     before = {r[0].split(" ")[0]: r[1] for r in targets_rows(at)}[str(year)]
-    at.selectbox(key="progress-point-vi").set_value("P015")  # under construction in the demo (Xã Bản Lang)
-    at.selectbox(key="progress-status-vi").set_value("in_use")
-    at.text_input(key="progress-cost-vi").set_value("1.250")
-    at.selectbox(key="progress-funding-vi").set_value("state")
+    at.selectbox(key=form_key(at, "point")).set_value("P015")  # under construction in the demo (Xã Bản Lang)
+    at.selectbox(key=form_key(at, "status")).set_value("in_use")
+    at.text_input(key=form_key(at, "cost")).set_value("1.250")
+    at.selectbox(key=form_key(at, "funding")).set_value("state")
     click(at, "Ghi vào sổ theo dõi")
     assert (before, metric(at, "Xã có điểm")) == ("9/38", "10/38")
     after = {r[0].split(" ")[0]: r[1] for r in targets_rows(at)}[str(year)]
@@ -116,7 +122,7 @@ def test_a_scenario_taken_into_the_record_then_its_plan_beside_what_was_done(wor
 
 def test_a_correction_is_a_new_entry_and_the_old_one_stays_listed(workspace):
     at = open_page()
-    at.selectbox(key="progress-point-vi").set_value("P015")
+    at.selectbox(key=form_key(at, "point")).set_value("P015")
     click(at, "Ghi vào sổ theo dõi")
     at.selectbox(key="progress-fix").set_value(1)
     at.selectbox(key="progress-fix-status-1-vi").set_value("under_construction")
@@ -137,7 +143,7 @@ def test_with_sign_in_only_a_signed_in_user_records_and_their_name_is_written(wo
     at.text_input(key="auth_name").set_value("lan")
     at.text_input(key="auth_password").set_value("mật khẩu đúng")
     click(at, "Đăng nhập")
-    at.selectbox(key="progress-point-vi").set_value("P015")
+    at.selectbox(key=form_key(at, "point")).set_value("P015")
     click(at, "Ghi vào sổ theo dõi")
     (e,) = RecordStore(workspace / "scenarios.sqlite").entries(DEMO_NAME)
     assert e.recorded_by == "lan"
@@ -180,7 +186,7 @@ def test_a_status_change_keeps_a_new_points_kind(workspace, demo):
     at.selectbox(key="progress-take").set_value("Văn hóa").run()
     click(at, "Đưa vào sổ")
     pid = f"Văn hóa / {prop.id}"
-    at.selectbox(key="progress-point-vi").set_value(pid)
+    at.selectbox(key=form_key(at, "point")).set_value(pid)
     click(at, "Ghi vào sổ theo dõi")
     entries = RecordStore(workspace / "scenarios.sqlite").entries(DEMO_NAME)
     p = progress(Analysis.of(demo), entries, today=today_in_vietnam())
@@ -200,14 +206,14 @@ def test_language_switch_keeps_the_chosen_day(workspace):
 
 def test_after_a_save_the_form_is_empty_and_the_next_save_records_the_next_choice(workspace):
     at = open_page()
-    at.selectbox(key="progress-point-vi").set_value("P004")
-    at.selectbox(key="progress-status-vi").set_value("under_construction")
-    at.text_input(key="progress-cost-vi").set_value("777")
+    at.selectbox(key=form_key(at, "point")).set_value("P004")
+    at.selectbox(key=form_key(at, "status")).set_value("under_construction")
+    at.text_input(key=form_key(at, "cost")).set_value("777")
     click(at, "Ghi vào sổ theo dõi")
     # (the browser empties the form after a save: tests/test_browser_progress.py; AppTest keeps the values)
-    at.selectbox(key="progress-point-vi").set_value("P015")
-    at.selectbox(key="progress-status-vi").set_value("in_use")
-    at.text_input(key="progress-cost-vi").set_value("")
+    at.selectbox(key=form_key(at, "point")).set_value("P015")
+    at.selectbox(key=form_key(at, "status")).set_value("in_use")
+    at.text_input(key=form_key(at, "cost")).set_value("")
     click(at, "Ghi vào sổ theo dõi")
     recorded = RecordStore(workspace / "scenarios.sqlite").entries(DEMO_NAME)
     assert [(e.point_id, e.status, e.cost_vnd) for e in recorded] == [("P004", "under_construction", 777_000_000),
@@ -216,18 +222,26 @@ def test_after_a_save_the_form_is_empty_and_the_next_save_records_the_next_choic
 
 def test_the_same_entry_twice_is_refused_and_a_vietnamese_cost_reads_right(workspace):
     at = open_page()
-    at.selectbox(key="progress-point-vi").set_value("P015")
-    at.text_input(key="progress-cost-vi").set_value("1.500")
+    at.selectbox(key=form_key(at, "point")).set_value("P015")
+    at.text_input(key=form_key(at, "cost")).set_value("1.500")
     click(at, "Ghi vào sổ theo dõi")
-    at.selectbox(key="progress-point-vi").set_value("P015")
-    click(at, "Ghi vào sổ theo dõi")
+    at.selectbox(key=form_key(at, "point")).set_value("P015")
+    at.text_input(key=form_key(at, "cost")).set_value("1.500")
+    click(at, "Ghi vào sổ theo dõi")  # all of it again: a second click, say
     assert any("đã có mục số 1" in e.value for e in at.error)
-    at.selectbox(key="progress-point-vi").set_value("P019")
-    at.text_input(key="progress-cost-vi").set_value("một tỷ")
+    click(at, "Ghi vào sổ theo dõi")
+    at.selectbox(key=form_key(at, "point")).set_value("P019")
+    at.text_input(key=form_key(at, "cost")).set_value("một tỷ")
     click(at, "Ghi vào sổ theo dõi")
     assert any("Kinh phí “một tỷ” không đọc được" in e.value for e in at.error)
+    assert at.selectbox(key=form_key(at, "point")).value == "P019"  # a refused save keeps what was typed
+    at.text_input(key=form_key(at, "cost")).set_value("1.350")
+    click(at, "Ghi vào sổ theo dõi")
+    at.text_input(key=form_key(at, "cost")).set_value("")  # a fresh form after a save: nothing chosen
+    click(at, "Ghi vào sổ theo dõi")
+    assert any("Chưa chọn điểm nào" in w.value for w in at.warning)
     recorded = RecordStore(workspace / "scenarios.sqlite").entries(DEMO_NAME)
-    assert [(e.point_id, e.cost_vnd) for e in recorded] == [("P015", 1_500_000_000)]
+    assert [(e.point_id, e.cost_vnd) for e in recorded] == [("P015", 1_500_000_000), ("P019", 1_350_000_000)]
 
 
 def test_a_past_day_still_knows_every_point(workspace, demo):
@@ -238,7 +252,7 @@ def test_a_past_day_still_knows_every_point(workspace, demo):
     at.selectbox(key="progress-take").set_value("Một điểm").run()
     click(at, "Đưa vào sổ")
     at.date_input(key="progress-as-of").set_value(date(2020, 12, 31)).run()
-    assert any(o.startswith("Điểm đề xuất") for o in at.selectbox(key="progress-point-vi").options)
+    assert any(o.startswith("Điểm đề xuất") for o in at.selectbox(key=form_key(at, "point")).options)
     at.selectbox(key="progress-take").set_value("Một điểm").run()
     click(at, "Đưa vào sổ")
     assert any("1 đề xuất đã có" in m.value for m in at.info)
@@ -251,7 +265,7 @@ def test_a_correction_from_a_stale_page_is_refused_and_says_so(workspace):
     from planner.record import Entry
 
     at = open_page()
-    at.selectbox(key="progress-point-vi").set_value("P015")
+    at.selectbox(key=form_key(at, "point")).set_value("P015")
     click(at, "Ghi vào sổ theo dõi")
     at.selectbox(key="progress-fix").set_value(1).run()
     db = RecordStore(workspace / "scenarios.sqlite")

@@ -153,3 +153,10 @@ def test_the_map_and_chart_stop_at_the_periods_end(recorded):
                                                                               "004": True}
     shares = dict(zip(c.chart.years, c.chart.shares))
     assert (shares[2024], shares[2025], shares[2026]) == (0.75, None, None)
+
+
+def test_a_midterm_report_says_the_2025_target_was_missed_and_speaks_of_its_end(demo):
+    p = progress(Analysis.of(demo), (), today=TODAY)
+    c = report_content(p, demo, period("midterm", today=TODAY), "vi", now=NOW)
+    assert c.intro[1] == "Chỉ tiêu năm 2025 (30%, 12 xã) chưa đạt: đến 31/12/2025 có 9/38 xã có điểm, thiếu 3 xã."
+    assert c.intro[2] == "Chỉ tiêu năm 2030 (35%, 14 xã): đến ngày 31/12/2025 có 9/38 xã có điểm, còn thiếu 5 xã."

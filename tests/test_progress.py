@@ -227,3 +227,24 @@ def test_a_reopening_spends_in_its_own_year_and_leaves_the_first_alone(tiny, sto
     assert dict(p.year(2022).spent_vnd) == {"state": 1_000_000_000, "non_state": 0, "unknown": 0}
     assert dict(p.year(2025).spent_vnd) == {"state": 0, "non_state": 300_000_000, "unknown": 0}
     assert (p.year(2024).closed, p.year(2024).communes_with_point, p.year(2025).opened) == (1, 2, 1)
+
+
+def test_an_older_planned_entry_takes_nothing_from_the_packages_later_history(tiny, store):
+    store.add("tiny", [Entry("P1", "planned", date(2015, 1, 1), note="theo hồ sơ lưu trữ")], today=TODAY)
+    p = progress(tiny, store.entries("tiny"), today=TODAY)
+    assert [p.year(y).communes_with_point for y in (2015, 2019, 2020, 2021)] == [0, 0, 1, 2]
+
+
+def test_works_on_a_point_in_use_spend_in_the_reopening_year_only(tiny, store):
+    store.add("tiny", [_new("N1", "in_use", date(2022, 5, 1), "004", D1, cost_vnd=1_000_000_000, funding="state"),
+                       _new("N1", "under_construction", date(2026, 4, 1), "004", cost_vnd=250_000_000,
+                            funding="non_state", note="nâng cấp"),
+                       _new("N1", "in_use", date(2026, 9, 1), "004")], today=TODAY)
+    p = progress(tiny, store.entries("tiny"), today=TODAY)
+    assert dict(p.year(2022).spent_vnd)["state"] == 1_000_000_000  # the first opening keeps its money
+    assert dict(p.year(2026).spent_vnd) == {"state": 0, "non_state": 250_000_000, "unknown": 0}
+    assert p.year(2026).opened == 1 and p.year(2026).communes_with_point == 3
+    store.add("tiny", [_new("P1", "under_construction", date(2025, 3, 1), "001"),
+                       _new("P1", "in_use", date(2025, 6, 1), "001")], today=TODAY)
+    p = progress(tiny, store.entries("tiny"), today=TODAY)
+    assert (p.year(2025).opened, p.year(2025).cost_unknown, p.year(2025).spent_total_vnd) == (1, 1, 0)  # not counted twice

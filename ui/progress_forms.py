@@ -11,6 +11,7 @@ import streamlit as st
 from planner.errors import PlannerError
 from planner.formats import fmt_date, fmt_datetime, fmt_int, fmt_num, fmt_vnd
 from planner.labels import problem_column
+from planner.progress import set_aside
 from planner.proposals import FUNDING
 from planner.record import FIRST_DATE, STATUSES, Entry, cost_from_millions, same_as
 from planner.record_import import RecordContext, read_record_list_safely, template_xlsx
@@ -86,9 +87,11 @@ def record_section(p, points: pd.DataFrame, db, *, package_name: str, today: dat
     L = st.session_state.get("lang", "vi")
     st.subheader(tr("progress.history"))
     replaced_by = {e.replaces: e.seq for e in p.entries if e.replaces is not None}
+    aside = set_aside(p.entries)  # the package's entries the record contradicts
 
     def entry_row(e: Entry) -> dict:
         mark = (tr("progress.replaced_by", seq=replaced_by[e.seq]) if e.seq in replaced_by
+                else tr("progress.set_aside") if e.seq in aside
                 else tr("progress.withdraws", seq=e.replaces) if e.withdrawn
                 else tr("progress.corrects", seq=e.replaces) if e.replaces else "")
         name = points.at[e.point_id, "name"] if e.point_id in points.index else e.point_id

@@ -118,21 +118,28 @@ def point_label(pid: str) -> str:
     return f"{r['name']} — {communes.get(r['commune_code'], r['commune_code'] or '?')}"
 
 
-with st.form(f"progress-record-{L}", clear_on_submit=True, border=True):  # emptied after each save, as shown
+# The form's widgets are keyed by language and by the number of saves: a save gives a fresh,
+# visibly empty form (a second click then has no point chosen and records nothing), a refused save
+# keeps what was typed, and a language switch shows what will be recorded (the labels change).
+rev = f"{L}-{st.session_state.get('progress-form-rev', 0)}"
+with st.form(f"progress-record-{rev}", border=True):
     f1, f2, f3 = st.columns([3, 2, 2])
-    point = f1.selectbox(tr("progress.point"), order, format_func=point_label, key=f"progress-point-{L}")
+    point = f1.selectbox(tr("progress.point"), order, format_func=point_label, key=f"progress-point-{rev}", index=None,
+                         placeholder=tr("progress.point_pick"))
     status = f2.selectbox(tr("progress.status"), STATUSES, index=STATUSES.index("in_use"),
-                          format_func=lambda s: tr(f"record.status.{s}"), key=f"progress-status-{L}")
+                          format_func=lambda s: tr(f"record.status.{s}"), key=f"progress-status-{rev}")
     on = f3.date_input(tr("progress.date"), value=today, min_value=FIRST_DATE, max_value=today, format=DAY,
-                       key=f"progress-date-{L}")
+                       key=f"progress-date-{rev}")
     g1, g2, g3 = st.columns([2, 2, 3])
-    cost_text = g1.text_input(tr("progress.cost"), key=f"progress-cost-{L}", help=tr("progress.cost_help"),
+    cost_text = g1.text_input(tr("progress.cost"), key=f"progress-cost-{rev}", help=tr("progress.cost_help"),
                               max_chars=40)
-    funding = g2.selectbox(tr("progress.funding"), ("",) + FUNDING, key=f"progress-funding-{L}",
+    funding = g2.selectbox(tr("progress.funding"), ("",) + FUNDING, key=f"progress-funding-{rev}",
                            format_func=lambda f: tr(f"funding.{f}") if f else tr("progress.unknown"))
-    note = g3.text_input(tr("progress.note"), max_chars=2000, key=f"progress-note-{L}")
+    note = g3.text_input(tr("progress.note"), max_chars=2000, key=f"progress-note-{rev}")
     sent = st.form_submit_button(tr("progress.save"), type="primary", disabled=not editable)
-if sent and allow("record a status change"):
+if sent and point is None:
+    st.warning(tr("progress.no_point"))
+elif sent and allow("record a status change"):
     try:
         entry = Entry(point_id=point, status=status, on=on, cost_vnd=cost_from_millions(cost_text, lang=L),
                       funding=funding or None, note=note, origin="app")
@@ -149,6 +156,7 @@ if sent and allow("record a status change"):
                  status=tr(f"record.status.{status}"), day=fmt_date(on, L)))
         if latest is not None and latest.on > on:
             flash(tr("progress.earlier", day=fmt_date(latest.on, L), status=tr(f"record.status.{latest.status}")), "warning")
+        st.session_state["progress-form-rev"] = st.session_state.get("progress-form-rev", 0) + 1
         st.rerun()
 
 s1, s2 = st.columns([3, 1], vertical_alignment="bottom")
