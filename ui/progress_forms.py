@@ -97,14 +97,13 @@ def record_section(p, points: pd.DataFrame, db, *, package_name: str, today: dat
         name = points.at[e.point_id, "name"] if e.point_id in points.index else e.point_id
         return {tr("progress.col.seq"): str(e.seq) if e.seq > 0 else "—", tr("progress.point"): name,
                 tr("progress.status"): tr("progress.withdrawn") if e.withdrawn else tr(f"record.status.{e.status}"),
-                tr("progress.date"): fmt_date(e.on, L),
+                tr("progress.date"): fmt_date(e.on, L), tr("progress.col.mark"): mark,
                 tr("report.col.cost"): "—" if e.cost_vnd is None else fmt_vnd(e.cost_vnd, L),
                 tr("progress.funding"): tr(f"funding.{e.funding}") if e.funding else "—",
                 tr("progress.note"): tr("progress.note_demo") if e.note == "demo" and e.origin == "package"
                 else tr(f"progress.note_{e.note}") if e.origin == "package" and e.note else e.note,
                 tr("progress.col.by"): e.recorded_by or (tr("progress.from_data") if e.origin == "package" else "—"),
-                tr("progress.col.at"): fmt_datetime(e.recorded_at, L) if e.recorded_at else "—",
-                tr("progress.col.mark"): mark}
+                tr("progress.col.at"): fmt_datetime(e.recorded_at, L) if e.recorded_at else "—"}
 
     mine = [e for e in p.entries if e.seq > 0]
     shown = st.radio(tr("progress.show"), ("recorded", "all"), horizontal=True, key=f"progress-show-{L}",
