@@ -61,6 +61,7 @@ def test_a_proposal_recorded_in_use_raises_this_years_indicator(server, en_page,
     assert _metric(page, f"Xã có điểm — năm {year}") == "9/38"  # planned does not count
     point_box = page.locator("[data-testid='stSelectbox']").filter(has_text="Điểm").first
     point_box.click()
+    page.keyboard.type(name)  # as a person finds one point among many: by typing
     page.get_by_role("option").filter(has_text=f"({name}) — {commune['name']}").first.click()
     _idle(page)
     _click(page, "Ghi vào sổ theo dõi")
@@ -93,6 +94,7 @@ def test_a_proposal_recorded_in_use_raises_this_years_indicator(server, en_page,
             _idle(page)
         box = page.locator("[data-testid='stSelectbox']").filter(has_text="Point" if lang_switch else "Điểm").first
         box.click()
+        page.keyboard.type(other.name)
         page.get_by_role("option").filter(has_text=label).first.click()
         _idle(page)
         status = page.locator("[data-testid='stSelectbox']").filter(has_text="Status" if lang_switch else "Trạng thái").first

@@ -86,7 +86,8 @@ st.altair_chart((lines + targets + labels).properties(height=300).configure(loca
 table = targets_table(p, L)
 st.markdown(f"**{table.title}**")
 st.dataframe(pd.DataFrame(list(table.rows), columns=list(table.header)), hide_index=True, width="stretch",
-             key="progress-targets", height=35 * (len(table.rows) + 1) + 3)  # every year in view, this one too
+             key="progress-targets", height=35 * (len(table.rows) + 1) + 3,  # every year in view, this one too
+             column_config={table.header[0]: st.column_config.TextColumn(width="medium")})  # "2026 (đến 02/12/2026)"
 st.caption(plain(table.note))
 if p.plan:
     pt = plan_table(p, L)
