@@ -15,7 +15,6 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import geopandas as gpd
-import numpy as np
 import shapely
 
 from planner.package import DataPackage
