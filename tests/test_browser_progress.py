@@ -85,8 +85,8 @@ def test_a_proposal_recorded_in_use_raises_this_years_indicator(server, en_page,
 
     # saved again at once, another point and status: the entry is the one on screen, not a stale choice
     others = [r for r in demo.play_points.itertuples() if r.commune_code != commune["code"]]
-    for lang_switch in (False, True):
-        other = others[rng.randrange(len(others))]
+    for lang_switch, other in zip((False, True), rng.sample(others, 2)):  # two different points (the same
+        # entry twice would rightly be refused as already recorded)
         label = f"{other.name} — {demo.communes.set_index('code').at[other.commune_code, 'name']}"
         if lang_switch:  # the interface switched to English between two saves
             page.get_by_text("English", exact=True).click()
