@@ -182,17 +182,12 @@ def _list(args, package, store, *, today: date, by: str) -> int:
     """The list template, or a commune's list checked (report printed as the import's) and recorded."""
     from planner.importing import report_lines
     from planner.importing.files import read_upload
-    from planner.analysis import Analysis
     from planner.io import write_bytes
-    from planner.progress import progress
+    from planner.progress import known_points
     from planner.record import same_as
-    from planner.record_import import RecordContext, read_record_list_safely, template_xlsx
+    from planner.record_import import context_for, read_record_list_safely, template_xlsx
 
-    known = progress(Analysis.of(package), store.entries(package.name), today=today).known
-    context = RecordContext(today=today, communes=tuple(zip(package.communes["code"].astype(str),
-                                                            package.communes["name"].astype(str))),
-                            points=tuple((str(i), str(r["name"]), str(r["commune_code"])) for i, r in known.iterrows()),
-                            recorded_by=by)
+    context = context_for(package, known_points(package, store.entries(package.name)), today=today, recorded_by=by)
     if args.template:
         write_bytes(Path(args.template), template_xlsx(args.lang, context=context))
         print(args.template)

@@ -56,12 +56,17 @@ class UsageError(PlannerError):
     """An option value is out of range or malformed."""
 
 
+def _english(params: dict, lang: str) -> dict:
+    """The words a caller wrote both ways (`name`, `name_en`): the English ones, for an English reader."""
+    return {k[:-3]: v for k, v in params.items() if lang == "en" and k.endswith("_en")}
+
+
 def problem_text(problem: Problem, lang: str = DEFAULT_LANG, *, machine: bool = False) -> str:
     """A problem's message in `lang`: words the caller translated already (`name`, `name_en`), the
     expected type or geometry named in `lang`, fields, values and coordinate systems in words
     (`planner.labels.humanize`)."""
     params = humanize(problem.key, problem.params, kind=problem.layer, lang=lang, machine=machine)
-    params.update({k[:-3]: v for k, v in problem.params.items() if lang == "en" and k.endswith("_en")})
+    params.update(_english(problem.params, lang))
     for name in ("expected",):
         if name in params:
             params[name] = t(f"type.{params[name]}", lang)
@@ -73,7 +78,7 @@ def problem_text(problem: Problem, lang: str = DEFAULT_LANG, *, machine: bool = 
 def error_text(error: PlannerError, lang: str = DEFAULT_LANG) -> str:
     """An error's message in `lang`; with problems, their count (`n`) and messages (`details`)."""
     params = humanize(error.key, error.params, lang=lang)
-    params.update({k[:-3]: v for k, v in error.params.items() if lang == "en" and k.endswith("_en")})
+    params.update(_english(error.params, lang))
     if error.problems:
         params["n"] = len(error.problems)
         params["details"] = "; ".join(p.message(lang) for p in error.problems)

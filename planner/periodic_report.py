@@ -18,11 +18,8 @@ from planner.errors import UsageError
 from planner.formats import VN_TZ, fmt_date, fmt_int, fmt_pct, fmt_vnd
 from planner.i18n import t
 from planner.package import DataPackage
-from planner.progress import FUNDING_KEYS, PROGRAMME_START, Progress
+from planner.progress import FUNDING_KEYS, LAST_YEAR, PROGRAMME_START, Progress
 from planner.report_model import ChartData, MapData, ReportContent, Section, Table
-
-PERIOD_KINDS = ("year", "midterm", "final")
-
 
 @dataclass(frozen=True)
 class Period:
@@ -46,7 +43,7 @@ def period(text: str, *, today: date) -> Period:
     if word in ("midterm", "mid-term", "sơ kết", "so ket", "so_ket"):
         return Period("midterm", date(PROGRAMME_START, 1, 1), date(2025, 12, 31))
     if word in ("final", "tổng kết", "tong ket", "tong_ket"):
-        return Period("final", date(PROGRAMME_START, 1, 1), date(2030, 12, 31))
+        return Period("final", date(PROGRAMME_START, 1, 1), date(LAST_YEAR, 12, 31))
     if word.isdigit() and 2000 <= int(word) <= today.year:
         return Period("year", date(int(word), 1, 1), date(int(word), 12, 31))
     raise UsageError("err.report_period", value=str(text)[:40], last=today.year)
@@ -187,7 +184,7 @@ def plan_table(p: Progress, lang: str) -> Table:
 
 def chart_data(p: Progress, lang: str, *, last: int | None = None) -> ChartData:
     """The yearly shares (up to the year `last`, when given) against the targets, to 2030."""
-    years = tuple(range(p.years[0].year, 2031)) if p.years else tuple(range(PROGRAMME_START, 2031))
+    years = tuple(range(p.years[0].year if p.years else PROGRAMME_START, LAST_YEAR + 1))
     done = {f.year: float(f.indicator.share) for f in p.years if last is None or f.year <= last}
     planned = {r.year: r.planned_communes / p.communes_total for r in p.plan}
     return ChartData(

@@ -134,8 +134,9 @@ def today_in_vietnam() -> date:
     return datetime.now(VN_TZ).date()
 
 
-def _attributes(package, entries: Sequence[Entry]) -> pd.DataFrame:
-    """Each point's name, commune, kind and place: the package's row, else its latest entries'."""
+def known_points(package, entries: Sequence[Entry]) -> pd.DataFrame:
+    """Every point the package and `entries` name, whatever their day: name, commune, kind and place
+    (the package's row, else its latest entries'), indexed by id."""
     rows = {}
     pts = package.play_points
     xy = shapely.get_coordinates(pts.geometry)
@@ -156,24 +157,22 @@ def _attributes(package, entries: Sequence[Entry]) -> pd.DataFrame:
 RANK = {"planned": 0, "approved": 1, "under_construction": 2, "in_use": 3, "closed": 4}
 
 
-def _over_the_package(entries: Sequence[Entry]) -> tuple[Entry, ...]:
-    """The entries, with the package's own that the record contradicts set aside: a package entry
-    gives way when the record has an entry of the same point on or before its day with a status
-    further along (a commune's "in use from 29/02/2024" outranks a demo's "under construction from
-    13/10/2024"; an older "planned" takes nothing away from the package's later "in use")."""
-    return tuple(e for e in entries if e.seq > 0 or not _contradicted(e, entries))
-
-
-def _contradicted(e: Entry, entries: Sequence[Entry]) -> bool:
-    return any(w.seq > 0 and w.point_id == e.point_id and w.on <= e.on and RANK[w.status] > RANK[e.status]
-               for w in entries)
+def _set_aside(entries: Sequence[Entry]) -> frozenset:
+    """The seqs of the package's entries the record contradicts: a package entry gives way when the
+    record has an entry of the same point on or before its day with a status further along (a
+    commune's "in use from 29/02/2024" outranks a demo's "under construction from 13/10/2024"; an
+    older "planned" takes nothing away from the package's later "in use")."""
+    recorded: dict[str, list[Entry]] = defaultdict(list)
+    for e in entries:
+        if e.seq > 0:
+            recorded[e.point_id].append(e)
+    return frozenset(e.seq for e in entries if e.seq < 0 and any(
+        w.on <= e.on and RANK[w.status] > RANK[e.status] for w in recorded.get(e.point_id, ())))
 
 
 def set_aside(entries: Sequence[Entry]) -> frozenset:
-    """The seqs of the package's entries the record contradicts (see `_over_the_package`)."""
-    standing = current(entries)
-    recorded = {e.point_id for e in standing if e.seq > 0}
-    return frozenset(e.seq for e in standing if e.seq < 0 and e.point_id in recorded and _contradicted(e, standing))
+    """The seqs of the package's entries the standing record contradicts (see `_set_aside`)."""
+    return _set_aside(current(entries))
 
 
 def _openings(standing: Sequence[Entry]) -> tuple[Opening, ...]:
@@ -205,15 +204,14 @@ def _walk(standing: Sequence[Entry], attrs: pd.DataFrame, codes: set):
     commune_of = attrs["commune_code"].to_dict()
     status: dict[str, Entry] = {}
     by_commune: Counter = Counter()
-    ordered = standing  # in date order
-    for i, e in enumerate(ordered):
+    for i, e in enumerate(standing):  # in date order
         before = status.get(e.point_id)
         if before is not None and before.counts:
             by_commune[commune_of[e.point_id]] -= 1
         status[e.point_id] = e
         if e.counts:
             by_commune[commune_of[e.point_id]] += 1
-        if i + 1 == len(ordered) or ordered[i + 1].on != e.on:
+        if i + 1 == len(standing) or standing[i + 1].on != e.on:
             yield e.on, sum(1 for c, n in by_commune.items() if n > 0 and c in codes)
 
 
@@ -227,12 +225,11 @@ def _points_frame(attrs: pd.DataFrame, ids) -> gpd.GeoDataFrame:
 
 def _in_use_at(standing: Sequence[Entry], days: Sequence[date]) -> dict[date, frozenset]:
     """The points in use on each of `days`, in one pass over the entries in date order."""
-    ordered = standing  # in date order
     status: dict[str, bool] = {}
     out, i = {}, 0
     for day in sorted(days):
-        while i < len(ordered) and ordered[i].on <= day:
-            status[ordered[i].point_id] = ordered[i].counts
+        while i < len(standing) and standing[i].on <= day:  # in date order
+            status[standing[i].point_id] = standing[i].counts
             i += 1
         out[day] = frozenset(p for p, counts in status.items() if counts)
     return out
@@ -243,9 +240,11 @@ def progress(analysis: Analysis, recorded: Sequence[Entry], *, today: date, scen
     and the workspace's `recorded` entries; with `scenario`, its plan against what was realised."""
     package = analysis.package
     entries = tuple(package_history(package, today=today)) + tuple(recorded)
-    standing = tuple(sorted((e for e in _over_the_package(current(entries)) if e.on <= today),  # nothing later
+    standing = current(entries)
+    aside = _set_aside(standing)
+    standing = tuple(sorted((e for e in standing if e.on <= today and e.seq not in aside),  # nothing later
                             key=attrgetter("on", "seq")))  # in date order, once: every pass below relies on it
-    attrs = _attributes(package, entries)
+    attrs = known_points(package, entries)
     total = len(package.communes)
     codes = set(package.communes["code"].astype(str))
     openings = _openings(standing)

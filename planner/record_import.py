@@ -65,6 +65,15 @@ class RecordContext:
     origin: str = ""
 
 
+def context_for(package, known, *, today: date, recorded_by: str = "") -> RecordContext:
+    """What a list is checked against, for `package` and its `known` points (a frame indexed by id
+    with name and commune_code: `planner.progress.known_points`)."""
+    return RecordContext(today=today, communes=tuple(zip(package.communes["code"].astype(str),
+                                                         package.communes["name"].astype(str))),
+                         points=tuple((str(i), str(r["name"]), str(r["commune_code"])) for i, r in known.iterrows()),
+                         recorded_by=recorded_by)
+
+
 @dataclass(frozen=True)
 class RecordListPlan:
     """The entries read from one file and every problem found (rows as the file numbers them)."""

@@ -14,7 +14,7 @@ from planner.labels import problem_column
 from planner.progress import set_aside
 from planner.proposals import FUNDING
 from planner.record import FIRST_DATE, STATUSES, Entry, cost_from_millions, same_as
-from planner.record_import import RecordContext, read_record_list_safely, template_xlsx
+from planner.record_import import context_for, read_record_list_safely, template_xlsx
 from ui.auth import allow, user_name
 from ui.markdown import plain
 from ui.state import flash, message_of, tr
@@ -26,10 +26,7 @@ DAY = "DD/MM/YYYY"  # in English too: a format that changes with the language wo
 def import_list(pkg, points: pd.DataFrame, db, *, recorded, today: date, editable: bool) -> None:
     """`points`: every point known (its id, name, commune); `recorded`: the record's entries."""
     L = st.session_state.get("lang", "vi")
-    context = RecordContext(
-        today=today, communes=tuple(zip(pkg.communes["code"].astype(str), pkg.communes["name"].astype(str))),
-        points=tuple((str(pid), str(r["name"]), str(r["commune_code"])) for pid, r in points.iterrows()),
-        recorded_by=user_name())
+    context = context_for(pkg, points, today=today, recorded_by=user_name())
     st.caption(tr("progress.import_help"))
     st.download_button(tr("progress.template"), data=lambda: template_xlsx(L, context=context),
                        file_name="mau-danh-sach-diem.xlsx" if L == "vi" else "points-list-template.xlsx",
