@@ -316,7 +316,7 @@ TEXT: dict[str, tuple[str, str]] = {
                          "Unsupported map format '{value}'; use: {allowed}"),
     "err.print_scenario": ("Bản đồ '{view}' cần một kịch bản đã lưu: chọn kịch bản (--scenario TÊN)",
                            "The '{view}' map needs a saved scenario: choose one (--scenario NAME)"),
-    # the interactive map: commune names, toilet blocks, commune tooltips (planner/maps.py)
+    # the interactive map: commune names, toilet blocks, commune tooltips (planner/maps/)
     "map.labels": ("Tên xã, phường", "Commune names"),
     "map.toilets": ("Công trình vệ sinh", "Toilet blocks"),
     "map.toilet_block_ok": ("Công trình vệ sinh đạt chuẩn", "Toilet block up to standard"),

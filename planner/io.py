@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import logging
 import math
@@ -285,6 +286,39 @@ def publish_map_assets(static_dir: str | Path) -> Path:
         shutil.rmtree(target, ignore_errors=True)
         os.replace(tmp, target)
     return target
+
+
+MAP_SCRIPTS_KEPT = 64  # newest map scripts always kept; older ones go once a day old
+
+
+def publish_map_script(static_dir: str | Path, text: str) -> str:
+    """Put a map's script in `static_dir/maps/` (once, whole or not at all) and return its file
+    name. The name is the content's digest: every server process writes the same file, and a
+    browser may keep it as long as it likes. Beyond the newest `MAP_SCRIPTS_KEPT`, scripts more
+    than a day old are removed (a page still open that long draws its map afresh on reload)."""
+    data = text.encode("utf-8")
+    name = f"{hashlib.sha256(data).hexdigest()[:32]}.js"
+    folder = Path(static_dir) / "maps"
+    if not (folder / name).exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        write_bytes(folder / name, data)
+        _prune_map_scripts(folder)
+    return name
+
+
+def _prune_map_scripts(folder: Path) -> None:
+    import time
+
+    def age(p: Path) -> float:
+        try:
+            return p.stat().st_mtime
+        except OSError:
+            return time.time()
+
+    scripts = sorted(folder.glob("*.js"), key=age, reverse=True)
+    for old in scripts[MAP_SCRIPTS_KEPT:]:
+        if time.time() - age(old) > 86_400:
+            old.unlink(missing_ok=True)
 
 
 def write_bytes(path: str | Path, data: bytes) -> Path:

@@ -149,13 +149,32 @@ def test_overview_offline(server, page):
 
 
 def test_radius_change_swaps_the_reach_layers_in_place(server, page):
+    """A new radius sends the circles and the communes' figures only: the commune polygons (and every
+    other element of the map) stay in the page, and the WebSocket carries a few KiB, not the map."""
+    received: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: received.append(len(f))))
+    scripts = []
+    page.on("response", lambda r: scripts.append(r.url) if "/app/static/maps/" in r.url else None)
     page.goto(server)
     page.get_by_text("Bảng theo xã").first.wait_for(timeout=90_000)
     frame = _map(page)
     frame.locator("path.leaflet-interactive").nth(37).wait_for(timeout=60_000)
-    radius = "() => window.plannerOverlays[1].getLayers()[0].getRadius()"
+    assert len(scripts) == 1 and scripts[0].endswith(".js")  # the map's base came as a static file
+    assert sum(received) < 200 * 1024, sum(received)  # the whole Overview over the WebSocket (was 630 KiB)
+    radius = "() => window.plannerOverlays[0].getLayers()[0].getRadius()"
     assert frame.locator("body").evaluate(radius) == 2000
-    frame.locator("body").evaluate("() => { window.sameMap = window.map_div; }")
+    # tag every drawn element; a redrawn map or commune layer would lose the tags
+    tagged = frame.locator("body").evaluate("""() => {
+        window.sameMap = window.map_div;
+        const communes = []; window.plannerCommunes.eachLayer(l => communes.push(l._path));
+        communes.forEach((p, i) => { p.dataset.kept = String(i); });
+        window.keptPaths = communes;
+        return communes.length; }""")
+    assert tagged == 38
+    tip = "() => { const g = window.plannerCommunes; return g.getTooltip()._content(g.getLayers()[0]); }"
+    assert "trong bán kính 2.000 m" in frame.locator("body").evaluate(tip)
+    page.wait_for_timeout(1500)  # nothing more arrives for the first run
+    received.clear()
     box = page.get_by_role("spinbutton", name="Bán kính tiếp cận (m)")
     box.fill("5000")
     box.press("Enter")
@@ -163,8 +182,17 @@ def test_radius_change_swaps_the_reach_layers_in_place(server, page):
     frame.locator("body").evaluate(f"() => new Promise((ok, no) => {{ const t0 = Date.now(); (function w() {{"
                                    f" if (({radius})() === 5000) ok(); else if (Date.now() - t0 > 30000) no('radius');"
                                    f" else setTimeout(w, 100); }})(); }})")
+    page.wait_for_timeout(1500)
+    assert 0 < sum(received) <= 60 * 1024, sum(received)  # the new layers and the page's figures, not the map
     assert frame.locator("body").evaluate("() => window.sameMap === window.map_div")  # not redrawn
+    kept = frame.locator("body").evaluate("""() => {
+        const now = []; window.plannerCommunes.eachLayer(l => now.push(l._path));
+        return now.every((p, i) => p === window.keptPaths[i] && p.isConnected && p.dataset.kept === String(i)); }""")
+    assert kept  # the same 38 polygon elements, still in the document
+    assert "trong bán kính 5.000 m" in frame.locator("body").evaluate(tip)  # their figures follow the radius
+    assert frame.locator("[data-kept]").count() == 38
     assert frame.locator(".leaflet-control-layers-overlays label").count() == 7
+    assert len(scripts) == 1  # the base was not fetched again
     assert page.external == [], page.external
 
 

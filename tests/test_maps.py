@@ -11,10 +11,14 @@ def test_map_is_offline_and_complete(demo):
     links = set(re.findall(r'(?:src|href)="([^"]+)"', html))
     assert links == {"/app/static/leaflet/leaflet.js", "/app/static/leaflet/leaflet.css"}
     assert "https://" not in html.replace("https://leafletjs.com", "").replace("https://openstreetmap", "")
-    assert html.count('"code": "0') >= 38  # one feature per commune
+    (shapes,) = _shapes(html)
+    assert len(shapes["shapes"]["features"]) == 38 and shapes["clickable"] is True  # one feature per commune
+    (figures,) = _figures(html)
+    assert len(figures["rows"]) == len(figures["fill"]) == 38
+    assert [len(d["rows"]) for d in _point_layers(html)] == [1062, 639, 19, 859]  # villages, schools, points, toilets
     for label in ("Chú giải", "Có điểm vui chơi/văn hóa", "Trường chưa có vệ sinh đạt chuẩn", "Thôn, bản (trẻ em)"):
         assert label in html
-    assert len(html) < 1_000_000
+    assert len(html.encode()) < 300_000  # was 760 KB with folium's GeoJSON and a style per feature
 
 
 def test_basemap_only_when_asked(demo):
@@ -72,6 +76,24 @@ def _details(html: str) -> list[tuple[str, list[str], list[str]]]:
     return [(m[1], json.loads(m[2]), json.loads(m[3]) if "<th>" in m[4] else [""] * len(json.loads(m[2]))) for m in found]
 
 
+def _json_after(html: str, pattern: str) -> list:
+    dec = json.JSONDecoder()
+    return [dec.raw_decode(html, m.end())[0] for m in re.finditer(pattern, html)]
+
+
+def _point_layers(html: str) -> list[dict]:
+    """The data of every compact point layer (planner.maps.elements.PointLayer), in map order."""
+    return _json_after(html, r"\}\)\(point_layer_\w+, ")
+
+
+def _shapes(html: str) -> list[dict]:
+    return _json_after(html, r"\)\((?=\{\"shapes\")")
+
+
+def _figures(html: str) -> list[dict]:
+    return _json_after(html, r"setFigures\(")
+
+
 def shown_text(html: str) -> list[str]:
     """Every text the map shows: tooltip and popup rows (labels and values), marker tooltips, the
     commune names, the layer control and the legend."""
@@ -80,9 +102,13 @@ def shown_text(html: str) -> list[str]:
         texts += aliases
         for f in layers[layer]["features"]:
             texts += [str(f["properties"][k]) for k in fields]
+    for d in _point_layers(html):
+        texts += d["head"] + [str(v) for row in d["rows"] for v in row[4:]]
+    for f in _figures(html):
+        texts += f["head"] + [str(v) for row in f["rows"] for v in row]
     texts += [json.loads(f'"{s}"') for s in re.findall(r'\.bindTooltip\(\s*`<div>\s*(.*?)\s*</div>`', html, flags=re.S)]
     texts += [json.loads(f'"{s}"') for s in re.findall(r'"html": "(.*?)",\n', html)]
-    texts += [json.loads(f'"{s}"') for s in re.findall(r'^\s*"((?:[^"\\]|\\.)*)" : (?:feature_group|geo_json)_\w+,$', html, flags=re.M)]
+    texts += [json.loads(f'"{s}"') for s in re.findall(r'^\s*"((?:[^"\\]|\\.)*)" : [a-z_]+_[0-9a-f]+,$', html, flags=re.M)]
     texts += re.findall(r'<div id="planner-legend".*?</div></div>', html, flags=re.S)
     return [re.sub(r"<[^>]+>", " ", t) for t in texts]
 
@@ -96,12 +122,13 @@ def _no_english(texts: list[str]) -> None:
 
 def _commune_row(html: str, code: str) -> dict[str, str]:
     """The hover tooltip of one commune: its rows as label -> value."""
-    layers = _geojson_layers(html)
-    for layer, fields, aliases in _details(html):
-        props = [f["properties"] for f in layers[layer]["features"] if f["properties"].get("code") == code]
-        if props and "children_within" in fields and "population" not in fields:  # the tooltip, not the popup
-            return {a: str(props[0][k]) for k, a in zip(fields, aliases)}
-    raise AssertionError(f"no commune tooltip for {code}")
+    from planner.maps import POPUP_FIELDS
+
+    (fig,) = _figures(html)
+    rows = [r for r in fig["rows"] if r[POPUP_FIELDS.index("code")] == code]
+    if not rows:
+        raise AssertionError(f"no commune tooltip for {code}")
+    return {fig["head"][i]: str(rows[0][i]) for i in fig["tip"]}
 
 
 def test_scale_bar_in_kilometres_only(demo):
@@ -145,24 +172,26 @@ def test_toilet_blocks_layer_and_legend(demo):
     from planner.maps import COLOURS, toilets_layer
 
     html = overview_map(demo, summarize(demo, radius_m=2000)).get_root().render()
-    layers = _geojson_layers(html)
-    toilets = [d for d in layers.values() if d["features"] and str(d["features"][0]["properties"].get("id", "")).startswith("T")]
-    assert len(toilets) == 1 and len(toilets[0]["features"]) == len(demo.toilets) == 859
-    shown = {f["properties"]["standard"] for f in toilets[0]["features"]}
-    assert shown == {"Có", "Không"}
-    first = toilets[0]["features"][0]["properties"]
+    toilets = [d for d in _point_layers(html) if d["key"] == "color"]  # rings: the outline takes the colour
+    assert len(toilets) == 1 and len(toilets[0]["rows"]) == len(demo.toilets) == 859
+    (layer,) = toilets
+    assert layer["head"] == ["Mã công trình", "Thuộc cơ sở", "Đạt chuẩn"] and layer["style"]["fill"] is False
+    rows = layer["rows"]
+    assert {r[6] for r in rows} == {"Có", "Không"}
     school = demo.schools.set_index("id").loc[demo.toilets["facility_id"].iloc[0], "name"]
-    assert first["facility"] == school and first["id"] == demo.toilets["id"].iloc[0]
+    assert rows[0][5] == school and rows[0][4] == demo.toilets["id"].iloc[0]
+    where = demo.toilets.geometry.iloc[0]
+    assert abs(rows[0][0] - where.y) <= 5.01e-6 and abs(rows[0][1] - where.x) <= 5.01e-6  # to about 1 m
+    assert rows[0][0] != where.y and len(str(rows[0][0]).split(".")[1]) <= 5
     n_ok = int(demo.toilets["standard"].sum())
-    assert sum(f["properties"]["standard"] == "Có" for f in toilets[0]["features"]) == n_ok == 607
-    assert '"C\\u00f4ng tr\\u00ecnh v\\u1ec7 sinh" : geo_json_' in html  # "Công trình vệ sinh" in the layer control
+    assert sum(r[6] == "Có" for r in rows) == n_ok == 607
+    # standard and not standard in two colours
+    assert all(layer["colours"][r[3]] == (COLOURS["toilet_ok"] if r[6] == "Có" else COLOURS["toilet_missing"]) for r in rows)
+    assert '"C\\u00f4ng tr\\u00ecnh v\\u1ec7 sinh" : point_layer_' in html  # "Công trình vệ sinh" in the layer control
     legend = re.search(r'<div id="planner-legend".*?</div></div>', html, flags=re.S)[0]
     assert "Công trình vệ sinh đạt chuẩn" in legend and "Công trình vệ sinh chưa đạt chuẩn" in legend
     assert f"border:2.5px solid {COLOURS['toilet_ok']}" in legend and f"border:2.5px solid {COLOURS['toilet_missing']}" in legend
-    # standard and not standard in two colours; off until the reader turns it on
-    layer = toilets_layer(demo)
-    assert layer.show is False
-    assert {layer.style_function(f)["color"] for f in toilets[0]["features"]} == {COLOURS["toilet_ok"], COLOURS["toilet_missing"]}
+    assert toilets_layer(demo).show is False  # off until the reader turns it on
     import dataclasses
 
     assert toilets_layer(dataclasses.replace(demo, toilets=None)) is None
@@ -187,25 +216,22 @@ def test_commune_tooltip_in_vietnamese_numbers(demo):
     row = s.communes.loc["03388"]  # Phường Đoàn Kết: figures checked by hand from the summary
     assert (row["children"], row["children_within"], row["points"], row["schools_toilet"], row["schools"]) == (10262, 4534, 3, 15, 15)
     assert round(4534 / 10262, 4) == 0.4418
-    for clickable in (True, False):
-        from planner.maps import reach_layers
+    from planner.maps import overview_base, reach_layers
+    from ui.mapview import render_layers
 
-        m = overview_map(demo, s) if clickable else None
-        if m is None:
-            import folium
-
-            m = folium.Map(tiles=None)
-            for g in reach_layers(demo, s, clickable=False):
-                g.add_to(m)
-        tip = _commune_row(m.get_root().render(), "03388")
-        assert tip == {
-            "Tên": "Phường Đoàn Kết",
-            "Loại": "Phường",
-            "Trẻ em (&lt;16)": "10.262",
-            "Trẻ em trong bán kính 2.000 m (tỷ lệ)": "4.534 (44,2%)",
-            "Số điểm hiện có": "3",
-            "Điểm trường có vệ sinh đạt chuẩn / tổng số": "15/15",
-        }, clickable
+    tip = _commune_row(overview_map(demo, s).get_root().render(), "03388")
+    assert tip == _commune_row(render_layers(reach_layers(demo, s))[0], "03388")  # what a new radius sends
+    assert tip == {
+        "Tên": "Phường Đoàn Kết",
+        "Loại": "Phường",
+        "Trẻ em (&lt;16)": "10.262",
+        "Trẻ em trong bán kính 2.000 m (tỷ lệ)": "4.534 (44,2%)",
+        "Số điểm hiện có": "3",
+        "Điểm trường có vệ sinh đạt chuẩn / tổng số": "15/15",
+    }
+    # a popup on click on the Overview; hover only where a click proposes a point (Sites)
+    assert _shapes(overview_base(demo).get_root().render())[0]["clickable"] is True
+    assert _shapes(overview_base(demo, clickable=False).get_root().render())[0]["clickable"] is False
     en = _commune_row(overview_map(demo, s, lang="en").get_root().render(), "03388")
     assert en == {"Name": "Phường Đoàn Kết", "Kind": "Ward", "Children (&lt;16)": "10,262",
                   "Children within 2,000 m (share)": "4,534 (44.2%)", "Existing points": "3",
@@ -224,7 +250,7 @@ def test_no_english_and_no_raw_numbers_on_the_vietnamese_maps(demo):
     s = summarize(demo, radius_m=2000)
     cands = demo.candidate_sites.rename(columns={"est_cost_vnd": "cost_vnd"})
     m = overview_base(demo, with_proposals=True, candidates=cands)
-    for g in reach_layers(demo, s, clickable=False):
+    for g in reach_layers(demo, s):
         g.add_to(m)
     p = Proposal("N001", 103.36, 22.75, "03388", cost_vnd=1_250_000_000)
     chosen = gpd.GeoDataFrame({"id": ["C1"], "cost_vnd": [2_500_000_000]}, geometry=[Point(103.4, 22.4)], crs=4326)
@@ -288,9 +314,10 @@ def test_walk_mode_draws_catchments_bands_surface_and_village_times(walking):
 
     an = walking
     groups = reach_layers(an.package, an.summary, analysis=an)
-    assert [g.layer_name for g in groups] == ["Xã, phường", "Vùng đi bộ 30 phút", "Vùng đi bộ 15/30/60 phút",
-                                             "Thời gian đi bộ (bề mặt)", "Thôn, bản (thời gian đi bộ)"]
-    assert [g.show for g in groups] == [True, True, False, False, True]
+    assert not groups[0].control  # the communes' figures: set on the base's shapes, not a layer of their own
+    assert [g.layer_name for g in groups[1:]] == ["Vùng đi bộ 30 phút", "Vùng đi bộ 15/30/60 phút",
+                                                 "Thời gian đi bộ (bề mặt)", "Thôn, bản (thời gian đi bộ)"]
+    assert [g.show for g in groups[1:]] == [True, False, False, True]
     assert not any(_children(g, folium.Circle) for g in groups)  # no straight-line circle in walking mode
     reach = _geojson_layers(render_layers(groups[1:2])[0])
     (features,) = [d["features"] for d in reach.values()]
@@ -309,12 +336,12 @@ def test_walk_mode_draws_catchments_bands_surface_and_village_times(walking):
     cost[:3] = [12.4, 1234.0, np.inf]
     s = dataclasses.replace(an.summary, village_cost=cost)
     html = render_layers(reach_layers(an.package, s, analysis=an)[4:])[0]
-    (layer,) = _geojson_layers(html).values()
-    walks = [f["properties"]["walk"] for f in layer["features"]]
+    (layer,) = _point_layers(html)
+    walks = [row[5] for row in layer["rows"]]
     assert walks[:3] == ["12 phút", "không đi bộ tới được trong 120 phút", "không đi bộ tới được trong 120 phút"]
     assert all(re.fullmatch(r"\d{1,3} phút|không đi bộ tới được trong 120 phút", w) for w in walks[3:])
     assert sum(w == f"{round(c)} phút" for w, c in zip(walks[3:], cost[3:])) == sum(cost[3:] <= 120) > 100
-    assert _details(html)[0][1:] == (["name", "walk"], ["Tên", "Thời gian đi bộ đến điểm gần nhất"])
+    assert layer["head"] == ["Tên", "Thời gian đi bộ đến điểm gần nhất"]
 
 
 def test_walk_mode_full_map_keeps_optional_layers_off(walking):

@@ -29,11 +29,11 @@ def test_same_arguments_as_st_folium(demo, recorded):
     published = re.search(r"\nwindow\.plannerControl = layer_control_div_\d+;", ours.args["script"])[0]
     assert ours.args["script"].replace(published, "", 1) == theirs["script"] + mapview._CLICK_LOG  # plus the click log
     assert ours.args["default"]["bounds"] == theirs["default"]["bounds"]
-    layers, entries = mapview.render_layers(reach_layers(demo, s))
-    assert layers == theirs["feature_group"]
-    assert entries == [("feature_group_feature_group_0", "Xã, phường"), ("feature_group_feature_group_1", "Vùng trong bán kính")]
+    layers, entries, count = mapview.render_layers(reach_layers(demo, s))
+    assert layers == theirs["feature_group"] and count == 2
+    assert entries == [("feature_group_feature_group_1", "Vùng trong bán kính")]  # the figures group is not listed
     joined = mapview.join_control(entries)
-    assert joined.count("c.addOverlay") == 1 and '"X\\u00e3, ph\\u01b0\\u1eddng"' in joined
+    assert joined.count("c.addOverlay") == 1 and '"V\\u00f9ng trong b\\u00e1n k\\u00ednh"' in joined
     assert ours.args["js_links"] == ["/a/leaflet.js"] and ours.args["css_links"] == ["/a/leaflet.css"]
 
 
@@ -58,6 +58,7 @@ def test_base_and_layers_rendered_once_per_key(demo, recorded):
     assert len({c["key"] for c in recorded}) == 1  # same component instance: the browser swaps layers, keeps the map
     assert [c["feature_group"].count('"radius": 5000') for c in recorded] == [0, 17, 0]
     assert [c["feature_group"].count("feature_group_feature_group_2") > 0 for c in recorded] == [True] * 3
+    assert [c["feature_group"].count("var feature_group_feature_group_1 ") for c in recorded] == [1] * 3  # numbered apart
     assert recorded[0]["feature_group"] == recorded[2]["feature_group"]
     mapview.show_map(("t", "other"), build, widget_key="m")
     assert len(builds) == 2 and recorded[-1]["feature_group"] is None
@@ -67,7 +68,7 @@ def test_proposals_layer_joins_the_control(demo):
     from planner.proposals import propose_at
 
     p = propose_at(demo, 103.36, 22.7547, existing=())
-    js, entries = mapview.render_layers([proposals_layer(proposals_frame([p]), radius_m=2000)], first=2)
+    js, entries, _ = mapview.render_layers([proposals_layer(proposals_frame([p]), radius_m=2000)], first=2)
     assert "feature_group_feature_group_2" in js and entries == [("feature_group_feature_group_2", "Các điểm đề xuất")]
 
 
@@ -117,8 +118,33 @@ def test_a_group_made_hidden_starts_off_the_map():
     import folium
 
     shown, hidden = folium.FeatureGroup(name="a"), folium.FeatureGroup(name="b", show=False)
-    js, entries = mapview.render_layers([shown, hidden], first=1)
+    js, entries, _ = mapview.render_layers([shown, hidden], first=1)
     assert [label for _, label in entries] == ["a", "b"]  # both in the layer control
     assert "map_div.removeLayer(feature_group_feature_group_2);" in js  # streamlit-folium adds every group: b goes again
     assert "removeLayer(feature_group_feature_group_1)" not in js
     assert js.index("map_div.addLayer(feature_group_feature_group_2)") < js.index("map_div.removeLayer(feature_group_feature_group_2)")
+
+
+def test_the_base_travels_as_a_static_file_and_a_new_radius_sends_only_layers(demo, recorded):
+    """The component gets a one-line loader and the script's URL under ./static/maps (the file holds
+    the whole base); between two radii only the feature groups differ, a few KiB of them."""
+    from ui.state import STATIC_DIR
+
+    mapview._cached_base.clear()
+    mapview._cached_layers.clear()
+    base = mapview.render_base(overview_base(demo, assets_url="/a"), widget_key="m")
+    for radius in (2000, 3500):
+        mapview.show_map(("static-test",), lambda: overview_base(demo, assets_url="/a"), widget_key="m",
+                         layers=[(("reach", radius), lambda r=radius: reach_layers(demo, summarize(demo, radius_m=r)))])
+    first, second = recorded
+    url = first["js_links"][-1]
+    assert first["js_links"][:-1] == ["/a/leaflet.js"] and re.fullmatch(r"/app/static/maps/[0-9a-f]{32}\.js", url)
+    text = (STATIC_DIR / "maps" / url.rsplit("/", 1)[1]).read_text(encoding="utf-8")
+    assert text == base.file_text and base.args["script"] in text and text.rstrip().endswith("return map_div;\n};")
+    name = re.search(r'window\.plannerMaps\["([0-9a-f]{32})"\]=function', text)[1]
+    assert first["script"] == base.loader == f'var map_div = window.plannerMaps["{name}"]();\n'
+    sizes = {k: len(str(v).encode()) for k, v in first.items() if k not in ("feature_group", "on_change")}
+    assert sum(sizes.values()) < 8 * 1024, sizes  # was 723 KB of script
+    assert {k for k in first if first[k] != second[k]} == {"feature_group", "on_change"}
+    assert len(second["feature_group"].encode()) < 20 * 1024
+    assert "Polygon" not in second["feature_group"]  # the communes are not sent again, only their figures

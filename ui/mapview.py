@@ -1,22 +1,30 @@
-"""Maps on the pages, rendered once and reused.
+"""Maps on the pages, rendered once and reused, and light on the wire.
 
 folium turns a map into HTML slowly (about half a second for the Overview: branca compiles every
-rendered layer as a template). So the layers that do not change with the radius or the proposals
-(the base) are rendered once per package, language and basemap, cached for every session, and
-sent to streamlit-folium's component as ready strings; what does change travels as feature groups
-the browser swaps without redrawing the map. The component call mirrors `st_folium`'s.
+rendered layer as a template). So the layers that do not change with the reach rule or the
+proposals (the base) are rendered once per package, language and basemap, cached for every
+session. The base's script is not sent over the WebSocket: it is a file under ./static/maps named
+by its digest, which the component loads like Leaflet itself (the browser may cache it), and the
+component's arguments carry only a one-line loader. Streamlit sends a component's arguments again
+whenever one of them changes, so with the base inside them every new radius resent the whole map
+(630 KiB); now only the changed feature groups travel, and the browser swaps them without
+redrawing the map. The component call mirrors `st_folium`'s.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import folium
 import streamlit as st
 import streamlit_folium as sf
+
+from ui.state import map_script_url
 
 _CONTROL = re.compile(r"let (layer_control_\w+) = L\.control\.layers\(")
 # streamlit-folium reports only the last click, 250 ms after it, and the same place twice as no
@@ -28,10 +36,14 @@ _CLICK_LOG = ("\n(function(){var id=Math.random().toString(36).slice(2),log=[],n
 
 @dataclass(frozen=True)
 class Rendered:
-    """A base map as the component takes it."""
+    """A base map as the component takes it: `args` with the whole script (as `st_folium` sends it),
+    and the same script as a static file's text (`file_text`) with the one-line `loader` that
+    replaces it in the arguments."""
 
     args: dict
     hash_key: str
+    file_text: str
+    loader: str
 
 
 def render_base(m: folium.Map, *, widget_key: str) -> Rendered:
@@ -55,7 +67,12 @@ def render_base(m: folium.Map, *, widget_key: str) -> Rendered:
         js.extend(src for _, src in getattr(elem, "default_js", []))
     args = dict(script=script, header=header, html=page, id=sf.get_full_id(m), default=defaults,
                 css_links=list(dict.fromkeys(css)), js_links=list(dict.fromkeys(js)))
-    return Rendered(args=args, hash_key=sf.generate_js_hash(script, widget_key, False))
+    # The file only defines the map's builder: it loads before the component adds the map's <div>.
+    name = json.dumps(hashlib.sha256(script.encode("utf-8")).hexdigest()[:32])
+    file_text = (f"window.plannerMaps=window.plannerMaps||{{}};\nwindow.plannerMaps[{name}]=function(){{\n"
+                 f"{script}\nreturn map_div;\n}};\n")
+    return Rendered(args=args, hash_key=sf.generate_js_hash(script, widget_key, False), file_text=file_text,
+                    loader=f"var map_div = window.plannerMaps[{name}]();\n")
 
 
 def _walk(element):
@@ -65,15 +82,24 @@ def _walk(element):
         yield from _walk(child)
 
 
-def render_layers(groups: Sequence[folium.FeatureGroup], *, first: int = 0) -> tuple[str, list[tuple[str, str]]]:
+class Drawn(NamedTuple):
+    """Feature groups as the component takes them: the JavaScript, the layer control's entries
+    (variable, label), and how many groups it numbered."""
+
+    js: str
+    entries: list[tuple[str, str]]
+    count: int
+
+
+def render_layers(groups: Sequence[folium.FeatureGroup], *, first: int = 0) -> Drawn:
     """JavaScript adding `groups` to the map, numbered from `first`, and each group's (variable, label).
     A group made with show=False starts off the map (streamlit-folium adds every group): the layer
-    control lists it unticked."""
+    control lists it unticked. A group made with control=False is not listed."""
     host = folium.Map(tiles=None)
     js = "".join(sf._get_feature_group_string(g, map=host, idx=first + i)
                  + ("" if g.show else f"map_div.removeLayer(feature_group_feature_group_{first + i});\n")
                  for i, g in enumerate(groups))
-    return js, [(g.get_name(), g.layer_name) for g in groups]
+    return Drawn(js, [(g.get_name(), g.layer_name) for g in groups if g.control], len(groups))
 
 
 def join_control(entries: Sequence[tuple[str, str]]) -> str:
@@ -103,18 +129,20 @@ def show_map(key: tuple, build: Callable[[], folium.Map], *, widget_key: str, la
     process, with feature groups on top: `layers` are (key, make) pairs, and `make()`'s groups are
     rendered once per key (every time when the key is None). Returns what the map reports back."""
     base = _cached_base(key, widget_key, build)
-    scripts, entries = [], []
+    served = {**base.args, "script": base.loader, "js_links": [*base.args["js_links"], map_script_url(base.file_text)]}
+    scripts, entries, count = [], [], 0
     for layer_key, make in layers:
-        js, names = render_layers(make(), first=len(entries)) if layer_key is None else _cached_layers(layer_key, len(entries), make)
-        scripts.append(js)
-        entries.extend(names)
+        drawn = render_layers(make(), first=count) if layer_key is None else _cached_layers(layer_key, count, make)
+        scripts.append(drawn.js)
+        entries.extend(drawn.entries)
+        count += drawn.count
     defaults = {k: v for k, v in base.args["default"].items() if k in returned_objects}
 
     def on_change():
         st.session_state[widget_key] = st.session_state.get(base.hash_key, {})
 
     return sf._component_func(
-        **{k: v for k, v in base.args.items() if k != "default"},
+        **{k: v for k, v in served.items() if k != "default"},
         key=base.hash_key, height=height, width=None, returned_objects=list(returned_objects), default=defaults,
         zoom=None, center=None, feature_group="".join(scripts) + join_control(entries) if entries else None,
         return_on_hover=False, layer_control=None, pixelated=False, on_change=on_change, wrap_longitude=False,

@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from planner.errors import DataPackageError, PlannerError
-from planner.io import DEMO_DIR, publish_map_assets, read_bytes, read_package, write_bytes
+from planner.io import DEMO_DIR, publish_map_assets, publish_map_script, read_bytes, read_package, write_bytes
 from planner.package import DataPackage
 from planner.analysis import Analysis
 from planner.reach import ReachRule
@@ -65,12 +65,21 @@ def _published() -> None:
     publish_map_assets(STATIC_DIR)
 
 
-def map_assets() -> str:
-    """Publish Leaflet into ./static once per server process; its URL, under `server.baseUrlPath`
-    when the app is served from a sub-path behind a proxy."""
-    _published()
+def _static_url() -> str:
+    """Where ./static is served, under `server.baseUrlPath` when the app is behind a proxy's sub-path."""
     base = str(st.get_option("server.baseUrlPath") or "").strip("/")
-    return f"/{base}/app/static/leaflet" if base else "/app/static/leaflet"
+    return f"/{base}/app/static" if base else "/app/static"
+
+
+def map_assets() -> str:
+    """Publish Leaflet into ./static once per server process; its URL."""
+    _published()
+    return f"{_static_url()}/leaflet"
+
+
+def map_script_url(text: str) -> str:
+    """Publish a map's script into ./static/maps (see `planner.io.publish_map_script`); its URL."""
+    return f"{_static_url()}/maps/{publish_map_script(STATIC_DIR, text)}"
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -1,4 +1,4 @@
-"""Folium maps (the only module that imports folium). Works offline: Leaflet comes from the app.
+"""Folium maps (this package is the only place that imports folium). Works offline: Leaflet comes from the app.
 
 The caller passes `assets_url`, where the app serves Leaflet (see `planner.io.publish_map_assets`);
 no other script or stylesheet is referenced, and basemap tiles are off unless asked for.
@@ -12,12 +12,14 @@ import folium
 import geopandas as gpd
 import numpy as np
 import shapely
-from folium.template import Template
 from shapely.geometry import MultiPolygon
 from shapely.ops import polylabel
 
 from planner import isochrones
 from planner.i18n import TEXT, t
+from planner.map_shapes import display_shapes, rounded
+from planner.maps.elements import (LABELS_MIN_ZOOM, LABELS_PANE, CommuneFigures, CommuneShapes, KmScale, PointLayer,
+                                   RampLegend, ZoomLabels)
 from planner.formats import fmt_int, fmt_num, fmt_pct, fmt_vnd
 from planner.package import DataPackage
 from planner.summary import Summary, existing_points
@@ -41,8 +43,6 @@ PROPOSAL_COLOUR = "#e65100"
 CHOSEN_COLOUR = "#212121"
 CHOSEN_RING = "#ffd600"
 CANDIDATE_COLOUR = "#00695c"
-LABELS_PANE = "planner-labels"
-LABELS_MIN_ZOOM = 10  # below it the 38 names would cover the province
 
 
 def _safe(values) -> list[str]:
@@ -59,62 +59,6 @@ def kind_label(kind: str, lang: str) -> str:
     """'xã' -> 'Xã' / 'Commune'; 'thị trấn' only ever comes from the data (pre-July-2025 units)."""
     key = f"kind.{kind}"
     return t(key, lang) if key in TEXT else html.escape(str(kind))
-
-
-class KmScale(folium.MacroElement):
-    """Leaflet's scale bar in kilometres only (folium's `control_scale` adds miles), and the
-    controls' tooltips in the reader's language (Leaflet writes "Zoom in", "Layers")."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function(){
-          var map = {{ this._parent.get_name() }}, words = {{ this.words|tojson }};
-          L.control.scale({"imperial": false, "metric": true, "maxWidth": 150}).addTo(map);
-          map.attributionControl.setPrefix('<span title="' + words.leaflet + '">Leaflet</span>');
-          setTimeout(function(){  // the layer control is added after this script
-            var box = map.getContainer();
-            [[".leaflet-control-zoom-in", words.zoom_in], [".leaflet-control-zoom-out", words.zoom_out],
-             [".leaflet-control-layers-toggle", words.layers]].forEach(function(pair){
-              var e = box.querySelector(pair[0]);
-              if (e) { e.title = pair[1]; e.setAttribute("aria-label", pair[1]); }
-            });
-          }, 0);
-        })();
-        {% endmacro %}
-    """)
-
-    def __init__(self, *, lang: str = "vi"):
-        super().__init__()
-        self._name = "KmScale"
-        self.words = {k: t(f"map.control.{k}", lang) for k in ("zoom_in", "zoom_out", "layers", "leaflet")}
-
-
-class ZoomLabels(folium.MacroElement):
-    """Shows the commune-name pane only from `min_zoom` on; the names never take a click."""
-
-    _template = Template("""
-        {% macro header(this, kwargs) %}
-        <style>
-        .planner-label{background:none;border:none;}
-        .planner-label span{position:absolute;transform:translate(-50%,-50%);white-space:nowrap;
-          font:600 11px/1.2 sans-serif;color:#263238;pointer-events:none;
-          text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff,0 0 4px #fff;}
-        </style>
-        {% endmacro %}
-        {% macro script(this, kwargs) %}
-        (function(){
-          var map = {{ this._parent.get_name() }}, pane = map.getPane({{ this.pane|tojson }});
-          function toggle(){ if (pane) { pane.style.display = map.getZoom() >= {{ this.min_zoom }} ? "" : "none"; } }
-          map.on("zoomend", toggle);
-          toggle();
-        })();
-        {% endmacro %}
-    """)
-
-    def __init__(self, *, pane: str = LABELS_PANE, min_zoom: int = LABELS_MIN_ZOOM):
-        super().__init__()
-        self._name = "ZoomLabels"
-        self.pane, self.min_zoom = pane, int(min_zoom)
 
 
 def _label_point(geom):
@@ -154,21 +98,24 @@ def _offline(m: folium.Map, assets_url: str) -> folium.Map:
     return m
 
 
-def _points_layer(gdf: gpd.GeoDataFrame, props: dict, *, name: str, colour_of, radius_px, tooltip_fields, aliases, show=True) -> folium.GeoJson:
-    data = gpd.GeoDataFrame(props, geometry=gdf.geometry.to_numpy(), crs=gdf.crs)
-    data["_colour"] = [colour_of(i) for i in range(len(data))]
-    data["_r"] = [radius_px(i) for i in range(len(data))]
-    return folium.GeoJson(
-        data.to_json(drop_id=True),
-        name=name,
-        show=show,
-        marker=folium.CircleMarker(radius=4, weight=1, fill=True, fill_opacity=0.85),
-        style_function=lambda f: {
-            "color": "#ffffff", "weight": 1, "fillColor": f["properties"]["_colour"],
-            "radius": f["properties"]["_r"], "fillOpacity": 0.9,
-        },
-        tooltip=folium.GeoJsonTooltip(fields=tooltip_fields, aliases=[html.escape(a) for a in aliases]),
-    )
+DOT = {"color": "#ffffff", "weight": 1, "fill": True, "fillOpacity": 0.9}
+
+
+def _points_layer(gdf: gpd.GeoDataFrame, tips: dict[str, list[str]], *, name: str, colours, colour_index=0,
+                  radius_px=4.0, show: bool = True, style: dict = DOT, colour_key: str = "fillColor") -> PointLayer:
+    """Points as circle markers: `tips` maps each tooltip label to the rows' (escaped) texts;
+    `colour_index` and `radius_px` are one value for all or one per point. Coordinates to about
+    1 m (the package keeps its own precision)."""
+    geoms = gdf.geometry.to_numpy()
+    lat = np.round(shapely.get_y(geoms), 5)
+    lon = np.round(shapely.get_x(geoms), 5)
+    n = len(geoms)
+    radius = np.round(np.broadcast_to(np.asarray(radius_px, dtype=float), (n,)), 1)
+    which = np.broadcast_to(np.asarray(colour_index, dtype=int), (n,))
+    values = list(zip(*tips.values())) if tips else [()] * n
+    rows = [[a, b, c, d, *v] for a, b, c, d, v in zip(lat.tolist(), lon.tolist(), radius.tolist(), which.tolist(), values)]
+    return PointLayer(rows, name=name, head=[html.escape(h) for h in tips], colours=list(colours), style=style,
+                      colour_key=colour_key, show=show)
 
 
 _SWATCH = {
@@ -229,11 +176,10 @@ def _legend(lang: str, extra: tuple = (), *, toilets: bool = False) -> str:
     return _legend_html(t("map.legend", lang), rows)
 
 
-def toilets_layer(package: DataPackage, *, lang: str = "vi", show: bool = False) -> folium.GeoJson | None:
+def toilets_layer(package: DataPackage, *, lang: str = "vi", show: bool = False) -> PointLayer | None:
     """Toilet blocks as rings, blue when standard and red when not, with the facility they belong
     to; None when the package has no toilets. Off at first: at province scale every ring sits on
-    its school's dot, whose colour already says whether the school has a standard toilet. (Every
-    block travels to the browser with the base map: its properties are kept few and short.)"""
+    its school's dot, whose colour already says whether the school has a standard toilet."""
     toilets = package.toilets
     if toilets is None or not len(toilets):
         return None
@@ -246,23 +192,13 @@ def toilets_layer(package: DataPackage, *, lang: str = "vi", show: bool = False)
         key = f"facility_kind.{kind}"
         return f"{t(key, lang) if key in TEXT else kind} {fid}"
 
-    yes, no = t("yes", lang), t("no", lang)
-    data = gpd.GeoDataFrame(
-        {"id": _safe(toilets["id"]),
-         "facility": _safe(owner(f, k) for f, k in zip(toilets["facility_id"], toilets["facility_kind"])),
-         "standard": [yes if v else no for v in toilets["standard"].to_numpy(dtype=bool)]},
-        geometry=toilets.geometry.to_numpy(), crs=toilets.crs)
-    colour = {yes: COLOURS["toilet_ok"], no: COLOURS["toilet_missing"]}
-    return folium.GeoJson(
-        data.to_json(drop_id=True),
-        name=t("map.toilets", lang),
-        show=show,
-        marker=folium.CircleMarker(radius=7, weight=2.5, fill=False),
-        style_function=lambda f: {"color": colour[f["properties"]["standard"]], "weight": 2.5, "fill": False,
-                                  "radius": 7, "opacity": 0.95},
-        tooltip=folium.GeoJsonTooltip(fields=["id", "facility", "standard"],
-                                      aliases=_aliases(["map.toilet_id", "map.facility", "map.standard"], lang)),
-    )
+    standard = toilets["standard"].to_numpy(dtype=bool)
+    tips = {t("map.toilet_id", lang): _safe(toilets["id"]),
+            t("map.facility", lang): _safe(owner(f, k) for f, k in zip(toilets["facility_id"], toilets["facility_kind"])),
+            t("map.standard", lang): [t("yes", lang) if v else t("no", lang) for v in standard]}
+    return _points_layer(toilets, tips, name=t("map.toilets", lang), show=show,
+                         colours=[COLOURS["toilet_missing"], COLOURS["toilet_ok"]], colour_index=standard.astype(int),
+                         radius_px=7.0, style={"weight": 2.5, "fill": False, "opacity": 0.95}, colour_key="color")
 
 
 COMMUNES_PANE = "communes"  # below the point layers, so village and school tooltips stay reachable
@@ -276,66 +212,63 @@ def overview_base(
     basemap: bool = False,
     with_proposals: bool = False,
     candidates: gpd.GeoDataFrame | None = None,
+    clickable: bool = True,
 ) -> folium.Map:
-    """The part of the Overview map that does not change with the radius: villages, schools, play
-    points, the layer control and the legend. The app renders it once per package and language;
-    `reach_layers` carries the rest. `with_proposals` adds legend rows for proposed and candidate
-    sites; `candidates` (id, cost_vnd) draws the candidate sites."""
+    """The part of the Overview map that does not change with the reach rule: the commune shapes
+    (their colours and figures come with `reach_layers`), villages, schools, play points, the layer
+    control and the legend. The app renders it once per package and language. `with_proposals`
+    adds legend rows for proposed and candidate sites; `candidates` (id, cost_vnd) draws the
+    candidate sites; `clickable` (see `CommuneShapes`) is False where a click proposes a point."""
     m = _base_map(package.communes, assets_url=assets_url, basemap=basemap, lang=lang)
     folium.map.CustomPane(COMMUNES_PANE, z_index=350, pointer_events=True).add_to(m)
+    CommuneShapes(_shapes_json(package.communes), name=t("map.communes", lang), pane=COMMUNES_PANE,
+                  clickable=clickable).add_to(m)
     yes, no = t("yes", lang), t("no", lang)
 
     villages = package.villages
     vc = villages["children"].to_numpy(dtype=float)
-    _points_layer(
-        villages, {"name": _safe(villages["name"]), "children": [fmt_int(v, lang) for v in vc]},
-        name=t("map.villages", lang), colour_of=lambda i: COLOURS["village"],
-        radius_px=lambda i: float(np.clip(np.sqrt(vc[i]) / 4.0, 1.5, 8.0)),
-        tooltip_fields=["name", "children"], aliases=[t("col.name", lang), t("col.children", lang)],
-    ).add_to(m)
+    _points_layer(villages, {t("col.name", lang): _safe(villages["name"]), t("col.children", lang): [fmt_int(v, lang) for v in vc]},
+                  name=t("map.villages", lang), colours=[COLOURS["village"]], radius_px=np.clip(np.sqrt(vc) / 4.0, 1.5, 8.0)
+                  ).add_to(m)
 
     schools = package.schools
-    ok = schools["has_standard_toilet"].to_numpy()
-    _points_layer(
-        schools,
-        {"name": _safe(schools["name"]), "level": [t(f"level.{v}", lang) for v in schools["level"]],
-         "toilet": [yes if v else no for v in ok]},
-        name=t("map.schools", lang),
-        colour_of=lambda i: COLOURS["toilet_ok"] if ok[i] else COLOURS["toilet_missing"],
-        radius_px=lambda i: 4.0,
-        tooltip_fields=["name", "level", "toilet"],
-        aliases=[t("col.name", lang), t("col.level", lang), t("col.schools_toilet", lang)],
-    ).add_to(m)
+    ok = schools["has_standard_toilet"].to_numpy(dtype=bool)
+    _points_layer(schools, {t("col.name", lang): _safe(schools["name"]),
+                            t("col.level", lang): [t(f"level.{v}", lang) for v in schools["level"]],
+                            t("col.schools_toilet", lang): [yes if v else no for v in ok]},
+                  name=t("map.schools", lang), colours=[COLOURS["toilet_missing"], COLOURS["toilet_ok"]],
+                  colour_index=ok.astype(int)).add_to(m)
 
     pts = package.play_points
-    status = pts["status"].to_numpy()
-    _points_layer(
-        pts,
-        {"name": _safe(pts["name"]), "status": [t(f"status.{v}", lang) for v in status],
-         "kind": [t(f"point_kind.{v}", lang) for v in pts["kind"]]},
-        name=t("map.play_points", lang),
-        colour_of=lambda i: COLOURS[status[i]],
-        radius_px=lambda i: 8.0,
-        tooltip_fields=["name", "kind", "status"],
-        aliases=[t("col.name", lang), t("col.kind", lang), t("col.status", lang)],
-    ).add_to(m)
+    statuses = sorted(set(pts["status"]))
+    _points_layer(pts, {t("col.name", lang): _safe(pts["name"]),
+                        t("col.kind", lang): [t(f"point_kind.{v}", lang) for v in pts["kind"]],
+                        t("col.status", lang): [t(f"status.{v}", lang) for v in pts["status"]]},
+                  name=t("map.play_points", lang), colours=[COLOURS[s] for s in statuses],
+                  colour_index=[statuses.index(s) for s in pts["status"]], radius_px=8.0).add_to(m)
     toilets = toilets_layer(package, lang=lang)
     if toilets is not None:
         toilets.add_to(m)
     if candidates is not None and len(candidates):
         label = t("sites.candidates", lang)
-        _points_layer(
-            candidates, {"name": _safe(f"{label} {c}" for c in candidates["id"]),
-                         "cost": [fmt_vnd(v, lang) for v in candidates["cost_vnd"]]},
-            name=label, colour_of=lambda i: CANDIDATE_COLOUR, radius_px=lambda i: 5.0,
-            tooltip_fields=["name", "cost"], aliases=[t("col.name", lang), t("col.cost_vnd", lang)],
-        ).add_to(m)
+        _points_layer(candidates, {t("col.name", lang): _safe(f"{label} {c}" for c in candidates["id"]),
+                                   t("col.cost_vnd", lang): [fmt_vnd(v, lang) for v in candidates["cost_vnd"]]},
+                      name=label, colours=[CANDIDATE_COLOUR], radius_px=5.0).add_to(m)
     _with_labels(m, package.communes, lang)
     folium.LayerControl(collapsed=True).add_to(m)
     extra = ((PROPOSAL_COLOUR, "circle", t("sites.proposed", lang)), (CHOSEN_COLOUR, "chosen", t("opt.chosen", lang)),
              (CANDIDATE_COLOUR, "circle", t("sites.candidates", lang))) if with_proposals else ()
     m.get_root().html.add_child(folium.Element(_legend(lang, extra, toilets=toilets is not None)))
     return m
+
+
+def _shapes_json(communes: gpd.GeoDataFrame) -> dict:
+    """The communes' display shapes as a GeoJSON FeatureCollection whose features carry only their
+    row number (`i`): figures are looked up by it."""
+    shapes = display_shapes(communes)
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"i": i}, "geometry": shapely.geometry.mapping(g)}
+        for i, g in enumerate(shapes) if g is not None and not g.is_empty]}
 
 
 def commune_figures(package: DataPackage, summary: Summary, *, lang: str = "vi") -> gpd.GeoDataFrame:
@@ -371,34 +304,32 @@ def _figure_aliases(fields, summary: Summary, lang: str) -> list[str]:
     return [html.escape(special.get(f) or t(f"col.{f}", lang)) for f in fields]
 
 
-def reach_layers(package: DataPackage, summary: Summary, *, lang: str = "vi", clickable: bool = True,
-                 analysis=None) -> list[folium.FeatureGroup]:
-    """What the radius changes: communes shaded by whether they have a point, with their figures
-    at `summary`'s radius, and the reach circle of every existing point (walking, with `analysis`
-    given: `walk_layers`, the catchments and travel times instead). The figures show in a
-    popup on click when `clickable`; otherwise in the hover tooltip, and a click on a commune goes
-    through to the map (the Sites page proposes a point there: a popup would swallow the click)."""
-    shapes = commune_figures(package, summary, lang=lang)
-    tip, full = list(TOOLTIP_FIELDS), list(POPUP_FIELDS)
-    shaded = folium.FeatureGroup(name=t("map.communes", lang))
-    folium.GeoJson(
-        shapes.to_json(drop_id=True),
-        style_function=lambda f: {"fillColor": f["properties"]["_fill"], "color": "#37474f", "weight": 1, "fillOpacity": 0.45},
-        highlight_function=lambda f: {"weight": 3, "fillOpacity": 0.6},
-        tooltip=folium.GeoJsonTooltip(fields=tip, aliases=_figure_aliases(tip, summary, lang), sticky=True),
-        popup=folium.GeoJsonPopup(fields=full, aliases=_figure_aliases(full, summary, lang)) if clickable else None,
-        pane=COMMUNES_PANE,
-    ).add_to(shaded)
+def figures_table(package: DataPackage, summary: Summary, *, lang: str = "vi") -> dict:
+    """What `CommuneFigures` sets on the commune shapes: each commune's fill colour and its figures
+    (`POPUP_FIELDS`, labelled), and which of them the tooltip and the popup show."""
+    frame = commune_figures(package, summary, lang=lang)
+    full = list(POPUP_FIELDS)
+    return {"fill": list(frame["_fill"]), "head": _figure_aliases(full, summary, lang),
+            "rows": frame[full].to_numpy().tolist(), "tip": [full.index(f) for f in TOOLTIP_FIELDS],
+            "full": list(range(len(full)))}
 
+
+def reach_layers(package: DataPackage, summary: Summary, *, lang: str = "vi", analysis=None) -> list[folium.FeatureGroup]:
+    """What the reach rule changes: the communes' colours and figures at `summary`'s rule (set on the
+    base's commune shapes, in a group that stays out of the layer control), and the reach circle of
+    every existing point (walking, with `analysis` given: `walk_layers`, the catchments and travel
+    times instead)."""
+    figures = folium.FeatureGroup(name="figures", control=False)
+    CommuneFigures(figures_table(package, summary, lang=lang)).add_to(figures)
     if summary.rule.walking and analysis is not None:
-        return [shaded, *walk_layers(package, summary, analysis.at(reach=summary.rule).measure, lang=lang)]
+        return [figures, *walk_layers(package, summary, analysis.at(reach=summary.rule).measure, lang=lang)]
     pts = package.play_points
     circles = folium.FeatureGroup(name=t("map.reach", lang))
     for geom, status in zip(pts.geometry, pts["status"]):
         if status == "existing" and not summary.rule.walking:
-            folium.Circle([geom.y, geom.x], radius=summary.radius_m, color=COLOURS["reach"], weight=1,
+            folium.Circle([round(geom.y, 5), round(geom.x, 5)], radius=summary.radius_m, color=COLOURS["reach"], weight=1,
                           fill=True, fill_opacity=0.08, interactive=False).add_to(circles)
-    return [shaded, circles]
+    return [figures, circles]
 
 
 def _minutes(value: float, lang: str) -> str:
@@ -410,33 +341,10 @@ def _areas(frame: gpd.GeoDataFrame, *, pane: str = "overlayPane", **style) -> fo
     layer, coordinates to about 1 m."""
     fills = list(frame["_fill"]) if "_fill" in frame.columns else [style["color"]] * len(frame)
     keep = ~frame.geometry.is_empty.to_numpy()
-    rounded = shapely.transform(frame.geometry.to_numpy()[keep], lambda xy: np.round(xy, 5))
-    data = gpd.GeoDataFrame({"_fill": np.asarray(fills, dtype=object)[keep]}, geometry=rounded, crs=4326)
+    data = gpd.GeoDataFrame({"_fill": np.asarray(fills, dtype=object)[keep]},
+                            geometry=rounded(frame.geometry.to_numpy()[keep]), crs=4326)
     return folium.GeoJson(data.to_json(drop_id=True), interactive=False, pane=pane,
                           style_function=lambda f: {**style, "fillColor": f["properties"]["_fill"]})
-
-
-class RampLegend(folium.MacroElement):
-    """A legend of travel-time classes shown while its group (a hidden-by-default layer) is on the map."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function(){
-          var group = {{ this._parent.get_name() }}, box = L.control({position: "bottomright"});
-          box.onAdd = function(){ var d = L.DomUtil.create("div"); d.innerHTML = {{ this.html|tojson }}; return d; };
-          group.on("add", function(){ box.addTo(group._map); });
-          group.on("remove", function(){ box.remove(); });
-        })();
-        {% endmacro %}
-    """)
-
-    def __init__(self, title: str, rows: list[tuple[str, str]]):
-        super().__init__()
-        self._name = "RampLegend"
-        items = "".join(f'<div><span style="display:inline-block;width:12px;height:12px;margin-right:6px;vertical-align:-1px;'
-                        f'background:{c};opacity:.8"></span>{html.escape(label)}</div>' for c, label in rows)
-        self.html = ('<div class="planner-ramp" style="background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;'
-                     f'font:12px/1.5 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)"><b>{html.escape(title)}</b>{items}</div>')
 
 
 def _ramp_rows(classes, lang: str) -> list[tuple[str, str]]:
@@ -468,18 +376,12 @@ def walk_layers(package: DataPackage, summary: Summary, measure, *, lang: str = 
     villages = package.villages
     cost = summary.village_cost if summary.village_cost is not None else np.full(len(villages), np.inf)
     cap = max(isochrones.SURFACE_BREAKS[-1], minutes)
-    radius = np.round(2 * np.clip(np.sqrt(villages["children"].to_numpy(dtype=float)) / 4.0, 1.5, 8.0)) / 2
-    data = gpd.GeoDataFrame({"name": _safe(villages["name"]), "_r": radius,
-                             "walk": [t("map.minutes_value", lang, minutes=fmt_int(c, lang)) if c <= cap
-                                      else t("map.walk_beyond", lang, limit=fmt_int(cap, lang)) for c in cost]},
-                            geometry=villages.geometry.to_numpy(), crs=villages.crs)
+    walk = [t("map.minutes_value", lang, minutes=fmt_int(c, lang)) if c <= cap
+            else t("map.walk_beyond", lang, limit=fmt_int(cap, lang)) for c in cost]
     group = folium.FeatureGroup(name=t("map.village_walk", lang))  # over the base's villages: same dots, this tooltip
-    folium.GeoJson(  # features keep their row number as id: the styles switch on it, not on the names
-        data.to_json(), marker=folium.CircleMarker(radius=4, weight=1, fill=True, fill_opacity=0.9),
-        style_function=lambda f: {"color": "#ffffff", "weight": 1, "fillColor": COLOURS["village"],
-                                  "radius": f["properties"]["_r"], "fillOpacity": 0.9},
-        tooltip=folium.GeoJsonTooltip(fields=["name", "walk"], aliases=_aliases(["col.name", "map.walk_minutes"], lang)),
-    ).add_to(group)
+    _points_layer(villages, {t("col.name", lang): _safe(villages["name"]), t("map.walk_minutes", lang): walk},
+                  name=t("map.village_walk", lang), colours=[COLOURS["village"]],
+                  radius_px=np.clip(np.sqrt(villages["children"].to_numpy(dtype=float)) / 4.0, 1.5, 8.0)).add_to(group)
     return [reach, bands, surface, group]
 
 
@@ -503,6 +405,12 @@ def overview_map(
     return m
 
 
+def commune_shapes(package: DataPackage, codes) -> gpd.GeoDataFrame:
+    """The display shapes of the communes whose code is in `codes` (for layers drawn over the base)."""
+    keep = package.communes["code"].isin(list(codes)).to_numpy()
+    return gpd.GeoDataFrame(geometry=display_shapes(package.communes).to_numpy()[keep], crs=4326)
+
+
 SCORE_RAMP = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")  # low -> high priority
 
 
@@ -524,7 +432,7 @@ def priority_map(package: DataPackage, table, *, lang: str = "vi", assets_url: s
         "rank": by_code["rank"].reindex(codes).astype(int).to_numpy(),
         "score": [fmt_num(s, lang, 1) for s in scores],
         "_fill": [score_colour(s) for s in scores],
-    }, geometry=communes.geometry.to_numpy(), crs=communes.crs)
+    }, geometry=display_shapes(communes).to_numpy(), crs=4326)
     folium.GeoJson(
         shapes.to_json(drop_id=True),
         name=t("rank.map", lang),
@@ -589,7 +497,8 @@ def compare_map(package: DataPackage, scenarios, *, lang: str = "vi", assets_url
     """Communes and existing points, with one switchable layer of proposals per scenario."""
     communes = package.communes
     m = _base_map(communes, assets_url=assets_url, basemap=basemap, lang=lang)
-    folium.GeoJson(communes[["geometry"]].assign(name=_safe(communes["name"])).to_json(drop_id=True), name=t("map.communes", lang),
+    shapes = gpd.GeoDataFrame({"name": _safe(communes["name"])}, geometry=display_shapes(communes).to_numpy(), crs=4326)
+    folium.GeoJson(shapes.to_json(drop_id=True), name=t("map.communes", lang),
                    style_function=lambda f: {"fillColor": "#eceff1", "color": "#546e7a", "weight": 1, "fillOpacity": 0.5},
                    tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)).add_to(m)
     _with_labels(m, communes, lang)
