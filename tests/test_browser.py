@@ -139,10 +139,10 @@ def test_overview_offline(server, page):
     assert "Xã có điểm văn hóa, vui chơi cho trẻ em" in body and "Mục tiêu 2030: 35%" in body
     assert "thiếu 5 xã" in body and "Dữ liệu minh họa" in body
     overlays = frame.locator(".leaflet-control-layers-overlays label")
-    overlays.nth(6).wait_for(state="attached", timeout=30_000)  # the cached base's five layers and the two reach layers
+    overlays.nth(6).wait_for(state="attached", timeout=30_000)  # the cached base's six layers and the reach circles
     assert [overlays.nth(i).text_content().strip() for i in range(overlays.count())] == [
-        "Thôn, bản (trẻ em)", "Trường, điểm trường", "Điểm vui chơi, văn hóa", "Công trình vệ sinh", "Tên xã, phường",
-        "Xã, phường", "Vùng trong bán kính"]
+        "Xã, phường", "Thôn, bản (trẻ em)", "Trường, điểm trường", "Điểm vui chơi, văn hóa", "Công trình vệ sinh",
+        "Tên xã, phường", "Vùng trong bán kính"]
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / "overview-vi.png"))
     assert page.external == [], page.external

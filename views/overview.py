@@ -3,7 +3,7 @@ import streamlit as st
 
 from planner.errors import PlannerError
 from planner.formats import fmt_int, fmt_pct, styled
-from planner.maps import overview_base, reach_layers
+from planner.maps import basemap_layer, overview_base, reach_layers
 from planner.reach import snapped_text
 from planner.targets import Indicator
 from ui.mapview import show_map
@@ -55,9 +55,10 @@ if s.legacy_total:
 
 st.subheader(tr("overview.map"))
 basemap = bool(st.session_state.get("basemap"))
-show_map(("overview", data_dir(), L, basemap),
-         lambda: overview_base(pkg, lang=L, assets_url=map_assets(), basemap=basemap),
-         layers=[(("reach", data_dir(), s.rule, L), lambda: reach_layers(pkg, s, lang=L, analysis=analysis()))],
+show_map(("overview", data_dir(), L),
+         lambda: overview_base(pkg, lang=L, assets_url=map_assets()),
+         layers=[(("basemap", basemap), lambda: [basemap_layer()] if basemap else []),
+                 (("reach", data_dir(), s.rule, L), lambda: reach_layers(pkg, s, lang=L, analysis=analysis()))],
          widget_key=f"overview-map-{L}")
 map_download(analysis(), view="overview", key="print-overview")
 

@@ -7,7 +7,7 @@ from planner.errors import PlannerError
 from planner.exports import parameters_csv, render
 from planner.i18n import t
 from planner.formats import fmt_num, styled, vega_locale
-from planner.maps import priority_map
+from planner.maps import basemap_layer, priority_base, priority_layers
 from planner.ranking import CRITERIA, PRESETS, explain, resolve_weights, target_path
 from ui.logs import guarded
 from ui.mapview import show_map
@@ -91,8 +91,9 @@ with right:
 st.subheader(tr("rank.map"))
 basemap = bool(st.session_state.get("basemap"))
 shown = tuple(zip(r.table["code"], r.table["rank"], r.table["score"].round(6)))
-show_map(("priority", data_dir(), L, basemap, shown),
-         lambda: priority_map(pkg, r.table, lang=L, assets_url=map_assets(), basemap=basemap),
+show_map(("priority", data_dir(), L), lambda: priority_base(pkg, lang=L, assets_url=map_assets()),
+         layers=[(("basemap", basemap), lambda: [basemap_layer()] if basemap else []),
+                 (("priority", data_dir(), L, shown), lambda: priority_layers(pkg, r.table, lang=L))],
          height=480, widget_key=f"priority-map-{L}")
 map_download(analysis(), view="priorities", ranking=r, key="print-priorities")
 

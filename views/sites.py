@@ -7,7 +7,7 @@ from planner.candidates import METHODS, SOURCES
 from planner.errors import PlannerError
 from planner.i18n import t
 from planner.formats import MILLION, fmt_int, fmt_pct, fmt_vnd, fmt_vnd_short, styled, value_text
-from planner.maps import commune_shapes, overview_base, proposals_layer, reach_layers
+from planner.maps import basemap_layer, commune_shapes, overview_base, proposals_layer, reach_layers
 from planner.proposals import FUNDING, KINDS, SNAP_M, changed_communes, edit, propose_at, proposals_frame
 from planner.site_plan import SITE_FORMATS, SitingRequest, note_text, run, sites_sheet, status_text
 from planner.site_plan import parameters_csv as sites_parameters_csv
@@ -62,10 +62,11 @@ layer = proposals_layer(proposals_frame(proposals), radius_m=radius, lang=L,
                         chosen=None if plan.siting is None else plan.siting.sites,
                         chosen_radius_m=None if plan.siting is None else plan.siting.radius_m,
                         analysis=an, chosen_rule=None if plan.siting is None else plan.siting.request.rule)
-out = show_map(("sites", data_dir(), L, basemap),
-               lambda: overview_base(pkg, lang=L, assets_url=map_assets(), basemap=basemap, with_proposals=True,
+out = show_map(("sites", data_dir(), L),
+               lambda: overview_base(pkg, lang=L, assets_url=map_assets(), with_proposals=True,
                                     candidates=candidates, clickable=False),
-               layers=[(("reach-hover", data_dir(), before.rule, L),
+               layers=[(("basemap", basemap), lambda: [basemap_layer()] if basemap else []),
+                       (("reach-hover", data_dir(), before.rule, L),
                         lambda: reach_layers(pkg, before, lang=L, analysis=an)),
                        (None, lambda: [layer])], returned_objects=["last_clicked"],
                widget_key=f"sites-map-{L}")

@@ -160,6 +160,15 @@ def _base_map(communes: gpd.GeoDataFrame, *, assets_url: str, basemap: bool, lan
     return m
 
 
+def basemap_layer() -> folium.FeatureGroup:
+    """OpenStreetMap's tiles (they need the internet) as a group the app adds to a drawn map and
+    takes away again, without sending the map anew; it stays out of the layer control (the sidebar
+    switches it)."""
+    group = folium.FeatureGroup(name="basemap", control=False)
+    folium.TileLayer("OpenStreetMap").add_to(group)
+    return group
+
+
 def _legend(lang: str, extra: tuple = (), *, toilets: bool = False) -> str:
     rows = [*extra,
         (COLOURS["has_point"], "square", t("map.has_point", lang)),
@@ -419,31 +428,42 @@ def score_colour(score: float) -> str:
     return SCORE_RAMP[min(len(SCORE_RAMP) - 1, max(0, int(score // 20)))]
 
 
-def priority_map(package: DataPackage, table, *, lang: str = "vi", assets_url: str = LOCAL_ASSETS_URL,
-                 basemap: bool = False) -> folium.Map:
-    """Communes shaded by priority score (ranking table with code, name, rank, score)."""
+def priority_base(package: DataPackage, *, lang: str = "vi", assets_url: str = LOCAL_ASSETS_URL,
+                  basemap: bool = False) -> folium.Map:
+    """The priority map without its scores: commune shapes, names and the score legend. Scores
+    come with `priority_layers`, so new weights send a table, not the map."""
+    m = _base_map(package.communes, assets_url=assets_url, basemap=basemap, lang=lang)
+    folium.map.CustomPane(COMMUNES_PANE, z_index=350, pointer_events=True).add_to(m)
+    CommuneShapes(_shapes_json(package.communes), name=t("rank.map", lang), pane=COMMUNES_PANE, clickable=False,
+                  fill_opacity=0.75).add_to(m)
+    _with_labels(m, package.communes, lang)
+    rows = [(c, "square", f"{20 * i}–{20 * (i + 1)}") for i, c in enumerate(SCORE_RAMP)]
+    m.get_root().html.add_child(folium.Element(_legend_html(t("col.score", lang), rows[::-1])))
+    return m
+
+
+def priority_layers(package: DataPackage, table, *, lang: str = "vi") -> list[folium.FeatureGroup]:
+    """Each commune's colour by priority score, and its name, rank and score in the tooltip
+    (ranking table with code, rank, score), set on `priority_base`'s shapes."""
     communes = package.communes
-    m = _base_map(communes, assets_url=assets_url, basemap=basemap, lang=lang)
     by_code = table.set_index("code")
     codes = communes["code"].to_numpy()
     scores = by_code["score"].reindex(codes).to_numpy(dtype=float)
-    shapes = gpd.GeoDataFrame({
-        "name": _safe(communes["name"]),
-        "rank": by_code["rank"].reindex(codes).astype(int).to_numpy(),
-        "score": [fmt_num(s, lang, 1) for s in scores],
-        "_fill": [score_colour(s) for s in scores],
-    }, geometry=display_shapes(communes).to_numpy(), crs=4326)
-    folium.GeoJson(
-        shapes.to_json(drop_id=True),
-        name=t("rank.map", lang),
-        style_function=lambda f: {"fillColor": f["properties"]["_fill"], "color": "#37474f", "weight": 1, "fillOpacity": 0.75},
-        highlight_function=lambda f: {"weight": 3},
-        tooltip=folium.GeoJsonTooltip(fields=["name", "rank", "score"],
-                                      aliases=_aliases(["col.name", "col.rank", "col.score"], lang)),
-    ).add_to(m)
-    _with_labels(m, communes, lang)
-    rows = [(c, "square", f"{20 * i}–{20 * (i + 1)}") for i, c in enumerate(SCORE_RAMP)]
-    m.get_root().html.add_child(folium.Element(_legend_html(t("col.score", lang), rows[::-1])))
+    ranks = by_code["rank"].reindex(codes).astype(int).to_numpy()
+    rows = [[name, fmt_int(r, lang), fmt_num(sc, lang, 1)] for name, r, sc in zip(_safe(communes["name"]), ranks, scores)]
+    figures = folium.FeatureGroup(name="figures", control=False)
+    CommuneFigures({"fill": [score_colour(sc) for sc in scores], "head": _aliases(["col.name", "col.rank", "col.score"], lang),
+                    "rows": rows, "tip": [0, 1, 2], "full": [0, 1, 2]}).add_to(figures)
+    return [figures]
+
+
+def priority_map(package: DataPackage, table, *, lang: str = "vi", assets_url: str = LOCAL_ASSETS_URL,
+                 basemap: bool = False) -> folium.Map:
+    """Communes shaded by priority score (ranking table with code, name, rank, score), in one piece
+    (for files and tests; the app sends base and scores apart)."""
+    m = priority_base(package, lang=lang, assets_url=assets_url, basemap=basemap)
+    for group in priority_layers(package, table, lang=lang):
+        group.add_to(m)
     return m
 
 

@@ -70,16 +70,14 @@ class CommuneShapes(folium.map.Layer):
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function(d){
           var fig = d.figures, table = """ + _TABLE + """;
-          function style(f){
-            return {fillColor: fig ? fig.fill[f.properties.i] : "#cfd8dc", color: "#37474f", weight: 1, fillOpacity: 0.45};
-          }
+          function style(f){ return Object.assign({}, d.style, {fillColor: fig ? fig.fill[f.properties.i] : "#cfd8dc"}); }
           var layer = L.geoJSON(d.shapes, {pane: d.pane, style: style});
           layer.bindTooltip(function(l){ return fig ? table(fig.head, fig.rows[l.feature.properties.i], fig.tip) : ""; },
                             {sticky: true});
           if (d.clickable) {
             layer.bindPopup(function(l){ return fig ? table(fig.head, fig.rows[l.feature.properties.i], fig.full) : ""; });
           }
-          layer.on("mouseover", function(e){ e.layer.setStyle({weight: 3, fillOpacity: 0.6}); });
+          layer.on("mouseover", function(e){ e.layer.setStyle(d.hover); });
           layer.on("mouseout", function(e){ layer.resetStyle(e.layer); });
           layer.setFigures = function(f){ fig = f; layer.setStyle(style); };
           window.plannerCommunes = layer;
@@ -88,10 +86,14 @@ class CommuneShapes(folium.map.Layer):
         {% endmacro %}
     """)
 
-    def __init__(self, shapes: dict, *, name: str, pane: str, clickable: bool, figures: dict | None = None):
+    def __init__(self, shapes: dict, *, name: str, pane: str, clickable: bool, figures: dict | None = None,
+                 fill_opacity: float = 0.45):
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "CommuneShapes"
-        self.json = script_json({"shapes": shapes, "pane": pane, "clickable": bool(clickable), "figures": figures})
+        style = {"color": "#37474f", "weight": 1, "fillOpacity": fill_opacity}
+        hover = {"weight": 3, "fillOpacity": min(1.0, fill_opacity + 0.15)}
+        self.json = script_json({"shapes": shapes, "pane": pane, "clickable": bool(clickable), "figures": figures,
+                                 "style": style, "hover": hover})
 
 
 class CommuneFigures(folium.MacroElement):
