@@ -1,7 +1,8 @@
 """Reach: who lives within a straight-line radius of a play/culture point.
 
 Demand is the village points (children and people); distance is straight-line in a metric
-CRS. The NumPy core works on coordinate arrays; the GeoDataFrame adapter projects first.
+CRS. The NumPy core works on coordinate arrays; the GeoDataFrame adapter takes the layers' metric
+coordinates from `planner.projection`, which projects each package layer once.
 """
 from __future__ import annotations
 
@@ -10,11 +11,10 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 from scipy.spatial import cKDTree
 
-from planner.crs import metric_crs_for
 from planner.errors import UsageError
+from planner.projection import metric_crs_of, metric_xy  # noqa: F401  (projected once per package layer)
 
 
 def check_radius(radius_m) -> float:
@@ -52,15 +52,6 @@ class Reach:
     people_within: int
     village_within: np.ndarray  # bool per village, aligned to the villages frame
     by_commune: pd.DataFrame  # children, children_within, population, population_within
-
-
-def metric_crs_of(gdf: gpd.GeoDataFrame) -> str:
-    return metric_crs_for(*gdf.to_crs(4326).total_bounds)
-
-
-def metric_xy(gdf: gpd.GeoDataFrame, crs: str) -> np.ndarray:
-    """The (x, y) of each point of `gdf` in the metric `crs`, as an n x 2 array."""
-    return shapely.get_coordinates(gdf.geometry.to_crs(crs).to_numpy())
 
 
 def nearest_m(villages: gpd.GeoDataFrame, points: gpd.GeoDataFrame, *, metric_crs: str | None = None) -> np.ndarray:

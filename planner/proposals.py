@@ -14,9 +14,9 @@ import pandas as pd
 import shapely
 from shapely.geometry import Point
 
-from planner.coverage import metric_crs_of
 from planner.errors import UsageError
 from planner.package import DataPackage
+from planner.projection import lonlat_to, metric_crs_of, metric_xy
 from planner.summary import Summary, summarize
 
 MAX_VND = 10**15  # a million billion đồng: the ceiling of any cost or budget
@@ -107,14 +107,15 @@ def propose_at(package: DataPackage, lon: float, lat: float, *, existing: tuple[
     pid = next_id(existing)
     taken = {p.candidate_id for p in existing if p.candidate_id}
     if candidates is not None and len(candidates):
-        free = candidates[~candidates["id"].isin(taken)]
+        free = np.flatnonzero(~candidates["id"].isin(taken).to_numpy())
         if len(free):
             crs = metric_crs_of(package.communes)
-            click = gpd.GeoSeries([Point(lon, lat)], crs=4326).to_crs(crs).iloc[0]
-            dist = free.geometry.to_crs(crs).distance(click).to_numpy()
+            x, y = lonlat_to(lon, lat, crs=crs)
+            xy = metric_xy(candidates, crs)[free]  # candidate sites are points: one row each
+            dist = np.sqrt((xy[:, 0] - x) ** 2 + (xy[:, 1] - y) ** 2)  # as GEOS measures point to point
             i = int(np.argmin(dist))
             if dist[i] <= snap_m:
-                row = free.iloc[i]
+                row = candidates.iloc[free[i]]
                 geom = row.geometry
                 cost = int(round(float(row.get("cost_vnd", row.get("est_cost_vnd", default_cost_vnd)))))
                 return Proposal(pid, round(geom.x, 6), round(geom.y, 6), str(row["commune_code"]), cost_vnd=cost,

@@ -16,9 +16,10 @@ import numpy as np
 from scipy import sparse
 from scipy.spatial import cKDTree
 
-from planner.coverage import check_radius, metric_crs_of, metric_xy
+from planner.coverage import check_radius
 from planner.errors import UsageError
 from planner.package import DataPackage
+from planner.projection import metric_crs_of, metric_xy
 from planner.siting import cover_matrix
 from planner.walking import Snap, Terrain, WalkingGraph, WalkingModel, walking_graph
 
@@ -86,6 +87,8 @@ class Measure:
     """Distance (metres) or walking time (minutes) from villages to points, for one package."""
 
     def __init__(self, package: DataPackage, *, crs: str | None = None):
+        """Cheap: the villages' metric coordinates are projected once per package and CRS
+        (`planner.projection`), so a measure made per call costs no projection."""
         self.package = package
         self.crs = crs or metric_crs_of(package.communes)
         self.village_xy = metric_xy(package.villages, self.crs)

@@ -7,8 +7,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from planner.coverage import Reach, metric_crs_of, reach
+from planner.coverage import Reach, reach
 from planner.package import DataPackage
+from planner.projection import metric_crs_of
 from planner.reach import DEFAULT_RADIUS_M, Measure, ReachRule, measure_for
 from planner.targets import Indicator, indicator
 
