@@ -64,14 +64,23 @@ def folder_name(name: str, default: str = "du-lieu") -> str:
 
 
 def unused_folder(path: str | Path) -> Path:
-    """`path`, or `path-2`, `path-3`... if it is taken: a new import never overwrites a package
-    that sessions may be using (and have cached)."""
+    """`path`, or `path-2`, `path-3`... if it is taken, made here empty: a new import never overwrites a
+    package that sessions may be using (and have cached). Made with one `mkdir`, which only one caller
+    can win, so two server processes importing under the same name at once get two folders.
+    (`write_package` fills the empty folder, and removes it again if the write fails.)"""
     path = Path(path)
     candidate, n = path, 1
-    while candidate.exists():
-        n += 1
-        candidate = path.with_name(f"{path.name}-{n}")
-    return candidate
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            try:
+                candidate.mkdir()
+                return candidate
+            except FileExistsError:
+                n += 1
+                candidate = path.with_name(f"{path.name}-{n}")
+    except OSError as exc:
+        raise write_error(candidate, exc, "write data package") from exc
 
 
 def _present(folder: Path) -> str:
@@ -147,10 +156,12 @@ def write_package(layers: dict[str, gpd.GeoDataFrame], manifest: dict, out: str 
     write (a full disk) leaves the previous package intact and no temporary files behind.
     """
     out = Path(out)
+    claimed = out.is_dir() and not any(out.iterdir())  # an empty folder from `unused_folder`: removed on failure
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".planner-", dir=out.parent))
     except OSError as exc:
+        _remove_if_empty(out, claimed)
         raise write_error(out, exc, "write data package") from exc
     try:
         for layer in LAYERS:
@@ -172,15 +183,27 @@ def write_package(layers: dict[str, gpd.GeoDataFrame], manifest: dict, out: str 
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         _move_all(tmp, out)
     except WRITE_ERRORS as exc:
+        _remove_if_empty(out, claimed)
         raise write_error(out, exc, "write data package") from exc
+    except BaseException:
+        _remove_if_empty(out, claimed)
+        raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out
 
 
+def _remove_if_empty(folder: Path, claimed: bool) -> None:
+    if claimed:
+        try:
+            folder.rmdir()  # only ever removes an empty folder
+        except OSError:
+            pass
+
+
 def _move_all(src: Path, out: Path) -> None:
     """Move every file of `src` into `out` (same file system), all or none."""
-    created = not out.exists()
+    created = not out.exists() or not any(out.iterdir())  # or an empty one from `unused_folder`
     backups = Path(tempfile.mkdtemp(prefix=".planner-old-", dir=out.parent))
     moved: list[tuple[Path, Path | None]] = []  # (target, what it replaced, set aside in `backups`)
     # layers (and the elevation model) of a previous package in `out` that the new one does not have must go too
@@ -277,14 +300,29 @@ def publish_map_assets(static_dir: str | Path) -> Path:
     target = Path(static_dir) / "leaflet"
     source = Path(leaflet.BASE_DIR)
     marker = target / f"VERSION-{leaflet.VERSION}"
-    if not marker.exists():
+    if marker.exists():
+        return target
+    import fcntl
+
+    # Several server processes may start at once: one at a time (a lock beside the folder) builds a
+    # copy and renames it into place, so a browser never gets a half-copied folder and no process
+    # removes what another has just published.
+    with open(Path(static_dir) / ".leaflet-lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if marker.exists():  # another process published it meanwhile
+            return target
         tmp = Path(tempfile.mkdtemp(prefix=".leaflet-", dir=Path(static_dir)))
-        for name in ("leaflet.js", "leaflet.css"):
-            shutil.copy2(source / name, tmp / name)
-        shutil.copytree(source / "images", tmp / "images")
-        (tmp / marker.name).write_text(leaflet.VERSION)
-        shutil.rmtree(target, ignore_errors=True)
-        os.replace(tmp, target)
+        try:
+            for name in ("leaflet.js", "leaflet.css"):
+                shutil.copy2(source / name, tmp / name)
+            shutil.copytree(source / "images", tmp / "images")
+            (tmp / marker.name).write_text(leaflet.VERSION)
+            if target.exists():  # an older version: out of the way first (a directory cannot be renamed over)
+                os.rename(target, tmp.with_name(tmp.name + "-old"))
+            os.rename(tmp, target)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(tmp.with_name(tmp.name + "-old"), ignore_errors=True)
     return target
 
 
@@ -299,10 +337,13 @@ def publish_map_script(static_dir: str | Path, text: str) -> str:
     data = text.encode("utf-8")
     name = f"{hashlib.sha256(data).hexdigest()[:32]}.js"
     folder = Path(static_dir) / "maps"
-    if not (folder / name).exists():
+    target = folder / name
+    if not target.exists():
         folder.mkdir(parents=True, exist_ok=True)
-        write_bytes(folder / name, data)
+        write_bytes(target, data)
         _prune_map_scripts(folder)
+    if target.stat().st_mode & 0o777 != 0o644:  # a public asset like Leaflet (mkstemp makes 0600)
+        target.chmod(0o644)
     return name
 
 

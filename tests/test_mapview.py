@@ -139,7 +139,9 @@ def test_the_base_travels_as_a_static_file_and_a_new_radius_sends_only_layers(de
     first, second = recorded
     url = first["js_links"][-1]
     assert first["js_links"][:-1] == ["/a/leaflet.js"] and re.fullmatch(r"/app/static/maps/[0-9a-f]{32}\.js", url)
-    text = (STATIC_DIR / "maps" / url.rsplit("/", 1)[1]).read_text(encoding="utf-8")
+    path = STATIC_DIR / "maps" / url.rsplit("/", 1)[1]
+    text = path.read_text(encoding="utf-8")
+    assert path.stat().st_mode & 0o777 == 0o644  # a public asset, readable by whoever serves ./static
     assert text == base.file_text and base.args["script"] in text and text.rstrip().endswith("return map_div;\n};")
     name = re.search(r'window\.plannerMaps\["([0-9a-f]{32})"\]=function', text)[1]
     assert first["script"] == base.loader == f'var map_div = window.plannerMaps["{name}"]();\n'
