@@ -1,6 +1,7 @@
 """The only module that opens files: data packages in and out, map assets for the app."""
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -302,13 +303,10 @@ def publish_map_assets(static_dir: str | Path) -> Path:
     marker = target / f"VERSION-{leaflet.VERSION}"
     if marker.exists():
         return target
-    import fcntl
-
     # Several server processes may start at once: one at a time (a lock beside the folder) builds a
     # copy and renames it into place, so a browser never gets a half-copied folder and no process
     # removes what another has just published.
-    with open(Path(static_dir) / ".leaflet-lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+    with exclusive_lock(Path(static_dir) / ".leaflet-lock"):
         if marker.exists():  # another process published it meanwhile
             return target
         tmp = Path(tempfile.mkdtemp(prefix=".leaflet-", dir=Path(static_dir)))
@@ -324,6 +322,25 @@ def publish_map_assets(static_dir: str | Path) -> Path:
             shutil.rmtree(tmp, ignore_errors=True)
             shutil.rmtree(tmp.with_name(tmp.name + "-old"), ignore_errors=True)
     return target
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: str | Path):
+    """Hold an exclusive advisory lock on the file `path` (made if missing) for the `with` block:
+    one server process at a time. Where the system has no such locks (Windows), a no-op: the app
+    runs as one process there."""
+    try:
+        import fcntl
+    except ImportError:
+        fcntl = None
+    try:
+        lock = open(path, "a")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise write_error(Path(path), exc, "write file") from exc
+    with lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        yield
 
 
 MAP_SCRIPTS_KEPT = 64  # newest map scripts always kept; older ones go once a day old

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Install everything (Python packages into .venv, Debian's chromium for the browser tests)
-# and run the whole test suite. Extra arguments go to pytest.
+# Install everything (Python packages into .venv, Debian's chromium and nginx for the browser and
+# deployment tests) and run the whole test suite. Extra arguments go to pytest.
 # Before the suite: the user's install (requirements.txt alone, as scripts/run.sh makes it) must
 # read every upload format and import every module the app uses (issue 13); it lives in
 # .venv-runtime, made again only when requirements.txt changes.
@@ -20,9 +20,14 @@ if [ ! -x "$RUNTIME/bin/python" ] || [ "$(cat "$RUNTIME/.requirements.sha256" 2>
 fi
 "$RUNTIME/bin/python" scripts/check_runtime.py
 
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages the suite drives: chromium (browser tests), nginx (tests/test_deployment.py;
+# /usr/sbin is not on every user's PATH)
+MISSING=""
+command -v chromium >/dev/null 2>&1 || MISSING="$MISSING chromium"
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || MISSING="$MISSING nginx"
+if [ -n "$MISSING" ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $MISSING >/dev/null
 fi
 exec .venv/bin/python -m pytest "$@"

@@ -362,10 +362,10 @@ def test_rewriting_a_package_drops_layers_the_new_one_lacks(tmp_path, monkeypatc
 def test_a_new_import_never_overwrites_a_package(tmp_path):
     from planner.io import unused_folder
 
-    assert unused_folder(tmp_path / "du-lieu") == tmp_path / "du-lieu"
-    (tmp_path / "du-lieu").mkdir()
+    assert unused_folder(tmp_path / "du-lieu") == tmp_path / "du-lieu"  # made empty, for the import
     (tmp_path / "du-lieu-2").mkdir()
     assert unused_folder(tmp_path / "du-lieu") == tmp_path / "du-lieu-3"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["du-lieu", "du-lieu-2", "du-lieu-3"]
 
 
 def test_write_package_full_disk_creates_nothing(tmp_path, monkeypatch):

@@ -38,4 +38,4 @@ def test_two_concurrent_protocol_sessions(tmp_path):
     for res in results:
         assert res.errors == [], (res.errors, (tmp_path / "server.log").read_text(errors="replace")[-2000:])
         assert res.overview_s is not None and len(res.radius_s) == 1
-        assert res.overview_kib > 100  # the map arrived, not just the cards
+        assert res.overview_kib > 20  # the map's layers arrived, not just the cards (its base is a static file)

@@ -183,3 +183,96 @@ def test_a_proposal_cost_above_the_ceiling_is_refused():
     with pytest.raises(UsageError) as err:
         edit(p, cost_vnd=MAX_VND * 10)
     assert err.value.key == "err.proposal_cost"
+
+
+# --- several server processes on one workspace database (docs/deployment.md, several processes) ---
+
+def _worker(i: int, db: str, rounds: int, seq_to_fix: int, barrier, out) -> None:
+    """One server process: each round it saves the shared scenario (from the version all workers
+    loaded, so only one of them can win), its own scenario and a record entry; then all of them
+    correct the same entry at once."""
+    from datetime import date
+
+    from planner.record import Entry
+    from planner.record_store import RecordConflict, RecordStore
+
+    store, record = ScenarioStore(db), RecordStore(db)
+    got = {"shared": [], "conflicts": 0, "own": [], "entries": [], "fixes": 0, "fix_conflicts": 0, "errors": []}
+    try:
+        own = Scenario(name=f"Riêng {i}")
+        for r in range(rounds):
+            barrier.wait(30)
+            base = store.load("Chung")
+            barrier.wait(30)  # everyone holds the same version now
+            try:
+                saved = store.save(replace(base, description=f"w{i} r{r}", author=f"w{i}"))
+                got["shared"].append((saved.version, saved.description))
+            except ScenarioConflict:
+                got["conflicts"] += 1
+            own = store.save(replace(own, description=f"r{r}"))
+            got["own"].append(own.version)
+            (e,) = record.add("pkg", [Entry(f"N{i}-{r}", "planned", date(2025, 1, 1), name=f"Điểm {i}-{r}",
+                                            commune_code="001", lon=103.3, lat=22.4)], today=date(2026, 1, 1),
+                              recorded_by=f"w{i}")
+            got["entries"].append((e.seq, e.point_id))
+        barrier.wait(30)
+        try:
+            record.add("pkg", [Entry("N-base", "approved", date(2025, 2, 1), replaces=seq_to_fix)],
+                       today=date(2026, 1, 1), recorded_by=f"w{i}")
+            got["fixes"] += 1
+        except RecordConflict:
+            got["fix_conflicts"] += 1
+    except Exception as exc:  # noqa: BLE001 - reported to the test, which fails on it
+        got["errors"].append(f"{type(exc).__name__}: {exc}")
+    out.put((i, got))
+
+
+def test_processes_saving_at_once_lose_nothing_and_overwrite_nothing(tmp_path):
+    """Four processes on one database: every save is kept once, a save from a stale version is
+    refused (never written over the other), the record gets every entry once, and of four
+    corrections of one entry exactly one is recorded."""
+    import multiprocessing as mp
+    from datetime import date
+
+    from planner.record import Entry
+    from planner.record_store import RecordStore
+
+    n, rounds = 4, 12
+    db = str(tmp_path / "scenarios.sqlite")
+    ScenarioStore(db).save(Scenario(name="Chung", description="start"))
+    (base,) = RecordStore(db).add("pkg", [Entry("N-base", "planned", date(2025, 1, 1), name="Gốc", commune_code="001",
+                                                lon=103.3, lat=22.4)], today=date(2026, 1, 1))
+    ctx = mp.get_context("fork")
+    barrier, out = ctx.Barrier(n), ctx.Queue()
+    procs = [ctx.Process(target=_worker, args=(i, db, rounds, base.seq, barrier, out)) for i in range(n)]
+    for p in procs:
+        p.start()
+    results = dict(out.get(timeout=120) for _ in procs)
+    for p in procs:
+        p.join(timeout=30)
+        assert p.exitcode == 0
+    assert [e for r in results.values() for e in r["errors"]] == []
+
+    store = ScenarioStore(db)
+    # the shared scenario: one winner per round, versions 2..rounds+1 in order, each the winner's own text
+    won = sorted(v for r in results.values() for v in r["shared"])
+    assert [v for v, _ in won] == list(range(2, rounds + 2))
+    assert sum(r["conflicts"] for r in results.values()) == (n - 1) * rounds
+    assert [store.load("Chung", v).description for v, _ in won] == [d for _, d in won]
+    assert [v.version for v in store.versions("Chung")] == list(range(rounds + 1, 0, -1))
+    # each process's own scenario: every save a version, none lost
+    for i in range(n):
+        assert results[i]["own"] == list(range(1, rounds + 1))
+        assert [store.load(f"Riêng {i}", v).description for v in range(1, rounds + 1)] == [f"r{r}" for r in range(rounds)]
+    # the record: every entry once, in the order of its seq
+    entries = RecordStore(db).entries("pkg")
+    added = sorted(e for r in results.values() for e in r["entries"])
+    assert [(e.seq, e.point_id) for e in entries if e.point_id != "N-base"] == added
+    assert {pid for _, pid in added} == {f"N{i}-{r}" for i in range(n) for r in range(rounds)}
+    assert len({e.seq for e in entries}) == len(entries) == n * rounds + 2
+    # one correction of the base entry recorded, the other three refused
+    assert sum(r["fixes"] for r in results.values()) == 1
+    assert sum(r["fix_conflicts"] for r in results.values()) == n - 1
+    assert [e.replaces for e in entries if e.replaces is not None] == [base.seq]
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

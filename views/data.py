@@ -14,7 +14,7 @@ from planner.importing import (KINDS, MODES, ImportSource, effect_rows, export_l
                                import_fingerprint, lists_needing_mode, preview_rows, recall_mapping, remember_mapping,
                                targets, template_xlsx, write_import)
 from planner.importing import worker
-from planner.importing.files import load_mappings, save_mappings
+from planner.importing.files import load_mappings, update_mappings
 from planner.io import DEMO_DIR, folder_name, unused_folder
 from planner.i18n import t
 from planner.formats import crs_words, fmt_int
@@ -190,14 +190,19 @@ if plan is not None and sources:
                           before=fmt_int(c.before, L)))
     if plan.ok:
         if st.button(tr("data.confirm"), type="primary", disabled=not editable) and allow("import data package"):
-            target = unused_folder(workspace() / "packages" / date.today().strftime("%Y%m%d")
-                                   / folder_name(plan.manifest.get("name", "")))
             try:
+                target = unused_folder(workspace() / "packages" / date.today().strftime("%Y%m%d")
+                                       / folder_name(plan.manifest.get("name", "")))
                 out = write_import(plan, target)
-                for s in sources:
-                    if s.mapping:
-                        remembered = remember_mapping(remembered, s.kind, list(s.mapping), s.mapping)
-                save_mappings(mapping_file, remembered)
+
+                # onto the file as it is now: another session (or server process) may have added some
+                def remember_all(store: dict) -> dict:
+                    for s in sources:
+                        if s.mapping:
+                            store = remember_mapping(store, s.kind, list(s.mapping), s.mapping)
+                    return store
+
+                update_mappings(mapping_file, remember_all)
             except PlannerError as exc:
                 st.error(message_of(exc))
             else:

@@ -93,9 +93,9 @@ def terrain_section(pkg, editable: bool) -> None:
         st.error(tr("data.terrain_blocked"))
         return
     if st.button(tr("data.terrain_confirm"), key="terrain-confirm", type="primary") and allow("import terrain"):
-        target = unused_folder(workspace() / "packages" / date.today().strftime("%Y%m%d")
-                               / folder_name(f"{pkg.name} dia hinh"))
         try:
+            target = unused_folder(workspace() / "packages" / date.today().strftime("%Y%m%d")
+                                   / folder_name(f"{pkg.name} dia hinh"))
             out = write_terrain(plan, pkg, target)
         except PlannerError as exc:
             st.error(message_of(exc))

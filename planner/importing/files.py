@@ -853,6 +853,24 @@ def save_mappings(path: str | Path, store: dict) -> Path:
     return write_bytes(Path(path), (json.dumps(store, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
 
 
+def update_mappings(path: str | Path, change) -> dict:
+    """Apply `change` (dict -> dict) to the remembered mappings as they are on disk now (a damaged file
+    counts as none) and write the result, holding an exclusive lock on `path`.lock meanwhile: two
+    sessions or server processes saving at once both keep their mappings (reading at the page's start
+    and writing later would keep only the last one's). Returns what was written."""
+    from planner.io import exclusive_lock
+
+    path = Path(path)
+    with exclusive_lock(path.with_name(path.name + ".lock")):
+        try:
+            current = load_mappings(path)
+        except UploadError:
+            current = {}
+        store = change(current)
+        save_mappings(path, store)
+    return store
+
+
 def load_mappings(path: str | Path) -> dict:
     """Remembered column mappings from a JSON file; {} when there is none yet."""
     path = Path(path)

@@ -1,0 +1,1 @@
+"""The many-users deployment: several Streamlit processes behind nginx (serve.py, nginx.conf.template)."""
