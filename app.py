@@ -54,6 +54,7 @@ with st.sidebar:
     if st.session_state.get("package_fallback"):
         st.warning(plain(tr("fault.package_fallback", path=st.session_state["package_fallback"])))
 
+st.session_state["run_number"] = st.session_state.get("run_number", 0) + 1
 with st.container():  # always there, so messages never move the page's elements (a moved map is redrawn blank)
     show_pending_fault()
     show_flash()

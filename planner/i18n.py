@@ -475,6 +475,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "brief.subject": ("Tóm tắt kịch bản đầu tư điểm vui chơi, văn hóa cho trẻ em", "Brief on investment scenarios for children's play and culture points"),
     "map.control.zoom_in": ("Phóng to", "Zoom in"),
     "map.control.zoom_out": ("Thu nhỏ", "Zoom out"),
+    "map.control.close": ("Đóng", "Close"),
     "map.control.layers": ("Các lớp bản đồ", "Layers"),
     "map.control.leaflet": ("Leaflet: thư viện bản đồ tương tác", "A JavaScript library for interactive maps"),
     "param.tool_value": ("Phần mềm quy hoạch điểm vui chơi trẻ em (lệnh “{command}”)", "Children's play-point planner (command “{command}”)"),
@@ -611,6 +612,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "err.proposal_outside": (
         "Điểm ({lon}, {lat}) nằm ngoài các xã của tỉnh; hãy bấm vào trong ranh giới xã",
         "The point ({lon}, {lat}) is outside every commune; click inside a commune boundary",
+    ),
+    "err.proposal_same_spot": (
+        "Đã có điểm đề xuất {id} tại chỗ này (cách {distance} m); không thêm điểm trùng",
+        "Proposal {id} is already at this spot ({distance} m away); no duplicate added",
     ),
     "err.proposal_kind": ("Loại điểm không hợp lệ: {value}; dùng: {known}", "Unknown kind of point: {value}; use: {known}"),
     "err.proposal_cost": ("Kinh phí phải là số không âm (đồng), nhận được: {value}", "The cost must be a non-negative number of VND; got: {value}"),

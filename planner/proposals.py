@@ -25,6 +25,7 @@ KINDS = ("play_area", "culture_point")
 DEFAULT_COST_VND = 1_500_000_000
 DEFAULT_YEAR = 2026
 SNAP_M = 300.0
+SAME_SPOT_M = 10.0  # a click this close to a proposal is a second click on it (a double click), not a new point
 
 
 @dataclass(frozen=True)
@@ -104,13 +105,17 @@ def propose_at(package: DataPackage, lon: float, lat: float, *, existing: tuple[
     code = commune_at(package, lon, lat)
     if code is None:
         raise UsageError("err.proposal_outside", lon=f"{lon:.5f}", lat=f"{lat:.5f}")
+    crs = metric_crs_of(package.communes)
+    x, y = lonlat_to(lon, lat, crs=crs)
+    for p in existing:
+        px, py = lonlat_to(p.lon, p.lat, crs=crs)
+        if (gap := float(np.hypot(px - x, py - y))) <= SAME_SPOT_M:
+            raise UsageError("err.proposal_same_spot", id=p.id, distance=int(round(gap)))
     pid = next_id(existing)
     taken = {p.candidate_id for p in existing if p.candidate_id}
     if candidates is not None and len(candidates):
         free = np.flatnonzero(~candidates["id"].isin(taken).to_numpy())
         if len(free):
-            crs = metric_crs_of(package.communes)
-            x, y = lonlat_to(lon, lat, crs=crs)
             xy = metric_xy(candidates, crs)[free]  # candidate sites are points: one row each
             dist = np.sqrt((xy[:, 0] - x) ** 2 + (xy[:, 1] - y) ** 2)  # as GEOS measures point to point
             i = int(np.argmin(dist))

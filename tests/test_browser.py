@@ -193,6 +193,26 @@ def test_radius_change_swaps_the_reach_layers_in_place(server, page):
     assert frame.locator("[data-kept]").count() == 38
     assert frame.locator(".leaflet-control-layers-overlays label").count() == 7
     assert len(scripts) == 1  # the base was not fetched again
+    # a circle takes no mouse: what is under its centre is the play point (its tooltip shows), not the circle
+    under = frame.locator("body").evaluate("""() => { const c = window.plannerOverlays[0].getLayers()[0];
+        const p = window.map_div.latLngToContainerPoint(c.getLatLng()), r = window.map_div.getContainer().getBoundingClientRect();
+        const el = document.elementFromPoint(r.left + p.x, r.top + p.y);
+        return [el !== c._path, el.classList.contains('leaflet-interactive'), el.getAttribute('fill')]; }""")
+    from planner.maps import COLOURS
+
+    assert under == [True, True, COLOURS["existing"]], under
+    # the reader turns the circles off: a new radius keeps them off (and their box unticked)
+    circles_box = frame.locator(".leaflet-control-layers-overlays label", has_text="Vùng trong bán kính").locator("input")
+    circles_box.evaluate("e => e.click()")
+    assert frame.locator("body").evaluate("() => !window.plannerOverlays[0]._map")
+    box.fill("3000")
+    box.press("Enter")
+    page.get_by_text("Trẻ em trong bán kính 3.000 m").first.wait_for(timeout=60_000)
+    frame.locator("body").evaluate(f"() => new Promise((ok, no) => {{ const t0 = Date.now(); (function w() {{"
+                                   f" if (({radius})() === 3000) ok(); else if (Date.now() - t0 > 30000) no('radius');"
+                                   f" else setTimeout(w, 100); }})(); }})")
+    assert frame.locator("body").evaluate("() => !window.plannerOverlays[0]._map")
+    assert not frame.locator(".leaflet-control-layers-overlays label", has_text="Vùng trong bán kính").locator("input").is_checked()
     assert page.external == [], page.external
 
 
@@ -228,6 +248,15 @@ def test_priorities_offline_both_languages_and_excel(server, page, tmp_path):
     frame = _map(page)
     frame.locator("path.leaflet-interactive").nth(37).wait_for(timeout=60_000)
     assert frame.locator("#planner-legend").inner_text().startswith("Điểm ưu tiên")
+    from planner.maps import SCORE_RAMP
+
+    frame.locator("body").evaluate("() => new Promise((ok, no) => { const t0 = Date.now(); (function w() {"
+                                   " let n = 0; window.plannerCommunes.eachLayer(l => { if (l.options.fillColor !== '#cfd8dc') n++; });"
+                                   " if (n === 38) ok(); else if (Date.now() - t0 > 30000) no('scores'); else setTimeout(w, 100); })(); })")
+    fills = frame.locator("body").evaluate("() => { const f = []; window.plannerCommunes.eachLayer(l => f.push(l.options.fillColor)); return f; }")
+    assert len(fills) == 38 and set(fills) <= set(SCORE_RAMP) and len(set(fills)) >= 3  # coloured by score
+    tip = frame.locator("body").evaluate("() => { const g = window.plannerCommunes; return g.getTooltip()._content(g.getLayers()[0]); }")
+    assert "<th>Hạng</th>" in tip and "<th>Điểm ưu tiên</th>" in tip
     assert "xếp thứ 1/38" in page.locator("body").inner_text()
     page.get_by_text("English", exact=True).click()
     page.get_by_text("Path to the targets").first.wait_for(timeout=60_000)

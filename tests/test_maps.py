@@ -388,3 +388,26 @@ def test_walk_mode_proposals_and_chosen_sites_as_catchments(walking):
     fg = proposals_layer(proposals_frame([p]), radius_m=2000, chosen=chosen, chosen_radius_m=3000, analysis=an,
                          chosen_rule=ReachRule(radius_m=3000))
     assert [c.options["radius"] for c in _children(fg, folium.Circle)] == [3000, 3000]
+
+
+def test_catchment_circles_take_no_mouse_and_tiles_stay_out_of_the_layer_control(demo):
+    """A reach circle over a play point must not hide the point's tooltip (folium drops
+    `interactive` from circles: it is put back); basemap tiles are switched in the sidebar, so
+    the layer control never lists an 'openstreetmap' in the Vietnamese interface."""
+    from planner.maps import compare_map, overview_base, proposals_layer, reach_layers
+    from planner.proposals import propose_at, proposals_frame
+    from ui.mapview import render_layers
+
+    s = summarize(demo, radius_m=2000)
+    circles = render_layers(reach_layers(demo, s)).js
+    assert circles.count("L.circle(") == 17 and circles.count('"interactive": false') == 17
+    p = propose_at(demo, 103.36, 22.7547)
+    proposed = render_layers([proposals_layer(proposals_frame([p]), radius_m=2000)]).js
+    assert proposed.count("L.circle(") == 1 and '"interactive": false' in proposed
+    for html in (compare_map(demo, [], basemap=True).get_root().render(), overview_map(demo, s, basemap=True).get_root().render()):
+        assert "tile.openstreetmap.org" in html and '"openstreetmap"' not in html.lower().replace('"openstreetmap" :', "")
+        assert not re.search(r'"openstreetmap"\s*:', html, flags=re.I)
+    # where a click proposes a point, a double click does not zoom; words of the popup's close button
+    assert '"doubleClickZoom": false' in overview_base(demo, clickable=False).get_root().render()
+    html = overview_base(demo).get_root().render()
+    assert '"doubleClickZoom": false' not in html and '"close": "\\u0110\\u00f3ng"' in html

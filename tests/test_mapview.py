@@ -150,3 +150,51 @@ def test_the_base_travels_as_a_static_file_and_a_new_radius_sends_only_layers(de
     assert {k for k in first if first[k] != second[k]} == {"feature_group", "on_change"}
     assert len(second["feature_group"].encode()) < 20 * 1024
     assert "Polygon" not in second["feature_group"]  # the communes are not sent again, only their figures
+
+
+def test_layers_outside_the_layer_control_still_travel(demo, recorded):
+    """The Priorities map's only layers (its scores, the basemap) are not in the layer control:
+    they must reach the browser all the same (they did not, once)."""
+    from planner.maps import basemap_layer, priority_base, priority_layers
+    from planner.ranking import rank
+
+    mapview._cached_base.clear()
+    mapview._cached_layers.clear()
+    table = rank(demo, radius_m=2000).table
+    for basemap in (False, True):
+        mapview.show_map(("prio-test",), lambda: priority_base(demo, assets_url="/a"), widget_key="p",
+                         layers=[(("basemap", basemap), lambda b=basemap: [basemap_layer()] if b else []),
+                                 (("scores",), lambda: priority_layers(demo, table))])
+    plain, tiles = recorded
+    assert "setFigures(" in plain["feature_group"] and "tile.openstreetmap.org" not in plain["feature_group"]
+    assert "setFigures(" in tiles["feature_group"] and "tile.openstreetmap.org" in tiles["feature_group"]
+    assert "window.plannerOverlays=[]" in plain["feature_group"]  # nothing listed: the control is emptied of old entries
+
+
+def test_flash_messages_survive_a_run_cut_short_by_another_action(monkeypatch):
+    """Two quick clicks on the Sites map: the first run shows 'N001 added' and is rerun at once by
+    the second click, which adds 'N002 added'; the run after shows both."""
+    import streamlit as st
+
+    from ui import state as ui_state
+
+    session, shown = {}, []
+    monkeypatch.setattr(st, "session_state", session)
+    monkeypatch.setattr(st, "success", lambda text: shown.append(text), raising=False)
+
+    def run():
+        session["run_number"] = session.get("run_number", 0) + 1
+        shown.clear()
+        ui_state.show_flash()
+        return list(shown)
+
+    ui_state.flash("N001 added")
+    assert run() == ["N001 added"]
+    ui_state.flash("N002 added")  # the same run: another click, then st.rerun()
+    assert run() == ["N001 added", "N002 added"]
+    assert run() == []  # read, gone
+    ui_state.flash("N003 added")
+    assert run() == ["N003 added"]
+    run()
+    ui_state.flash("N004 added")  # a later run that showed nothing carries nothing old
+    assert run() == ["N004 added"]

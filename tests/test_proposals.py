@@ -82,3 +82,23 @@ def test_frame_round_trip(tiny):
     f = proposals_frame([p])
     assert list(f["commune_code"]) == ["004"] and f.crs.to_epsg() == 4326
     assert len(proposals_frame([])) == 0
+
+
+def test_a_second_click_on_the_same_spot_is_not_a_second_point(tiny):
+    """A double click on the Sites map reports two clicks at one spot: the second is refused with
+    the proposal already there, while a click 20 m away is a new point."""
+    from dataclasses import replace
+
+    first = propose_at(tiny, *lonlat(500, 500))
+    with pytest.raises(UsageError) as again:
+        propose_at(tiny, *lonlat(500, 500), existing=(first,))
+    assert again.value.key == "err.proposal_same_spot"
+    assert again.value.message("vi") == "Đã có điểm đề xuất N001 tại chỗ này (cách 0 m); không thêm điểm trùng"
+    with pytest.raises(UsageError) as near:
+        propose_at(tiny, *lonlat(508, 500), existing=(first,))
+    assert "(cách 8 m)" in near.value.message("vi") and "(8 m away)" in near.value.message("en")
+    second = propose_at(tiny, *lonlat(520, 500), existing=(first,))
+    assert second.id == "N002"
+    moved = replace(first, id="N009")
+    with pytest.raises(UsageError, match="N009"):
+        propose_at(tiny, *lonlat(500, 500), existing=(second, moved))

@@ -103,11 +103,20 @@ def render_layers(groups: Sequence[folium.FeatureGroup], *, first: int = 0) -> D
 
 
 def join_control(entries: Sequence[tuple[str, str]]) -> str:
-    """JavaScript putting the groups in the base map's layer control, replacing the previous ones."""
+    """JavaScript putting the groups in the base map's layer control, replacing the previous ones.
+    A layer the reader switched off stays off when its replacement (same label) arrives."""
     pairs = ",".join(f"[{name},{json.dumps(html.escape(label))}]" for name, label in entries)
+    # The reader's own ticks are remembered by label (only clicks in the control: the component also
+    # takes the old groups off the map before it adds the new ones, and that is not the reader's).
     return ("\n(function(){var c=window.plannerControl; if(!c){return;}"
+            "var off=window.plannerOff=window.plannerOff||{};"
+            "if(!window.plannerOffHooked){window.plannerOffHooked=true;"
+            "map_div.on('overlayadd overlayremove',function(e){if(c._handlingClick){off[e.name]=e.type==='overlayremove';}});}"
             "(window.plannerOverlays||[]).forEach(function(l){c.removeLayer(l);});"
-            f"window.plannerOverlays=[{pairs}].map(function(p){{c.addOverlay(p[0],p[1]);return p[0];}});}})();\n")
+            f"window.plannerOverlays=[{pairs}].map(function(p){{"
+            "if(off[p[1]]===true&&map_div.hasLayer(p[0])){map_div.removeLayer(p[0]);}"
+            "else if(off[p[1]]===false&&!map_div.hasLayer(p[0])){map_div.addLayer(p[0]);}"
+            "c.addOverlay(p[0],p[1]);return p[0];});})();\n")
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -144,7 +153,7 @@ def show_map(key: tuple, build: Callable[[], folium.Map], *, widget_key: str, la
     return sf._component_func(
         **{k: v for k, v in served.items() if k != "default"},
         key=base.hash_key, height=height, width=None, returned_objects=list(returned_objects), default=defaults,
-        zoom=None, center=None, feature_group="".join(scripts) + join_control(entries) if entries else None,
+        zoom=None, center=None, feature_group=("".join(scripts) + join_control(entries)) if layers else None,
         return_on_hover=False, layer_control=None, pixelated=False, on_change=on_change, wrap_longitude=False,
     )
 

@@ -126,12 +126,20 @@ def analysis_at(rule: ReachRule) -> Analysis:
 
 
 def flash(text: str, kind: str = "success") -> None:
-    """A message for the next run of the page (after an action that reruns it)."""
+    """A message for the next run of the page (after an action that reruns it). Messages this run
+    is showing go along again: a second action reruns the page before anyone read them (two quick
+    clicks on the map are two proposals, and two messages)."""
+    shown = st.session_state.pop("flash_shown", None)
+    if shown and shown[0] == st.session_state.get("run_number"):
+        st.session_state["flash"] = [*shown[1], *st.session_state.get("flash", [])]
     st.session_state.setdefault("flash", []).append((kind, text))
 
 
 def show_flash() -> None:
-    for kind, text in st.session_state.pop("flash", []):
+    """The messages left for this run; app.py numbers the runs (`run_number`)."""
+    messages = st.session_state.pop("flash", [])
+    st.session_state["flash_shown"] = (st.session_state.get("run_number"), messages)
+    for kind, text in messages:
         getattr(st, kind)(plain(text))
 
 

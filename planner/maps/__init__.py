@@ -101,6 +101,15 @@ def _offline(m: folium.Map, assets_url: str) -> folium.Map:
 DOT = {"color": "#ffffff", "weight": 1, "fill": True, "fillOpacity": 0.9}
 
 
+def _reach_circle(lat: float, lon: float, *, radius_m: float, **style) -> folium.Circle:
+    """A catchment circle that takes no mouse event: the tooltips and popups of what lies under it
+    (play points at its centre, villages, communes) stay reachable. folium drops `interactive`
+    from a circle's options, so it is set on them afterwards."""
+    circle = folium.Circle([round(lat, 5), round(lon, 5)], radius=radius_m, **style)
+    circle.options["interactive"] = False
+    return circle
+
+
 def _points_layer(gdf: gpd.GeoDataFrame, tips: dict[str, list[str]], *, name: str, colours, colour_index=0,
                   radius_px=4.0, show: bool = True, style: dict = DOT, colour_key: str = "fillColor") -> PointLayer:
     """Points as circle markers: `tips` maps each tooltip label to the rows' (escaped) texts;
@@ -141,18 +150,22 @@ def _legend_html(title: str, rows: list[tuple[str, str, str]]) -> str:
 
 # The component's page has no doctype: in quirks mode a table does not inherit its font size, and
 # tooltips and popups would be written at 16 px instead of Leaflet's size.
-_TEXT_CSS = ("<style>.leaflet-tooltip{font-size:13px;}"
+_TEXT_CSS = ("<style>.leaflet-tooltip,.leaflet-popup-content{font-size:13px;}"
              ".leaflet-tooltip table,.leaflet-popup-content table{font-size:inherit;}</style>")
 
 
-def _base_map(communes: gpd.GeoDataFrame, *, assets_url: str, basemap: bool, lang: str) -> folium.Map:
+def _base_map(communes: gpd.GeoDataFrame, *, assets_url: str, basemap: bool, lang: str,
+              double_click_zoom: bool = True) -> folium.Map:
     minx, miny, maxx, maxy = communes.total_bounds
     m = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
         zoom_start=9,
-        tiles="OpenStreetMap" if basemap else None,
+        tiles=None,
         control_scale=False,  # it would show miles too
+        double_click_zoom=double_click_zoom,
     )
+    if basemap:  # switched in the sidebar, not in the layer control (where folium would call it "openstreetmap")
+        folium.TileLayer("OpenStreetMap", control=False).add_to(m)
     _offline(m, assets_url)
     KmScale(lang=lang).add_to(m)
     m.get_root().header.add_child(folium.Element(_TEXT_CSS))
@@ -228,7 +241,8 @@ def overview_base(
     control and the legend. The app renders it once per package and language. `with_proposals`
     adds legend rows for proposed and candidate sites; `candidates` (id, cost_vnd) draws the
     candidate sites; `clickable` (see `CommuneShapes`) is False where a click proposes a point."""
-    m = _base_map(package.communes, assets_url=assets_url, basemap=basemap, lang=lang)
+    # where a click proposes a point (not clickable), a double click is two clicks, not a zoom
+    m = _base_map(package.communes, assets_url=assets_url, basemap=basemap, lang=lang, double_click_zoom=clickable)
     folium.map.CustomPane(COMMUNES_PANE, z_index=350, pointer_events=True).add_to(m)
     CommuneShapes(_shapes_json(package.communes), name=t("map.communes", lang), pane=COMMUNES_PANE,
                   clickable=clickable).add_to(m)
@@ -336,8 +350,8 @@ def reach_layers(package: DataPackage, summary: Summary, *, lang: str = "vi", an
     circles = folium.FeatureGroup(name=t("map.reach", lang))
     for geom, status in zip(pts.geometry, pts["status"]):
         if status == "existing" and not summary.rule.walking:
-            folium.Circle([round(geom.y, 5), round(geom.x, 5)], radius=summary.radius_m, color=COLOURS["reach"], weight=1,
-                          fill=True, fill_opacity=0.08, interactive=False).add_to(circles)
+            _reach_circle(geom.y, geom.x, radius_m=summary.radius_m, color=COLOURS["reach"], weight=1, fill=True,
+                          fill_opacity=0.08).add_to(circles)
     return [figures, circles]
 
 
@@ -493,15 +507,15 @@ def proposals_layer(proposals: gpd.GeoDataFrame, *, radius_m: float, lang: str =
     if chosen is not None:
         for geom, cid, cost in zip(chosen.geometry, chosen["id"], chosen["cost_vnd"]):
             if not walk_chosen:
-                folium.Circle([geom.y, geom.x], radius=chosen_radius_m or radius_m, color=CHOSEN_COLOUR, weight=1.5,
-                              fill=True, fill_opacity=0.06, interactive=False).add_to(fg)
+                _reach_circle(geom.y, geom.x, radius_m=chosen_radius_m or radius_m, color=CHOSEN_COLOUR, weight=1.5,
+                              fill=True, fill_opacity=0.06).add_to(fg)
             folium.CircleMarker([geom.y, geom.x], radius=8, color=CHOSEN_RING, weight=3, fill=True,
                                 fill_color=CHOSEN_COLOUR, fill_opacity=1.0,
                                 tooltip=html.escape(f"{t('opt.chosen', lang)} {cid}: {fmt_vnd(cost, lang)}")).add_to(fg)
     for geom, pid, cost in zip(proposals.geometry, proposals["id"], proposals["cost_vnd"]):
         if not walk_proposed:
-            folium.Circle([geom.y, geom.x], radius=radius_m, color=PROPOSAL_COLOUR, weight=2, dash_array="6 4",
-                          fill=True, fill_opacity=0.08, interactive=False).add_to(fg)
+            _reach_circle(geom.y, geom.x, radius_m=radius_m, color=PROPOSAL_COLOUR, weight=2, dash_array="6 4",
+                          fill=True, fill_opacity=0.08).add_to(fg)
         folium.CircleMarker([geom.y, geom.x], radius=9, color="#ffffff", weight=2, fill=True, fill_color=PROPOSAL_COLOUR,
                             fill_opacity=1.0, bubbling_mouse_events=False,  # a click on a proposal is not a new one
                             tooltip=html.escape(f"{t('sites.proposed', lang)} {pid}: {fmt_vnd(cost, lang)}")
@@ -533,7 +547,7 @@ def compare_map(package: DataPackage, scenarios, *, lang: str = "vi", assets_url
         colour = SCENARIO_COLOURS[k]
         fg = folium.FeatureGroup(name=html.escape(s.name))
         for p in s.proposals:
-            folium.CircleMarker([p.lat, p.lon], radius=8 - 1.5 * k, color="#ffffff", weight=2, fill=True, fill_color=colour,
+            folium.CircleMarker([p.lat, p.lon], radius=11 - 2.5 * k, color="#ffffff", weight=1.5, fill=True, fill_color=colour,
                                 fill_opacity=0.95, tooltip=html.escape(f"{s.name}: {p.id}, {p.year}, {fmt_vnd(p.cost_vnd, lang)}")).add_to(fg)
         fg.add_to(m)
         rows.append((colour, "circle", s.name))

@@ -130,6 +130,10 @@ class KmScale(folium.MacroElement):
               if (e) { e.title = pair[1]; e.setAttribute("aria-label", pair[1]); }
             });
           }, 0);
+          map.on("popupopen", function(e){  // Leaflet writes "Close popup"
+            var b = e.popup._closeButton;
+            if (b) { b.title = words.close; b.setAttribute("aria-label", words.close); }
+          });
         })();
         {% endmacro %}
     """)
@@ -137,7 +141,7 @@ class KmScale(folium.MacroElement):
     def __init__(self, *, lang: str = "vi"):
         super().__init__()
         self._name = "KmScale"
-        self.words = {k: t(f"map.control.{k}", lang) for k in ("zoom_in", "zoom_out", "layers", "leaflet")}
+        self.words = {k: t(f"map.control.{k}", lang) for k in ("zoom_in", "zoom_out", "layers", "leaflet", "close")}
 
 
 class ZoomLabels(folium.MacroElement):
