@@ -44,10 +44,17 @@ def test_overview_map_walks(terrain_dir, maps):
     assert not at.exception and not at.error, (at.exception, [e.value for e in at.error])
     assert at.session_state["plan"].scenario.reach_mode == "walk"  # the package can walk: the rule stays
     layers = maps[-1]["feature_group"]
-    for name in ("Vùng đi bộ 30 phút", "Vùng đi bộ 15/30/60 phút", "Thời gian đi bộ (bề mặt)", "Thôn, bản (thời gian đi bộ)"):
-        assert json.dumps(name) in layers, name  # in the layer control
-    assert "L.circle(" not in layers and COLOURS["reach"] in layers and "data:image/png;base64," in layers
-    assert layers.count("map_div.removeLayer(") == 2  # bands and surface start off
+    assert json.dumps("Vùng đi bộ 30 phút") in layers  # in the layer control
+    assert "L.circle(" not in layers and COLOURS["reach"] in layers
+    assert '.setExtra({"head":"Thời gian đi bộ đến điểm gần nhất"' in layers  # the villages' walks, on the base's villages
+    assert "data:image/png;base64," not in layers and len(layers.encode()) < 60 * 1024  # a new minutes value: light
+    # the bands and the surface do not change with the minutes: they come with the base map, off at first
+    from ui.state import STATIC_DIR
+
+    base = (STATIC_DIR / "maps" / maps[-1]["js_links"][-1].rsplit("/", 1)[1]).read_text(encoding="utf-8")
+    for name in ("Vùng đi bộ 15/30/60 phút", "Thời gian đi bộ (bề mặt)"):
+        assert json.dumps(name) in base, name  # in the layer control
+    assert "data:image/png;base64," in base and base.count("data:image/png;base64,") == 1
     assert any(m.value == "**Trẻ em trong 30 phút đi bộ**" for m in at.markdown)
 
 

@@ -11,7 +11,7 @@ from planner.analysis import Analysis
 from planner.formats import fmt_int
 from planner.io import DEMO_DIR, read_package
 from planner.reach import ReachRule
-from tests.test_browser import ARTIFACTS, MAP, _idle, _map, en_page, server  # noqa: F401 - fixtures
+from tests.test_browser import ARTIFACTS, MAP, _idle, _map, _new_map_with, en_page, server  # noqa: F401 - fixtures
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +40,15 @@ def test_walking_mode_end_to_end(server, en_page, walk_figures):  # noqa: F811
     body = page.locator("body").inner_text()
     assert fmt_int(walk_figures[30], "vi") in body  # the CLI's figure, in Vietnamese digits
     assert "Địa hình, sông suối và đường trong dữ liệu minh họa là giả định" in body
-    frame.get_by_text("Vùng đi bộ 30 phút").wait_for(state="attached", timeout=60_000)
+    frame = _new_map_with(page, "text=Vùng đi bộ 30 phút")  # walking's base: the bands and the surface with it
     labels = _overlay_labels(frame)
-    assert {"Vùng đi bộ 30 phút", "Vùng đi bộ 15/30/60 phút", "Thời gian đi bộ (bề mặt)",
-            "Thôn, bản (thời gian đi bộ)"} <= set(labels) and "Vùng trong bán kính" not in labels
-    assert frame.locator("path").count() > paths_before + 10  # a catchment polygon per existing point
+    assert {"Vùng đi bộ 30 phút", "Vùng đi bộ 15/30/60 phút", "Thời gian đi bộ (bề mặt)"} <= set(labels)
+    assert "Vùng trong bán kính" not in labels
+    village_tip = "() => { const l = window.plannerPoints.villages.getLayers()[0]; return l.getTooltip()._content(l); }"
+    assert "<th>Thời gian đi bộ đến điểm gần nhất</th>" in frame.locator("body").evaluate(village_tip)
+    catchments = frame.locator("body").evaluate(
+        "() => window.plannerOverlays[0].getLayers()[0].getLayers().filter(l => l._path && l._path.isConnected).length")
+    assert catchments == 17 and frame.locator("path").count() >= paths_before  # a catchment polygon per existing point
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / "overview-walking.png"))
 
@@ -55,6 +59,7 @@ def test_walking_mode_end_to_end(server, en_page, walk_figures):  # noqa: F811
     _idle(page)
     assert fmt_int(walk_figures[45], "vi") in page.locator("body").inner_text()
     frame.get_by_text("Vùng đi bộ 45 phút").wait_for(state="attached", timeout=60_000)
+    assert "<th>Thời gian đi bộ đến điểm gần nhất</th>" in frame.locator("body").evaluate(village_tip)
 
     # the Sites page keeps the mode; a click inside a commune proposes a point counted by walking
     page.get_by_role("link", name="Chọn địa điểm").click()

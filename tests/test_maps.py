@@ -106,6 +106,8 @@ def shown_text(html: str) -> list[str]:
         texts += d["head"] + [str(v) for row in d["rows"] for v in row[4:]]
     for f in _figures(html):
         texts += f["head"] + [str(v) for row in f["rows"] for v in row]
+    for extra in _json_after(html, r"\.setExtra\("):
+        texts += [extra["head"], *extra["values"]] if extra else []
     texts += [json.loads(f'"{s}"') for s in re.findall(r'\.bindTooltip\(\s*`<div>\s*(.*?)\s*</div>`', html, flags=re.S)]
     texts += [json.loads(f'"{s}"') for s in re.findall(r'"html": "(.*?)",\n', html)]
     texts += [json.loads(f'"{s}"') for s in re.findall(r'^\s*"((?:[^"\\]|\\.)*)" : [a-z_]+_[0-9a-f]+,$', html, flags=re.M)]
@@ -308,40 +310,45 @@ def test_walk_mode_draws_catchments_bands_surface_and_village_times(walking):
     import folium
     import numpy as np
 
-    from planner.maps import COLOURS, reach_layers
+    from planner.maps import COLOURS, overview_base, reach_layers, walk_base_layers
     from planner.summary import existing_points
     from ui.mapview import render_layers
 
     an = walking
     groups = reach_layers(an.package, an.summary, analysis=an)
-    assert not groups[0].control  # the communes' figures: set on the base's shapes, not a layer of their own
-    assert [g.layer_name for g in groups[1:]] == ["Vùng đi bộ 30 phút", "Vùng đi bộ 15/30/60 phút",
-                                                 "Thời gian đi bộ (bề mặt)", "Thôn, bản (thời gian đi bộ)"]
-    assert [g.show for g in groups[1:]] == [True, False, False, True]
+    assert not groups[0].control  # the communes' figures and the villages' walks: set on the base's layers
+    assert [g.layer_name for g in groups[1:]] == ["Vùng đi bộ 30 phút"] and groups[1].show
+    base = walk_base_layers(an.package, an.measure)  # the same at any minutes: they go with the base map
+    assert [g.layer_name for g in base] == ["Vùng đi bộ 15/30/60 phút", "Thời gian đi bộ (bề mặt)"]
+    assert [g.show for g in base] == [False, False]
     assert not any(_children(g, folium.Circle) for g in groups)  # no straight-line circle in walking mode
     reach = _geojson_layers(render_layers(groups[1:2])[0])
     (features,) = [d["features"] for d in reach.values()]
     assert len(features) == len(existing_points(an.package))
     assert {f["geometry"]["type"] for f in features} <= {"Polygon", "MultiPolygon"}
     assert COLOURS["reach"] in render_layers(groups[1:2])[0] and '"interactive": false' in render_layers(groups[1:2])[0]
-    (bands,) = [d["features"] for d in _geojson_layers(render_layers(groups[2:3])[0]).values()]
+    (bands,) = [d["features"] for d in _geojson_layers(render_layers(base[:1])[0]).values()]
     assert len(bands) == 3
-    (image,) = _children(groups[3], folium.raster_layers.ImageOverlay)
+    (image,) = _children(base[1], folium.raster_layers.ImageOverlay)
     assert image.url.startswith("data:image/png;base64,")  # no file, no network
-    js = render_layers(groups[2:4])[0]
+    js = render_layers(base)[0]
     for words in ("0–15 phút", "15–30 phút", "30–60 phút", "60–120 phút", "Thời gian đi bộ đến điểm gần nhất"):
         assert json.dumps(words)[1:-1] in js, words  # the legends
     # the villages: walking time to the nearest point in the tooltip, the Vietnamese way
     cost = np.array(an.summary.village_cost, dtype=float)
     cost[:3] = [12.4, 1234.0, np.inf]
     s = dataclasses.replace(an.summary, village_cost=cost)
-    html = render_layers(reach_layers(an.package, s, analysis=an)[4:])[0]
-    (layer,) = _point_layers(html)
-    walks = [row[5] for row in layer["rows"]]
+    html = render_layers(reach_layers(an.package, s, analysis=an)[:1])[0]
+    (extra,) = _json_after(html, r"\.setExtra\(")
+    walks = extra["values"]
+    assert len(walks) == len(an.package.villages)
     assert walks[:3] == ["12 phút", "không đi bộ tới được trong 120 phút", "không đi bộ tới được trong 120 phút"]
     assert all(re.fullmatch(r"\d{1,3} phút|không đi bộ tới được trong 120 phút", w) for w in walks[3:])
-    assert sum(w == f"{round(c)} phút" for w, c in zip(walks[3:], cost[3:])) == sum(cost[3:] <= 120) > 100
-    assert layer["head"] == ["Tên", "Thời gian đi bộ đến điểm gần nhất"]
+    assert sum(w == f"{round(c)} phút" for w, c in zip(walks[3:], cost[3:]) if np.isfinite(c)) == sum(cost[3:] <= 120) > 100
+    assert extra["head"] == "Thời gian đi bộ đến điểm gần nhất"
+    assert "window.plannerPoints[\"villages\"].setExtra(null)" in render_layers(reach_layers(an.package, summarize(an.package, radius_m=2000))[:1])[0]
+    (villages,) = [d for d in _point_layers(overview_base(an.package).get_root().render()) if d["publish"] == "villages"]
+    assert len(villages["rows"]) == len(an.package.villages)
 
 
 def test_walk_mode_full_map_keeps_optional_layers_off(walking):
@@ -350,8 +357,9 @@ def test_walk_mode_full_map_keeps_optional_layers_off(walking):
     adds = set(re.findall(r"(feature_group_\w+)\.addTo\(", html))
     names = dict(re.findall(r'^\s*"((?:[^"\\]|\\.)*)" : (feature_group_\w+),$', html, flags=re.M))
     shown = {json.loads(f'"{k}"'): v in adds for k, v in names.items()}
-    assert shown["Vùng đi bộ 30 phút"] and shown["Thôn, bản (thời gian đi bộ)"]
+    assert shown["Vùng đi bộ 30 phút"] and "Thôn, bản (thời gian đi bộ)" not in shown  # the walks are on the villages
     assert not shown["Vùng đi bộ 15/30/60 phút"] and not shown["Thời gian đi bộ (bề mặt)"]
+    assert "Thời gian đi bộ đến điểm gần nhất" in " ".join(shown_text(html))  # the villages' tooltip row
     assert "Trẻ em trong 30 phút đi bộ (tỷ lệ)" in " ".join(shown_text(html))
     _no_english([t for t in shown_text(html) if "Leaflet" not in t])
     assert len(html) < 1_600_000

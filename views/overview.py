@@ -55,8 +55,9 @@ if s.legacy_total:
 
 st.subheader(tr("overview.map"))
 basemap = bool(st.session_state.get("basemap"))
-show_map(("overview", data_dir(), L),
-         lambda: overview_base(pkg, lang=L, assets_url=map_assets()),
+walking = s.rule.walking  # the base then carries the bands and the surface, the same at any minutes
+show_map(("overview", data_dir(), L, walking),
+         lambda: overview_base(pkg, lang=L, assets_url=map_assets(), walk=analysis().measure if walking else None),
          layers=[(("basemap", basemap), lambda: [basemap_layer()] if basemap else []),
                  (("reach", data_dir(), s.rule, L), lambda: reach_layers(pkg, s, lang=L, analysis=analysis()))],
          widget_key=f"overview-map-{L}")

@@ -62,9 +62,10 @@ layer = proposals_layer(proposals_frame(proposals), radius_m=radius, lang=L,
                         chosen=None if plan.siting is None else plan.siting.sites,
                         chosen_radius_m=None if plan.siting is None else plan.siting.radius_m,
                         analysis=an, chosen_rule=None if plan.siting is None else plan.siting.request.rule)
-out = show_map(("sites", data_dir(), L),
+walking = before.rule.walking  # the base then carries the bands and the surface, the same at any minutes
+out = show_map(("sites", data_dir(), L, walking),
                lambda: overview_base(pkg, lang=L, assets_url=map_assets(), with_proposals=True,
-                                    candidates=candidates, clickable=False),
+                                    candidates=candidates, clickable=False, walk=an.measure if walking else None),
                layers=[(("basemap", basemap), lambda: [basemap_layer()] if basemap else []),
                        (("reach-hover", data_dir(), before.rule, L),
                         lambda: reach_layers(pkg, before, lang=L, analysis=an)),

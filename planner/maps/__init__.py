@@ -18,8 +18,8 @@ from shapely.ops import polylabel
 from planner import isochrones
 from planner.i18n import TEXT, t
 from planner.map_shapes import display_shapes, rounded
-from planner.maps.elements import (LABELS_MIN_ZOOM, LABELS_PANE, CommuneFigures, CommuneShapes, KmScale, PointLayer,
-                                   RampLegend, ZoomLabels)
+from planner.maps.elements import (LABELS_MIN_ZOOM, LABELS_PANE, CommuneFigures, CommuneShapes, KmScale, PointExtra,
+                                   PointLayer, RampLegend, ZoomLabels)
 from planner.formats import fmt_int, fmt_num, fmt_pct, fmt_vnd
 from planner.package import DataPackage
 from planner.summary import Summary, existing_points
@@ -111,7 +111,8 @@ def _reach_circle(lat: float, lon: float, *, radius_m: float, **style) -> folium
 
 
 def _points_layer(gdf: gpd.GeoDataFrame, tips: dict[str, list[str]], *, name: str, colours, colour_index=0,
-                  radius_px=4.0, show: bool = True, style: dict = DOT, colour_key: str = "fillColor") -> PointLayer:
+                  radius_px=4.0, show: bool = True, style: dict = DOT, colour_key: str = "fillColor",
+                  publish: str | None = None) -> PointLayer:
     """Points as circle markers: `tips` maps each tooltip label to the rows' (escaped) texts;
     `colour_index` and `radius_px` are one value for all or one per point. Coordinates to about
     1 m (the package keeps its own precision)."""
@@ -124,7 +125,7 @@ def _points_layer(gdf: gpd.GeoDataFrame, tips: dict[str, list[str]], *, name: st
     values = list(zip(*tips.values())) if tips else [()] * n
     rows = [[a, b, c, d, *v] for a, b, c, d, v in zip(lat.tolist(), lon.tolist(), radius.tolist(), which.tolist(), values)]
     return PointLayer(rows, name=name, head=[html.escape(h) for h in tips], colours=list(colours), style=style,
-                      colour_key=colour_key, show=show)
+                      colour_key=colour_key, show=show, publish=publish)
 
 
 _SWATCH = {
@@ -235,12 +236,14 @@ def overview_base(
     with_proposals: bool = False,
     candidates: gpd.GeoDataFrame | None = None,
     clickable: bool = True,
+    walk=None,
 ) -> folium.Map:
     """The part of the Overview map that does not change with the reach rule: the commune shapes
     (their colours and figures come with `reach_layers`), villages, schools, play points, the layer
     control and the legend. The app renders it once per package and language. `with_proposals`
     adds legend rows for proposed and candidate sites; `candidates` (id, cost_vnd) draws the
-    candidate sites; `clickable` (see `CommuneShapes`) is False where a click proposes a point."""
+    candidate sites; `clickable` (see `CommuneShapes`) is False where a click proposes a point.
+    `walk` (a walking measure) adds what walking shows whatever the minutes: `walk_base_layers`."""
     # where a click proposes a point (not clickable), a double click is two clicks, not a zoom
     m = _base_map(package.communes, assets_url=assets_url, basemap=basemap, lang=lang, double_click_zoom=clickable)
     folium.map.CustomPane(COMMUNES_PANE, z_index=350, pointer_events=True).add_to(m)
@@ -251,8 +254,8 @@ def overview_base(
     villages = package.villages
     vc = villages["children"].to_numpy(dtype=float)
     _points_layer(villages, {t("col.name", lang): _safe(villages["name"]), t("col.children", lang): [fmt_int(v, lang) for v in vc]},
-                  name=t("map.villages", lang), colours=[COLOURS["village"]], radius_px=np.clip(np.sqrt(vc) / 4.0, 1.5, 8.0)
-                  ).add_to(m)
+                  name=t("map.villages", lang), colours=[COLOURS["village"]], radius_px=np.clip(np.sqrt(vc) / 4.0, 1.5, 8.0),
+                  publish="villages").add_to(m)
 
     schools = package.schools
     ok = schools["has_standard_toilet"].to_numpy(dtype=bool)
@@ -272,6 +275,8 @@ def overview_base(
     toilets = toilets_layer(package, lang=lang)
     if toilets is not None:
         toilets.add_to(m)
+    for group in walk_base_layers(package, walk, lang=lang) if walk is not None else ():
+        group.add_to(m)
     if candidates is not None and len(candidates):
         label = t("sites.candidates", lang)
         _points_layer(candidates, {t("col.name", lang): _safe(f"{label} {c}" for c in candidates["id"]),
@@ -344,6 +349,7 @@ def reach_layers(package: DataPackage, summary: Summary, *, lang: str = "vi", an
     times instead)."""
     figures = folium.FeatureGroup(name="figures", control=False)
     CommuneFigures(figures_table(package, summary, lang=lang)).add_to(figures)
+    PointExtra("villages", village_walk(package, summary, lang=lang)).add_to(figures)
     if summary.rule.walking and analysis is not None:
         return [figures, *walk_layers(package, summary, analysis.at(reach=summary.rule).measure, lang=lang)]
     pts = package.play_points
@@ -374,15 +380,10 @@ def _ramp_rows(classes, lang: str) -> list[tuple[str, str]]:
     return [(colour, t("map.minutes_value", lang, minutes=f"{fmt_int(lo, lang)}–{fmt_int(hi, lang)}")) for lo, hi, colour in classes]
 
 
-def walk_layers(package: DataPackage, summary: Summary, measure, *, lang: str = "vi") -> list[folium.FeatureGroup]:
-    """Walking mode: each existing point's catchment at the rule's minutes (where the line mode draws
-    circles), the 15/30/60-minute bands and the travel-time surface (both off at first, each with
-    its legend), and the villages with their walk to the nearest point in the tooltip."""
-    existing, minutes = existing_points(package), summary.rule.minutes
-    reach = folium.FeatureGroup(name=t("map.isochrones", lang, minutes=_minutes(minutes, lang)))
-    _areas(isochrones.catchments(measure, existing, minutes=minutes), color=COLOURS["reach"], weight=1,
-           fillOpacity=0.08).add_to(reach)
-
+def walk_base_layers(package: DataPackage, measure, *, lang: str = "vi") -> list[folium.FeatureGroup]:
+    """What walking shows whatever the minutes, so it goes with the base map: the 15/30/60-minute
+    bands and the travel-time surface, both off at first, each with its legend."""
+    existing = existing_points(package)
     surface = folium.FeatureGroup(name=t("map.surface", lang), show=False)
     png, bounds = isochrones.surface_image(measure, existing)
     folium.raster_layers.ImageOverlay("data:image/png;base64," + base64.b64encode(png).decode("ascii"), bounds,
@@ -395,17 +396,30 @@ def walk_layers(package: DataPackage, summary: Summary, measure, *, lang: str = 
     _areas(frame.assign(_fill=[c for _, _, c in classes]), color="#ffffff", weight=0.5, fillOpacity=0.55,
            pane=COMMUNES_PANE).add_to(bands)
     RampLegend(t("map.bands", lang), _ramp_rows(classes, lang)).add_to(bands)
+    return [bands, surface]
 
+
+def village_walk(package: DataPackage, summary: Summary, *, lang: str = "vi") -> dict | None:
+    """The villages' tooltip row of walking time to the nearest point (None in straight-line mode)."""
+    if not summary.rule.walking:
+        return None
     villages = package.villages
     cost = summary.village_cost if summary.village_cost is not None else np.full(len(villages), np.inf)
-    cap = max(isochrones.SURFACE_BREAKS[-1], minutes)
-    walk = [t("map.minutes_value", lang, minutes=fmt_int(c, lang)) if c <= cap
-            else t("map.walk_beyond", lang, limit=fmt_int(cap, lang)) for c in cost]
-    group = folium.FeatureGroup(name=t("map.village_walk", lang))  # over the base's villages: same dots, this tooltip
-    _points_layer(villages, {t("col.name", lang): _safe(villages["name"]), t("map.walk_minutes", lang): walk},
-                  name=t("map.village_walk", lang), colours=[COLOURS["village"]],
-                  radius_px=np.clip(np.sqrt(villages["children"].to_numpy(dtype=float)) / 4.0, 1.5, 8.0)).add_to(group)
-    return [reach, bands, surface, group]
+    cap = max(isochrones.SURFACE_BREAKS[-1], summary.rule.minutes)
+    return {"head": html.escape(t("map.walk_minutes", lang)),
+            "values": [t("map.minutes_value", lang, minutes=fmt_int(c, lang)) if c <= cap
+                       else t("map.walk_beyond", lang, limit=fmt_int(cap, lang)) for c in cost]}
+
+
+def walk_layers(package: DataPackage, summary: Summary, measure, *, lang: str = "vi") -> list[folium.FeatureGroup]:
+    """Walking mode at the rule's minutes: each existing point's catchment (where the line mode
+    draws circles). The bands and the surface are the base's (`walk_base_layers`); the villages'
+    walking times go on the base's villages (`village_walk`)."""
+    existing, minutes = existing_points(package), summary.rule.minutes
+    reach = folium.FeatureGroup(name=t("map.isochrones", lang, minutes=_minutes(minutes, lang)))
+    _areas(isochrones.catchments(measure, existing, minutes=minutes), color=COLOURS["reach"], weight=1,
+           fillOpacity=0.08).add_to(reach)
+    return [reach]
 
 
 def overview_map(
@@ -419,7 +433,8 @@ def overview_map(
 ) -> folium.Map:
     """The whole Overview map in one piece (for files and tests; the app sends base and layers apart).
     In walking mode, `analysis` (the package under the summary's rule) gives the catchments."""
-    m = overview_base(package, lang=lang, assets_url=assets_url, basemap=basemap)
+    walk = analysis.at(reach=summary.rule).measure if summary.rule.walking and analysis is not None else None
+    m = overview_base(package, lang=lang, assets_url=assets_url, basemap=basemap, walk=walk)
     control = next(c for c in m._children.values() if isinstance(c, folium.LayerControl))
     del m._children[control.get_name()]
     for group in reach_layers(package, summary, lang=lang, analysis=analysis):

@@ -41,23 +41,31 @@ class PointLayer(folium.map.Layer):
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.featureGroup();
         (function(group, d){
-          var table = """ + _TABLE + """, cols = d.head.map(function(_, i){ return i; });
-          d.rows.forEach(function(r){
+          var table = """ + _TABLE + """, extra = null;
+          function tip(r, i){
+            var head = d.head, row = r.slice(4);
+            if (extra) { head = head.concat([extra.head]); row = row.concat([extra.values[i]]); }
+            return table(head, row, head.map(function(_, k){ return k; }));
+          }
+          d.rows.forEach(function(r, i){
             var style = Object.assign({}, d.style, {radius: r[2]});
             style[d.key] = d.colours[r[3]];
             var m = L.circleMarker([r[0], r[1]], style);
-            if (cols.length) { m.bindTooltip(function(){ return table(d.head, r.slice(4), cols); }); }
+            if (d.head.length) { m.bindTooltip(function(){ return tip(r, i); }); }
             group.addLayer(m);
           });
+          group.setExtra = function(e){ extra = e; };
+          if (d.publish) { window.plannerPoints = window.plannerPoints || {}; window.plannerPoints[d.publish] = group; }
         })({{ this.get_name() }}, {{ this.json }});
         {% endmacro %}
     """)
 
     def __init__(self, rows: list[list], *, name: str, head: list[str], colours: list[str], style: dict,
-                 colour_key: str = "fillColor", show: bool = True):
+                 colour_key: str = "fillColor", show: bool = True, publish: str | None = None):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "PointLayer"
-        self.json = script_json({"rows": rows, "head": head, "colours": colours, "style": style, "key": colour_key})
+        self.json = script_json({"rows": rows, "head": head, "colours": colours, "style": style, "key": colour_key,
+                                 "publish": publish})
 
 
 class CommuneShapes(folium.map.Layer):
@@ -94,6 +102,24 @@ class CommuneShapes(folium.map.Layer):
         hover = {"weight": 3, "fillOpacity": min(1.0, fill_opacity + 0.15)}
         self.json = script_json({"shapes": shapes, "pane": pane, "clickable": bool(clickable), "figures": figures,
                                  "style": style, "hover": hover})
+
+
+class PointExtra(folium.MacroElement):
+    """One more tooltip row (`head`, one value per point) on a published `PointLayer`, or none
+    (`extra` None): the villages' walking times, sent without the villages again."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        if (window.plannerPoints && window.plannerPoints[{{ this.key_json }}]) {
+          window.plannerPoints[{{ this.key_json }}].setExtra({{ this.json }});
+        }
+        {% endmacro %}
+    """)
+
+    def __init__(self, key: str, extra: dict | None):
+        super().__init__()
+        self._name = "PointExtra"
+        self.key_json, self.json = script_json(key), script_json(extra)
 
 
 class CommuneFigures(folium.MacroElement):
