@@ -40,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 CHROMIUM = os.environ.get("PLANNER_CHROMIUM", "/usr/bin/chromium")
-from load import free_port, memory_mb  # noqa: E402  (the same /proc helpers as the load benchmark)
+from load import memory_mb, start_server  # noqa: E402  (the same /proc and server helpers as the load benchmark)
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
@@ -57,27 +57,8 @@ KiB = 1024
 # --- servers -------------------------------------------------------------------------------------
 
 def start_streamlit(script: Path, log_path: Path, env: dict | None = None) -> tuple[subprocess.Popen, str]:
-    """`streamlit run script` from the repository's root (so its .streamlit/config.toml applies), as
-    load.start_server starts the app; returns once /_stcore/health answers."""
-    port = free_port()
-    log = open(log_path, "wb")  # noqa: SIM115 - the server writes to it until it ends
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true"], cwd=ROOT,
-                            stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, **(env or {})))
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        if proc.poll() is not None:
-            raise SystemExit(f"the server exited with {proc.returncode}; log: {log_path}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as resp:
-                if resp.status == 200:
-                    return proc, url
-        except OSError:
-            if time.monotonic() > deadline:
-                proc.terminate()
-                raise SystemExit(f"the server did not answer /_stcore/health within 120 s; log: {log_path}") from None
-            time.sleep(0.2)
+    """`streamlit run script` as load.start_server starts the app (from the repository's root)."""
+    return start_server((env or {}).get("PLANNER_WORKSPACE"), log_path, script=script)
 
 
 @dataclass

@@ -82,12 +82,16 @@ def machine_busy_seconds() -> float:
     return (sum(vals[:8]) - vals[3] - vals[4]) / os.sysconf("SC_CLK_TCK")
 
 
-def start_server(workspace: str, log_path: Path, options: tuple[str, ...] = ()) -> tuple[subprocess.Popen, str]:
+def start_server(workspace: str | None, log_path: Path, options: tuple[str, ...] = (), *,
+                 script: str | Path = "app.py") -> tuple[subprocess.Popen, str]:
+    """`streamlit run script` from the repository's root (so its .streamlit/config.toml applies) on a
+    free port, with `workspace` as PLANNER_WORKSPACE; returns once /_stcore/health answers."""
     port = free_port()
     log = open(log_path, "wb")  # noqa: SIM115 - the server writes to it until it ends
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+    env = dict(os.environ, **({"PLANNER_WORKSPACE": workspace} if workspace else {}))
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true", *options], cwd=ROOT,
-                            stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, PLANNER_WORKSPACE=workspace))
+                            stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while True:

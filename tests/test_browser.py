@@ -5,6 +5,7 @@ Needs Debian's `chromium` (scripts/test.sh installs it). Screenshots go to test-
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -148,6 +149,13 @@ def test_overview_offline(server, page):
     assert page.external == [], page.external
 
 
+def _until(frame, condition: str, *, timeout_ms: int = 30_000) -> None:
+    """Wait until the JavaScript `condition` holds in the map's frame."""
+    frame.locator("body").evaluate(f"() => new Promise((ok, no) => {{ const t0 = Date.now(); (function w() {{"
+                                   f" if ({condition}) ok(); else if (Date.now() - t0 > {timeout_ms}) no({json.dumps(condition)});"
+                                   f" else setTimeout(w, 100); }})(); }})")
+
+
 def test_radius_change_swaps_the_reach_layers_in_place(server, page):
     """A new radius sends the circles and the communes' figures only: the commune polygons (and every
     other element of the map) stay in the page, and the WebSocket carries a few KiB, not the map."""
@@ -179,9 +187,7 @@ def test_radius_change_swaps_the_reach_layers_in_place(server, page):
     box.fill("5000")
     box.press("Enter")
     page.get_by_text("Trẻ em trong bán kính 5.000 m").first.wait_for(timeout=60_000)
-    frame.locator("body").evaluate(f"() => new Promise((ok, no) => {{ const t0 = Date.now(); (function w() {{"
-                                   f" if (({radius})() === 5000) ok(); else if (Date.now() - t0 > 30000) no('radius');"
-                                   f" else setTimeout(w, 100); }})(); }})")
+    _until(frame, f"({radius})() === 5000")
     page.wait_for_timeout(1500)
     assert 0 < sum(received) <= 60 * 1024, sum(received)  # the new layers and the page's figures, not the map
     assert frame.locator("body").evaluate("() => window.sameMap === window.map_div")  # not redrawn
@@ -208,9 +214,7 @@ def test_radius_change_swaps_the_reach_layers_in_place(server, page):
     box.fill("3000")
     box.press("Enter")
     page.get_by_text("Trẻ em trong bán kính 3.000 m").first.wait_for(timeout=60_000)
-    frame.locator("body").evaluate(f"() => new Promise((ok, no) => {{ const t0 = Date.now(); (function w() {{"
-                                   f" if (({radius})() === 3000) ok(); else if (Date.now() - t0 > 30000) no('radius');"
-                                   f" else setTimeout(w, 100); }})(); }})")
+    _until(frame, f"({radius})() === 3000")
     assert frame.locator("body").evaluate("() => !window.plannerOverlays[0]._map")
     assert not frame.locator(".leaflet-control-layers-overlays label", has_text="Vùng trong bán kính").locator("input").is_checked()
     assert page.external == [], page.external
@@ -250,9 +254,7 @@ def test_priorities_offline_both_languages_and_excel(server, page, tmp_path):
     assert frame.locator("#planner-legend").inner_text().startswith("Điểm ưu tiên")
     from planner.maps import SCORE_RAMP
 
-    frame.locator("body").evaluate("() => new Promise((ok, no) => { const t0 = Date.now(); (function w() {"
-                                   " let n = 0; window.plannerCommunes.eachLayer(l => { if (l.options.fillColor !== '#cfd8dc') n++; });"
-                                   " if (n === 38) ok(); else if (Date.now() - t0 > 30000) no('scores'); else setTimeout(w, 100); })(); })")
+    _until(frame, "window.plannerCommunes.getLayers().filter(l => l.options.fillColor !== '#cfd8dc').length === 38")
     fills = frame.locator("body").evaluate("() => { const f = []; window.plannerCommunes.eachLayer(l => f.push(l.options.fillColor)); return f; }")
     assert len(fills) == 38 and set(fills) <= set(SCORE_RAMP) and len(set(fills)) >= 3  # coloured by score
     tip = frame.locator("body").evaluate("() => { const g = window.plannerCommunes; return g.getTooltip()._content(g.getLayers()[0]); }")
