@@ -24,6 +24,7 @@ import folium
 import streamlit as st
 import streamlit_folium as sf
 
+from planner.maps import basemap_layer
 from ui.state import map_script_url
 
 _CONTROL = re.compile(r"let (layer_control_\w+) = L\.control\.layers\(")
@@ -133,10 +134,13 @@ Layers = tuple[tuple | None, Callable[[], Sequence[folium.FeatureGroup]]]
 
 
 def show_map(key: tuple, build: Callable[[], folium.Map], *, widget_key: str, layers: Sequence[Layers] = (),
-             height: int = 560, returned_objects: Sequence[str] = ()) -> dict:
+             height: int = 560, returned_objects: Sequence[str] = (), basemap: bool = False) -> dict:
     """Show the map `build()` makes, rendering it only the first time `key` is seen in this server
     process, with feature groups on top: `layers` are (key, make) pairs, and `make()`'s groups are
-    rendered once per key (every time when the key is None). Returns what the map reports back."""
+    rendered once per key (every time when the key is None); with `basemap`, the basemap's tiles
+    first, as a layer on the drawn map. Returns what the map reports back."""
+    if basemap:
+        layers = [(("basemap",), lambda: [basemap_layer()]), *layers]
     base = _cached_base(key, widget_key, build)
     served = {**base.args, "script": base.loader, "js_links": [*base.args["js_links"], map_script_url(base.file_text)]}
     scripts, entries, count = [], [], 0

@@ -3,7 +3,7 @@ import streamlit as st
 
 from planner.errors import PlannerError
 from planner.formats import fmt_int, fmt_pct, styled
-from planner.maps import basemap_layer, overview_base, reach_layers
+from planner.maps import overview_base, reach_layers
 from planner.reach import snapped_text
 from planner.targets import Indicator
 from ui.mapview import show_map
@@ -54,13 +54,11 @@ if s.legacy_total:
                   share=fmt_pct(s.legacy_with_point / s.legacy_total, L)))
 
 st.subheader(tr("overview.map"))
-basemap = bool(st.session_state.get("basemap"))
 walking = s.rule.walking  # the base then carries the bands and the surface, the same at any minutes
 show_map(("overview", data_dir(), L, walking),
          lambda: overview_base(pkg, lang=L, assets_url=map_assets(), walk=analysis().measure if walking else None),
-         layers=[(("basemap", basemap), lambda: [basemap_layer()] if basemap else []),
-                 (("reach", data_dir(), s.rule, L), lambda: reach_layers(pkg, s, lang=L, analysis=analysis()))],
-         widget_key=f"overview-map-{L}")
+         layers=[(("reach", data_dir(), s.rule, L), lambda: reach_layers(pkg, s, lang=L, analysis=analysis()))],
+         widget_key=f"overview-map-{L}", basemap=bool(st.session_state.get("basemap")))
 map_download(analysis(), view="overview", key="print-overview")
 
 st.subheader(tr("overview.table"))

@@ -7,7 +7,7 @@ from planner.errors import PlannerError
 from planner.exports import parameters_csv, render
 from planner.i18n import t
 from planner.formats import fmt_num, styled, vega_locale
-from planner.maps import basemap_layer, priority_base, priority_layers
+from planner.maps import priority_base, priority_layers
 from planner.ranking import CRITERIA, PRESETS, explain, resolve_weights, target_path
 from ui.logs import guarded
 from ui.mapview import show_map
@@ -89,12 +89,10 @@ with right:
     st.altair_chart(chart, width="stretch")
 
 st.subheader(tr("rank.map"))
-basemap = bool(st.session_state.get("basemap"))
 shown = tuple(zip(r.table["code"], r.table["rank"], r.table["score"].round(6)))
 show_map(("priority", data_dir(), L), lambda: priority_base(pkg, lang=L, assets_url=map_assets()),
-         layers=[(("basemap", basemap), lambda: [basemap_layer()] if basemap else []),
-                 (("priority", data_dir(), L, shown), lambda: priority_layers(pkg, r.table, lang=L))],
-         height=480, widget_key=f"priority-map-{L}")
+         layers=[(("priority", data_dir(), L, shown), lambda: priority_layers(pkg, r.table, lang=L))],
+         height=480, widget_key=f"priority-map-{L}", basemap=bool(st.session_state.get("basemap")))
 map_download(analysis(), view="priorities", ranking=r, key="print-priorities")
 
 st.subheader(tr("rank.path"))

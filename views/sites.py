@@ -7,7 +7,7 @@ from planner.candidates import METHODS, SOURCES
 from planner.errors import PlannerError
 from planner.i18n import t
 from planner.formats import MILLION, fmt_int, fmt_pct, fmt_vnd, fmt_vnd_short, styled, value_text
-from planner.maps import basemap_layer, commune_shapes, overview_base, proposals_layer, reach_layers
+from planner.maps import commune_shapes, overview_base, proposals_layer, reach_layers
 from planner.proposals import FUNDING, KINDS, SNAP_M, changed_communes, edit, propose_at, proposals_frame
 from planner.site_plan import SITE_FORMATS, SitingRequest, note_text, run, sites_sheet, status_text
 from planner.site_plan import parameters_csv as sites_parameters_csv
@@ -56,7 +56,6 @@ with c3, st.container(border=True):
 # Everything above the map has a fixed shape: a changed position would make the browser draw a new map.
 st.caption(tr("sites.click_help", snap=fmt_int(SNAP_M, L)))
 notes = st.container()
-basemap = bool(st.session_state.get("basemap"))
 layer = proposals_layer(proposals_frame(proposals), radius_m=radius, lang=L,
                         new_communes=commune_shapes(pkg, eff.communes_gaining_point),
                         chosen=None if plan.siting is None else plan.siting.sites,
@@ -66,11 +65,10 @@ walking = before.rule.walking  # the base then carries the bands and the surface
 out = show_map(("sites", data_dir(), L, walking),
                lambda: overview_base(pkg, lang=L, assets_url=map_assets(), with_proposals=True,
                                     candidates=candidates, clickable=False, walk=an.measure if walking else None),
-               layers=[(("basemap", basemap), lambda: [basemap_layer()] if basemap else []),
-                       (("reach-hover", data_dir(), before.rule, L),
+               layers=[      (("reach-hover", data_dir(), before.rule, L),
                         lambda: reach_layers(pkg, before, lang=L, analysis=an)),
                        (None, lambda: [layer])], returned_objects=["last_clicked"],
-               widget_key=f"sites-map-{L}")
+               widget_key=f"sites-map-{L}", basemap=bool(st.session_state.get("basemap")))
 clicked, refused = list(proposals), []
 for lat, lon in new_clicks(out, key="sites-clicks"):
     try:

@@ -11,6 +11,7 @@ import html
 import folium
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from shapely.geometry import MultiPolygon
 from shapely.ops import polylabel
@@ -299,7 +300,7 @@ def _shapes_json(communes: gpd.GeoDataFrame) -> dict:
         for i, g in enumerate(shapes) if g is not None and not g.is_empty]}
 
 
-def commune_figures(package: DataPackage, summary: Summary, *, lang: str = "vi") -> gpd.GeoDataFrame:
+def commune_figures(package: DataPackage, summary: Summary, *, lang: str = "vi") -> pd.DataFrame:
     """Each commune's figures at `summary`'s radius as the map shows them: text in the reader's
     number format (vi 1.234 and 23,7%), names escaped, one row per commune in package order."""
     communes = package.communes
@@ -318,7 +319,7 @@ def commune_figures(package: DataPackage, summary: Summary, *, lang: str = "vi")
         "child_friendly": [yes if v else no for v in table["child_friendly"]],
         "_fill": [COLOURS["has_point"] if v else COLOURS["no_point"] for v in table["has_point"]],
     }
-    return gpd.GeoDataFrame(props, geometry=communes.geometry.to_numpy(), crs=communes.crs)
+    return pd.DataFrame(props)  # no geometry: the shapes are the base map's (CommuneShapes)
 
 
 TOOLTIP_FIELDS = ("name", "kind", "children", "children_within", "points", "schools_toilet")
