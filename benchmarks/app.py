@@ -63,11 +63,16 @@ def start_streamlit(script: Path, log_path: Path, env: dict | None = None) -> tu
 
 @dataclass
 class Server:
-    name: str  # "ours" or "bare"
-    proc: subprocess.Popen
+    name: str  # "ours", "bare" or "same" (the bare map on a page of the Overview's kinds of elements)
+    proc: subprocess.Popen | None
     url: str
+    deployment: object = None  # deploy.serve.Deployment when behind nginx
+    warm_up_s: float | None = None  # deploy/warm_up.py's run of the script, when asked for
 
     def stop(self) -> None:
+        if self.deployment is not None:
+            self.deployment.stop()
+            return
         self.proc.terminate()
         try:
             self.proc.wait(timeout=20)
@@ -76,20 +81,46 @@ class Server:
             self.proc.wait()
 
 
-def start(name: str, tmp: Path, n: int) -> Server:
-    log = tmp / f"{name}-{n}.log"
+BARE_SCRIPTS = {"bare": "bare_app.py", "same": "bare_same_app.py"}
+SERVERS = ("ours", "bare", "same")
+
+
+def script_of(name: str, tmp: Path) -> Path:
+    """Our app.py, or a copy of a yardstick in a folder whose `static` is the repository's (Streamlit
+    serves `static/` beside the main script; the working directory stays the repository's root)."""
     if name == "ours":
-        proc, url = start_streamlit(ROOT / "app.py", log, {"PLANNER_WORKSPACE": str(tmp / f"workspace-{n}")})
-    else:
-        # Streamlit serves `static/` beside the main script: run a copy of bare_app.py from a folder
-        # whose `static` is the repository's, with the repository's root as the working directory.
-        folder = tmp / "bare"
-        if not folder.exists():
-            folder.mkdir()
-            shutil.copy2(ROOT / "benchmarks" / "bare_app.py", folder / "bare_app.py")
-            (folder / "static").symlink_to(ROOT / "static", target_is_directory=True)
-        proc, url = start_streamlit(folder / "bare_app.py", log)
-    return Server(name, proc, url)
+        return ROOT / "app.py"
+    folder = tmp / "bare"
+    if not folder.exists():
+        folder.mkdir()
+        (folder / "static").symlink_to(ROOT / "static", target_is_directory=True)
+    script = folder / BARE_SCRIPTS[name]
+    if not script.exists():
+        shutil.copy2(ROOT / "benchmarks" / BARE_SCRIPTS[name], script)
+    return script
+
+
+def start(name: str, tmp: Path, n: int, *, warm: bool = False, nginx: bool = False) -> Server:
+    """A server for `name`, started as scripts/run.sh starts ours; `warm`: then deploy/warm_up.py
+    runs its script once before we go on (as run.sh and deploy/serve.py do); `nginx`: one process
+    behind deploy/serve.py's nginx (gzip for scripts and styles), warmed up by it."""
+    from deploy.serve import Deployment
+    from deploy.warm_up import warm_up
+
+    script, workspace = script_of(name, tmp), tmp / f"workspace-{name}-{n}"
+    if nginx:
+        dep = Deployment(1, workspace=workspace, state_dir=tmp / f"nginx-{name}-{n}", script=script).start()
+        return Server(name, None, dep.url, dep, dep.warm_ups[0][2] if dep.warm_ups and dep.warm_ups[0][0] else None)
+    proc, url = start_streamlit(script, tmp / f"{name}-{n}{'-warmed' if warm else ''}.log",
+                                {"PLANNER_WORKSPACE": str(workspace)} if name == "ours" else None)
+    server = Server(name, proc, url)
+    if warm:
+        ok, said, seconds = warm_up(url)
+        if not ok:
+            server.stop()
+            raise SystemExit(f"warm-up of {name} failed: {said}")
+        server.warm_up_s = seconds
+    return server
 
 
 # --- what one page received ------------------------------------------------------------------------
@@ -320,7 +351,8 @@ class Change:
 def watch_config(server: str, communes_sel: str, n_communes: int) -> dict:
     if server == "ours":
         return {"iframe": IFRAME, "painted": communes_sel, "n": n_communes, "cards": 5}
-    return {"iframe": IFRAME, "painted": "path.leaflet-interactive", "n": BARE_FEATURES, "cards": 0}
+    return {"iframe": IFRAME, "painted": "path.leaflet-interactive", "n": BARE_FEATURES,
+            "cards": 5 if server == "same" else 0}
 
 
 def link_check(net: Net) -> str:
@@ -520,7 +552,8 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="planner-bench-app-"))
     loads: list[Load] = []
     changes: list[Change] = []
-    memory: dict[str, list[tuple[float, float, float]]] = {"ours": [], "bare": []}
+    memory: dict[str, list[tuple[float, float, float]]] = {k: [] for k in SERVERS}
+    warm_ups: dict[str, list[float | None]] = {k: [] for k in SERVERS}
     slow: list[Load] = []
     slow_changes: list[Change] = []
     failed = False
@@ -529,13 +562,14 @@ def main() -> int:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         print(f"browser {browser.version}")
         for n in range(args.rounds):
-            order = ("ours", "bare") if n % 2 == 0 else ("bare", "ours")
+            order = SERVERS if n % 2 == 0 else SERVERS[::-1]
             print(f"round {n + 1}")
             for name in order:
+                cfg = watch_config(name, communes_sel, n_communes)
+                # a server nobody has used: its first session pays for the imports and the data
                 server = start(name, tmp, n)
                 try:
                     rss0, _ = memory_mb(server.proc.pid)
-                    cfg = watch_config(name, communes_sel, n_communes)
                     for label in ("cold", "warm"):
                         context = browser.new_context(viewport=VIEWPORT)
                         res, page, net = load_page(context, server.url, label, name, cfg,
@@ -560,53 +594,63 @@ def main() -> int:
                     memory[name].append((rss0, rss, hwm))
                 finally:
                     server.stop()
-
-        if not args.no_slow:
-            print(f"slow link: {SLOW['downloadThroughput'] * 8 / 1e6:.0f} Mbit/s down, "
-                  f"{SLOW['uploadThroughput'] * 8 / 1e6:.0f} Mbit/s up, {SLOW['latency']:.0f} ms latency (CDP)")
-            for name in ("ours", "bare"):
-                server = start(name, tmp, 99)
+                # started as scripts/run.sh starts ours: deploy/warm_up.py has run the script once
+                server = start(name, tmp, n, warm=True)
                 try:
-                    cfg = watch_config(name, communes_sel, n_communes)
-                    context = browser.new_context(viewport=VIEWPORT)  # warm the server up, unthrottled
-                    load_page(context, server.url, "warmup", name, cfg)[1].close()
-                    context.close()
+                    warm_ups[name].append(server.warm_up_s)
                     context = browser.new_context(viewport=VIEWPORT)
-                    for label in ("cold cache", "warm cache"):
-                        res, page, net = load_page(context, server.url, label, name, cfg, throttle=SLOW)
-                        slow.append(res)
-                        failed |= res.error is not None
-                        if res.error:
-                            print(f"  {name} {label}: FAILED {res.error}")
-                        else:
-                            wire = sum(v[2] for v in res.http.values())
-                            cached = sum(1 for r in net.http.values() if r.cached)
-                            print(f"  {name:4} {label:10}  usable {fmt_s(res.usable_s)} (cards {fmt_s(res.cards_s)}, "
-                                  f"map {fmt_s(res.map_s)}); HTTP {wire / KiB:.0f} KiB on the wire ({cached} responses "
-                                  f"from cache); WebSocket {res.ws / KiB:.0f} KiB, handshake {fmt_ms(res.ws_handshake_s)}, "
-                                  f"first reply after {fmt_ms(res.ws_reply_s)}")
-                            print(f"    {res.link}")
-                            if name == "ours" and label == "warm cache":  # does the emulation slow the WebSocket?
-                                ch = change_radius(page, net, RADII[0][0], RADII[0][1], change_cfg)
-                                ch.label = "slow link: " + ch.label
-                                slow_changes.append(ch)
-                                failed |= ch.error is not None
-                                print(f"    radius {ch.label}: " + (f"FAILED {ch.error}" if ch.error else
-                                      f"WebSocket {fmt_kib(ch.ws)} in {fmt_ms(ch.finish_s)} from the change sent to the "
-                                      f"run finished ({ws_rate(ch)}), first reply after {fmt_ms(ch.reply_s)}, "
-                                      f"card {fmt_ms(ch.card_s)}, circles {fmt_ms(ch.circles_s)}"))
-                        page.close()
+                    res = load_page(context, server.url, "warmed", name, cfg)[0]
+                    loads.append(res)
+                    print_load(res)
+                    print(f"         (warm-up before it: {fmt_s(server.warm_up_s)})")
+                    failed |= res.error is not None
                     context.close()
                 finally:
                     server.stop()
+
+        if not args.no_slow:
+            print(f"slow link: {SLOW['downloadThroughput'] * 8 / 1e6:.0f} Mbit/s down, "
+                  f"{SLOW['uploadThroughput'] * 8 / 1e6:.0f} Mbit/s up, {SLOW['latency']:.0f} ms latency (CDP); "
+                  "servers warmed up; direct (Streamlit alone) and through deploy/serve.py's nginx (gzip, HTTP/1.1)")
+            for via in ("direct", "nginx"):
+                for name in SERVERS:
+                    server = start(name, tmp, 99, warm=True, nginx=via == "nginx")
+                    try:
+                        cfg = watch_config(name, communes_sel, n_communes)
+                        context = browser.new_context(viewport=VIEWPORT)
+                        for label in ("cold cache", "warm cache"):
+                            res, page, net = load_page(context, server.url, f"{label}, {via}", name, cfg, throttle=SLOW)
+                            slow.append(res)
+                            failed |= res.error is not None
+                            if res.error:
+                                print(f"  {name} {label} {via}: FAILED {res.error}")
+                            else:
+                                wire = sum(v[2] for v in res.http.values())
+                                cached = sum(1 for r in net.http.values() if r.cached)
+                                print(f"  {name:4} {label:10} {via:6}  usable {fmt_s(res.usable_s)} (cards {fmt_s(res.cards_s)}, "
+                                      f"map {fmt_s(res.map_s)}); HTTP {wire / KiB:.0f} KiB on the wire in "
+                                      f"{sum(v[0] for v in res.http.values())} responses ({cached} from cache); WebSocket "
+                                      f"{res.ws / KiB:.0f} KiB, handshake {fmt_ms(res.ws_handshake_s)}, first reply after "
+                                      f"{fmt_ms(res.ws_reply_s)}")
+                                print(f"    {res.link}")
+                                if name == "ours" and label == "warm cache" and via == "direct":
+                                    ch = change_radius(page, net, RADII[0][0], RADII[0][1], change_cfg)
+                                    ch.label = "slow link: " + ch.label
+                                    slow_changes.append(ch)
+                                    failed |= ch.error is not None
+                                    print(f"    radius {ch.label}: " + (f"FAILED {ch.error}" if ch.error else
+                                          f"WebSocket {fmt_kib(ch.ws)} in {fmt_ms(ch.finish_s)} from the change sent to the "
+                                          f"run finished ({ws_rate(ch)}), first reply after {fmt_ms(ch.reply_s)}, "
+                                          f"card {fmt_ms(ch.card_s)}, circles {fmt_ms(ch.circles_s)}"))
+                            page.close()
+                        context.close()
+                    finally:
+                        server.stop()
         browser.close()
 
     # ---- summary
-    def pick(server, label, attr):
-        return [getattr(r, attr) for r in loads if r.server == server and r.label == label and r.error is None]
-
     print("\n== bytes for the page ==")
-    for name in ("ours", "bare"):
+    for name in SERVERS:
         ok = [r for r in loads if r.server == name and r.error is None]
         if not ok:
             continue
@@ -634,66 +678,72 @@ def main() -> int:
         for label, ms in reruns:
             print(f"server script time (AppTest), {label}: {ms:.0f} ms")
 
-    ours_js = next((r.scripts for r in loads if r.server == "ours" and r.error is None and r.scripts), {})
-    bare_js = next((r.scripts for r in loads if r.server == "bare" and r.error is None and r.scripts), {})
-    extra = sorted(((b, u) for u, b in ours_js.items() if u not in bare_js), reverse=True)
-    if extra and bare_js:
-        print(f"scripts the Overview loads and the bare page does not: {len(extra)}, {sum(b for b, _ in extra) / KiB:.0f} KiB "
-              f"(Streamlit's own chunks for the elements the page shows); largest: "
-              + ", ".join(f"{u} {b / KiB:.0f} KiB" for b, u in extra[:4]))
+    scripts = {k: next((r.scripts for r in loads if r.server == k and r.error is None and r.scripts), {}) for k in SERVERS}
+    for other in ("bare", "same"):
+        extra = sorted(((b, u) for u, b in scripts["ours"].items() if u not in scripts[other]), reverse=True)
+        if scripts[other]:
+            print(f"scripts the Overview loads and {other} does not: {len(extra)}, {sum(b for b, _ in extra) / KiB:.0f} KiB"
+                  + ("; largest: " + ", ".join(f"{u} {b / KiB:.0f} KiB" for b, u in extra[:4]) if extra else ""))
 
     def pick(server, label, attr, rows=loads):
         return [getattr(r, attr) for r in rows if r.server == server and r.label == label and r.error is None]
 
-    def row(figure, o, b, fmt, aim="", ratio=False):
-        ratio = f"{o / b:.2f}×" if ratio and o is not None and b else ""
-        print(f"| {figure} | {fmt(o)} | {fmt(b) if b is not None else ''} | {ratio} | {aim} |")
+    def row(figure, values, fmt, aim=""):
+        """values: ours, bare, same; the ratios to both yardsticks."""
+        o, b, m = values
+        ratio = " / ".join(f"{o / y:.2f}×" if o is not None and y else "—" for y in (b, m))
+        print(f"| {figure} | {fmt(o)} | {fmt(b) if b is not None else ''} | {fmt(m) if m is not None else ''} | {ratio} | {aim} |")
 
-    n_ok = {k: len(pick(k, "cold", "map_s")) for k in ("ours", "bare")}
-    print(f"\n== summary (medians; {n_ok['ours']} rounds ours, {n_ok['bare']} bare; runs in order) ==")
-    print("| figure | ours | bare | ours/bare | aim |")
-    print("|---|---:|---:|---:|---:|")
-    for label, what in (("cold", "first session after the server starts"), ("warm", "a later session")):
-        o, b = pick("ours", label, "map_s"), pick("bare", label, "map_s")
-        row(f"first painted map, {what} ({spread(o, lambda v: f'{v:.2f}')} | {spread(b, lambda v: f'{v:.2f}')})",
-            med(o), med(b), fmt_s, "≤ 1.2× bare", ratio=True)
-    for label in ("cold", "warm"):
-        row(f"cards shown, {label}", med(pick("ours", label, "cards_s")), None, fmt_s)
-    row("received over the WebSocket for the Overview", med([r.ws for r in loads if r.server == "ours" and r.error is None]),
-        med([r.ws for r in loads if r.server == "bare" and r.error is None]), fmt_kib, "≤ 300 KiB")
+    n_ok = {k: len(pick(k, "cold", "map_s")) for k in SERVERS}
+    print(f"\n== summary (medians; rounds {n_ok}; each run in brackets, ours | bare | same) ==")
+    print("| figure | ours | bare | same elements | ours / bare / same | aim |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for label, what in (("cold", "first session after the server starts, not warmed up"),
+                        ("warmed", "first session after the server started and warmed itself up"),
+                        ("warm", "a later session")):
+        runs = [pick(k, label, "map_s") for k in SERVERS]
+        row(f"first painted map, {what} ({' | '.join(spread(v, lambda x: f'{x:.2f}') for v in runs)})",
+            [med(v) for v in runs], fmt_s, "≤ 1.2×")
+    for label in ("cold", "warmed", "warm"):
+        row(f"cards shown, {label}", [med(pick(k, label, "cards_s")) for k in ("ours", "bare", "same")], fmt_s)
+    row("warm-up run of the script (deploy/warm_up.py)", [med(warm_ups[k]) for k in SERVERS], fmt_s)
+    row("received over the WebSocket for the Overview",
+        [med([r.ws for r in loads if r.server == k and r.error is None]) for k in SERVERS], fmt_kib, "≤ 300 KiB")
     http = {k: next((r.http for r in reversed(loads) if r.server == k and r.label == "cold" and r.error is None), {})
-            for k in ("ours", "bare")}
+            for k in SERVERS}
     tot = {k: [sum(v[i] for v in h.values()) for i in range(1, 4)] if h else [None] * 3 for k, h in http.items()}
-    row("HTTP bodies, empty cache",
-        tot["ours"][0], tot["bare"][0], lambda v: "—" if v is None else f"{v / KiB:.0f} KiB")
-    row("HTTP on the wire, empty cache", tot["ours"][1], tot["bare"][1], fmt_kib)
+    row("HTTP bodies, empty cache", [tot[k][0] for k in SERVERS], fmt_kib)
+    row("HTTP on the wire, empty cache", [tot[k][1] for k in SERVERS], fmt_kib)
+    row("HTTP if gzipped, empty cache", [tot[k][2] for k in SERVERS], fmt_kib)
     smap = {k: http[k].get("static map files (/app/static/)") for k in http}
-    row("  static map files (/app/static/), on the wire", smap["ours"][2] if smap["ours"] else None,
-        smap["bare"][2] if smap["bare"] else None, fmt_kib)
+    row("  static map files (/app/static/), on the wire", [smap[k][2] if smap[k] else None for k in SERVERS], fmt_kib)
     for _, what in RADII:
         cs = [c for c in changes if c.label == what and c.error is None]
         if cs:
-            row(f"radius {what}: WebSocket until the run finished", med([c.ws for c in cs]), None, fmt_kib, "≤ 60 KiB")
-            row(f"radius {what}: reach card updated", med([c.card_s for c in cs]), None, fmt_ms, "≤ 0.3 s")
-            row(f"radius {what}: reach circles updated", med([c.circles_s for c in cs]), None, fmt_ms, "≤ 0.3 s")
-            print(f"| radius {what}: commune polygons' elements | {cs[-1].communes} | | | |")
-    for label in ("cold cache", "warm cache"):
-        o, b = pick("ours", label, "usable_s", slow), pick("bare", label, "usable_s", slow)
-        if o or b:
-            row(f"slow link (2 Mbit/s, 100 ms), usable, {label}", med(o), med(b), fmt_s, "≤ 5 s", ratio=True)
+            row(f"radius {what}: WebSocket until the run finished", [med([c.ws for c in cs]), None, None], fmt_kib, "≤ 60 KiB")
+            row(f"radius {what}: reach card updated", [med([c.card_s for c in cs]), None, None], fmt_ms, "≤ 0.3 s")
+            row(f"radius {what}: reach circles updated", [med([c.circles_s for c in cs]), None, None], fmt_ms, "≤ 0.3 s")
+            print(f"| radius {what}: commune polygons' elements | {cs[-1].communes} | | | | |")
+    for label in ("cold cache, direct", "warm cache, direct", "cold cache, nginx", "warm cache, nginx"):
+        vals = [med(pick(k, label, "usable_s", slow)) for k in SERVERS]
+        if any(v is not None for v in vals):
+            row(f"slow link (2 Mbit/s, 100 ms), usable, {label}", vals, fmt_s, "≤ 5 s")
+            wire = [next((sum(v[2] for v in r.http.values()) for r in slow if r.server == k and r.label == label
+                          and r.error is None), None) for k in SERVERS]
+            row(f"  HTTP on the wire, {label}", wire, fmt_kib)
     for ch in slow_changes:
         if ch.error is None:
-            row(f"{ch.label}: WebSocket / card / circles updated", ch.card_s, None,
-                lambda v, ch=ch: f"{fmt_kib(ch.ws)} / {fmt_ms(v)} / {fmt_ms(ch.circles_s)}")
+            row(f"{ch.label}: WebSocket / card / circles updated", [ch.card_s, None, None],
+                lambda v, ch=ch: "" if v is None else f"{fmt_kib(ch.ws)} / {fmt_ms(v)} / {fmt_ms(ch.circles_s)}")
     for name, vals in memory.items():
         if vals:
-            row(f"server memory ({name}): idle after start / after the sessions / peak (VmHWM)", med([v[0] for v in vals]), None,
-                lambda v, vals=vals: f"{v:.0f} / {med([x[1] for x in vals]):.0f} / {med([x[2] for x in vals]):.0f} MiB")
+            row(f"server memory ({name}): idle after start / after the sessions / peak (VmHWM)", [med([v[0] for v in vals]), None, None],
+                lambda v, vals=vals: "" if v is None else f"{v:.0f} / {med([x[1] for x in vals]):.0f} / {med([x[2] for x in vals]):.0f} MiB")
 
     if doc_kib is not None:
-        print(f"| Overview map document (folium HTML in one piece) | {doc_kib:.0f} KiB | | | |")
+        print(f"| Overview map document (folium HTML in one piece) | {doc_kib:.0f} KiB | | | | |")
     for label, ms in reruns:
-        print(f"| server script time (AppTest), {label} | {ms:.0f} ms | | | |")
+        print(f"| server script time (AppTest), {label} | {ms:.0f} ms | | | | |")
     if failed:
         print("\nsomething failed to load (see FAILED above)")
     return 1 if failed else 0

@@ -5,8 +5,8 @@
 Starts N `streamlit run app.py` on free loopback ports, all with the same settings, workspace and
 cookie secret; writes nginx's configuration from deploy/nginx.conf.template into the state folder;
 starts nginx from there (no root needed, /etc/nginx untouched); waits until every process answers
-/_stcore/health; prints the address; stops everything on Ctrl-C or SIGTERM. For trying it out,
-tests and benchmarks/load.py. On the provincial server use systemd and the system's nginx with the
+/_stcore/health and has run the app once (deploy/warm_up.py); prints the address; stops everything
+on Ctrl-C or SIGTERM. For trying it out, tests and benchmarks/load.py. On the provincial server use systemd and the system's nginx with the
 same upstreams (docs/deployment.md, section 2; `--print-nginx-upstreams` prints them).
 
 Sticky sessions with open-source nginx: a browser without the `planner_route` cookie goes to the
@@ -32,9 +32,12 @@ import tempfile
 import time
 import tomllib
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: `python deploy/serve.py`
+from deploy.warm_up import warm_up  # noqa: E402
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
 NGINX_PLACES = ("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
 COOKIE = "planner_route"
@@ -213,7 +216,7 @@ class Deployment:
 
     def __init__(self, processes: int, *, port: int = 0, host: str = "127.0.0.1", workspace: str | Path | None = None,
                  state_dir: str | Path | None = None, nginx: str | None = None, streamlit_args: tuple[str, ...] = (),
-                 timeout_s: float = 120.0):
+                 timeout_s: float = 120.0, script: str | Path = "app.py"):
         if processes < 1:
             raise DeployError(f"--processes {processes}: at least 1")
         self.n, self.host, self.port, self.timeout_s = processes, host, port, timeout_s
@@ -222,10 +225,12 @@ class Deployment:
         self.own_state = state_dir is None  # a temporary folder of ours: removed by stop()
         self.nginx_bin = nginx
         self.streamlit_args = tuple(streamlit_args)
+        self.script = str(script)  # another page only for benchmarks/app.py's yardsticks
         self.backends: list[subprocess.Popen] = []
         self.ports: list[int] = []
         self.nginx: subprocess.Popen | None = None
         self.temp: Path | None = None
+        self.warm_ups: list[tuple[bool, str, float]] = []  # per process: (warmed, what it said, seconds)
 
     # what callers read
     @property
@@ -273,6 +278,7 @@ class Deployment:
             self._start_backends(secret)
             self._start_nginx(nginx)
             self._wait_healthy()
+            self._warm_up()
         except BaseException:
             self.own_state = False  # the error names its logs: keep them
             self.stop()
@@ -288,7 +294,7 @@ class Deployment:
             self.ports.append(port)
             with _private_file(self.backend_log(i)) as log:
                 self.backends.append(subprocess.Popen(
-                    [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                    [sys.executable, "-m", "streamlit", "run", self.script, "--server.port", str(port),
                      "--server.address", "127.0.0.1", "--server.headless", "true", *self.streamlit_args],
                     cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                     start_new_session=True, preexec_fn=_die_with_parent))
@@ -319,6 +325,13 @@ class Deployment:
                     f"nginx on {self.url} (log {self.state / 'nginx-error.log'})"
                 raise DeployError(f"no answer on /_stcore/health within {self.timeout_s:.0f} s from {which}")
             time.sleep(0.3)
+
+    def _warm_up(self) -> None:
+        """Every process runs the app once (deploy/warm_up.py), side by side; one that cannot is
+        only slower for its first visitor, so that is said in `warm_ups`, not raised."""
+        with ThreadPoolExecutor(max_workers=self.n) as pool:
+            self.warm_ups = list(pool.map(lambda p: warm_up(f"http://127.0.0.1:{p}", timeout_s=self.timeout_s),
+                                          self.ports))
 
     def problem(self) -> str | None:
         """A line saying which process has ended, or None while all run."""
@@ -406,6 +419,10 @@ def main(argv: list[str] | None = None) -> int:
               "(this takes a few seconds) ...", flush=True)
         dep.start()
         ports = ", ".join(map(str, dep.ports))
+        for i, (ok, said, seconds) in enumerate(dep.warm_ups):
+            if not ok:
+                print(f"warning: process {i + 1} was not warmed up ({said}): its first visitor waits longer",
+                      file=sys.stderr, flush=True)
         print(f"planner on {dep.url}  ({dep.n} process{'es' if dep.n > 1 else ''} on port{'s' if dep.n > 1 else ''} "
               f"{ports}; workspace {dep.workspace}; logs and nginx.conf in {dep.state}"
               f"{', removed at the end' if dep.own_state else ''}). Ctrl-C stops.", flush=True)

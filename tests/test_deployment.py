@@ -104,6 +104,18 @@ def test_streamlit_scripts_travel_compressed_through_nginx(dep):
     assert len(packed) < 0.5 * len(gzip.decompress(packed))
 
 
+def test_every_process_ran_the_app_before_the_deployment_said_ready(dep):
+    """deploy/warm_up.py ran app.py once in each process (the first visitor then finds the package,
+    its figures and the base map ready); the endpoint that does it answers on loopback only, not
+    through nginx, where anyone could make the server run the app."""
+    assert len(dep.warm_ups) == 2
+    assert all(ok and said == "200 ok" for ok, said, _ in dep.warm_ups), dep.warm_ups
+    assert _get(dep.url + "/_stcore/script-health-check")[0] == 404
+    assert _get(f"http://127.0.0.1:{dep.ports[0]}/_stcore/script-health-check")[:3:2] == (200, b"ok")
+    for i in range(2):  # the app's own failure handler leaves a reference in the log when a run fails
+        assert "Traceback" not in _tail(dep.backend_log(i)) and "failure" not in _tail(dep.backend_log(i)).lower()
+
+
 def test_every_process_has_the_same_cookie_secret(dep):
     secret_file = dep.state / "cookie_secret"
     assert secret_file.stat().st_mode & 0o777 == 0o600

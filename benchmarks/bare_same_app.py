@@ -1,0 +1,66 @@
+"""The second yardstick for benchmarks/app.py: benchmarks/bare_app.py's map (same Leaflet assets,
+three polygons and two circles, no data of ours) on a page made of the same kinds of Streamlit
+elements as the Overview, so the browser loads the same Streamlit assets (script chunks, styles,
+fonts) as for ours: in the sidebar a language radio, a reach radio, a number input, a toggle,
+captions and six pages; in the page an st.html script, five bordered cards (markdown, metric,
+caption), the map, three selectboxes and a download button, and a 38-row table through a pandas
+Styler in st.dataframe. Fixed numbers, nothing computed. What ours takes beyond this page is our
+work (the package's figures, the map's data and drawing), not Streamlit's.
+"""
+import folium
+import numpy as np
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+ASSETS = "/app/static/leaflet"
+
+
+def overview() -> None:
+    st.html("<script>window.__bareSame = true;</script>", unsafe_allow_javascript=True)
+    st.subheader("Targets")
+    for col, n in zip(st.columns(5), range(5)):
+        with col, st.container(border=True):
+            st.markdown(f"**Indicator {n + 1}**")
+            st.metric(f"Indicator {n + 1}", f"{20 + 13 * n},5%", label_visibility="collapsed")
+            st.caption(f"{7 + n} / 38")
+            st.markdown("2025 target 30% — :red[4 more communes]")
+    st.subheader("Map")
+    m = folium.Map(location=[22.35, 103.2], zoom_start=9, tiles=None, control_scale=False)
+    m.default_js = [("leaflet", f"{ASSETS}/leaflet.js")]
+    m.default_css = [("leaflet_css", f"{ASSETS}/leaflet.css")]
+    squares = [(22.20, 103.00), (22.35, 103.25), (22.50, 103.45)]
+    folium.GeoJson({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"n": i},
+         "geometry": {"type": "Polygon", "coordinates": [[[x, y], [x + 0.12, y], [x + 0.12, y + 0.1], [x, y + 0.1], [x, y]]]}}
+        for i, (y, x) in enumerate(squares)]},
+        style_function=lambda f: {"fillColor": "#1a9850", "color": "#37474f", "weight": 1, "fillOpacity": 0.45},
+    ).add_to(m)
+    for lat, lon in ((22.30, 103.10), (22.45, 103.35)):
+        folium.Circle([lat, lon], radius=2000, color="#6a1b9a", weight=1, fill=True, fill_opacity=0.08).add_to(m)
+    m.fit_bounds([[22.15, 102.95], [22.65, 103.65]])
+    st_folium(m, height=560, use_container_width=True, returned_objects=[], key="bare-map")
+    st.markdown("**Print** — overview")
+    c1, c2, c3, c4 = st.columns([1, 1, 1, 2], vertical_alignment="bottom")
+    c1.selectbox("Paper", ["A4", "A3"], key="paper")
+    c2.selectbox("Orientation", ["landscape", "portrait"], key="orientation")
+    c3.selectbox("Format", ["PDF", "PNG"], key="format")
+    c4.download_button("Download", data=b"%PDF-", file_name="map.pdf", mime="application/pdf", icon=":material/print:",
+                       on_click="ignore")
+    st.subheader("Communes")
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({f"col {k}": rng.integers(0, 40_000, 38) for k in range(11)} | {"name": [f"Xã {i}" for i in range(38)]})
+    st.dataframe(table.style.format({f"col {k}": "{:,}" for k in range(11)}), hide_index=True, width="stretch")
+
+
+st.set_page_config(page_title="bare, same elements", layout="wide")
+with st.sidebar:
+    st.radio("Language", ["vi", "en"], key="lang", horizontal=True)
+    st.radio("Reach", ["straight line", "walking"], key="mode", horizontal=True)
+    st.number_input("Radius (m)", min_value=100, max_value=20_000, value=2000, step=100, key="radius")
+    st.toggle("Basemap", key="basemap", value=False)
+    st.caption("Data: bare page (fixed numbers)")
+pages = st.navigation([st.Page(overview, title="Overview", default=True)] +
+                      [st.Page(lambda name=name: st.write(name), title=name, url_path=name.lower())
+                       for name in ("Priorities", "Sites", "Scenarios", "Progress", "Data")])
+pages.run()
