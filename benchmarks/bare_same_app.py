@@ -3,8 +3,8 @@ three polygons and two circles, no data of ours) on a page made of the same kind
 elements as the Overview, so the browser loads the same Streamlit assets (script chunks, styles,
 fonts) as for ours: in the sidebar a language radio, a reach radio, a number input, a toggle,
 captions and six pages; in the page an st.html script, five bordered cards (markdown, metric,
-caption), the map, three selectboxes and a download button, and a 38-row table through a pandas
-Styler in st.dataframe. Fixed numbers, nothing computed. What ours takes beyond this page is our
+caption), the map, a popover holding three selectboxes and a download button, and a 38-row table
+in st.html. Fixed numbers, nothing computed. What ours takes beyond this page is our
 work (the package's figures, the map's data and drawing), not Streamlit's.
 """
 import folium
@@ -40,18 +40,17 @@ def overview() -> None:
         folium.Circle([lat, lon], radius=2000, color="#6a1b9a", weight=1, fill=True, fill_opacity=0.08).add_to(m)
     m.fit_bounds([[22.15, 102.95], [22.65, 103.65]])
     st_folium(m, height=560, use_container_width=True, returned_objects=[], key="bare-map")
-    st.markdown("**Print** — overview")
-    c1, c2, c3, c4 = st.columns([1, 1, 1, 2], vertical_alignment="bottom")
-    c1.selectbox("Paper", ["A4", "A3"], key="paper")
-    c2.selectbox("Orientation", ["landscape", "portrait"], key="orientation")
-    c3.selectbox("Format", ["PDF", "PNG"], key="format")
-    c4.download_button("Download", data=b"%PDF-", file_name="map.pdf", mime="application/pdf", icon=":material/print:",
-                       on_click="ignore")
+    with st.popover("Print", icon=":material/print:"):
+        st.markdown("**Print** — overview")
+        st.selectbox("Paper", ["A4", "A3"], key="paper")
+        st.selectbox("Orientation", ["landscape", "portrait"], key="orientation")
+        st.selectbox("Format", ["PDF", "PNG"], key="format")
+        st.download_button("Download", data=b"%PDF-", file_name="map.pdf", mime="application/pdf",
+                           icon=":material/print:", on_click="ignore")
     st.subheader("Communes")
     rng = np.random.default_rng(0)
     table = pd.DataFrame({f"col {k}": rng.integers(0, 40_000, 38) for k in range(11)} | {"name": [f"Xã {i}" for i in range(38)]})
-    st.dataframe(table.style.format({f"col {k}": "{:,}" for k in range(11)}), hide_index=True, width="stretch")
-
+    st.html(table.style.format({f"col {k}": "{:,}" for k in range(11)}).hide(axis="index").to_html())
 
 st.set_page_config(page_title="bare, same elements", layout="wide")
 with st.sidebar:

@@ -98,3 +98,39 @@ def grid_text(element):
     if styler.display_values:
         return pa.ipc.open_stream(styler.display_values).read_pandas()
     return element.value.astype(str)
+
+
+def html_tables(at) -> list:
+    """The plain tables of a page (ui.tables.html_table, shown with st.html), each as a DataFrame of
+    the texts a reader sees, headers as columns."""
+    from html.parser import HTMLParser
+
+    import pandas as pd
+
+    class Cells(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.rows, self.cell = [], None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tr":
+                self.rows.append([])
+            elif tag in ("td", "th"):
+                self.cell = ""
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th") and self.cell is not None:
+                self.rows[-1].append(self.cell)
+                self.cell = None
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell += data
+
+    out = []
+    for element in at.get("html"):
+        if 'class="planner-table"' in element.proto.body:
+            parser = Cells()
+            parser.feed(element.proto.body)
+            out.append(pd.DataFrame(parser.rows[1:], columns=parser.rows[0]))
+    return out

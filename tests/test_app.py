@@ -9,7 +9,7 @@ from pathlib import Path
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 from planner.formats import fmt_int, fmt_pct
-from conftest import grid_text, plan_key
+from conftest import grid_text, html_tables, plan_key
 
 
 def cli_json(capsys, *args):
@@ -69,9 +69,13 @@ def test_broken_data_package_is_explained_not_a_traceback(tmp_path):
 
 
 def test_commune_table_lists_every_commune(app, demo):
-    df = app.dataframe[0].value
-    assert len(df) == 38 and df["Mã"].is_unique
-    shown = grid_text(app.dataframe[0]).set_index("Mã")
+    """A plain table (not the grid: the map does not wait for its script), every commune once,
+    every figure written the Vietnamese way."""
+    assert not app.dataframe
+    (shown,) = html_tables(app)
+    assert len(shown) == 38 and shown["Mã"].is_unique and set(shown["Mã"]) == set(demo.communes["code"])
+    shown = shown.set_index("Mã")
     first = demo.communes.set_index("code").loc["03388"]
     assert shown.loc["03388", "Dân số"] == f"{int(first['population']):,}".replace(",", ".")  # 38.973, not 38,973
-    assert df.set_index("Mã").loc["03388", "Dân số"] == first["population"]  # a number beneath: sorts as a number
+    communes = demo.communes.set_index("code")
+    assert list(shown["Trẻ em (<16)"]) == [fmt_int(communes.loc[c, "children"]) for c in shown.index]

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import grid_text
+from conftest import grid_text, html_tables
 from planner.proposals import propose_at
 from planner.scenarios import Scenario
 from planner.store import ScenarioStore
@@ -29,12 +29,12 @@ NOT_VIETNAMESE = (
 
 
 def problems(at, page: str, codes: set[str]) -> list[str]:
+    """Every table of the page, grids (st.dataframe) and plain ones (ui.tables), as the reader sees it."""
     found = []
-    assert len(at.dataframe), f"{page}: no table"
-    for k, element in enumerate(at.dataframe):
-        if element.proto.editing_mode != 0:  # the proposals editor: whole millions typed as plain digits ("%d")
-            continue
-        shown = grid_text(element)
+    grids = [grid_text(e) for e in at.dataframe if e.proto.editing_mode == 0]  # the proposals editor: whole
+    tables = grids + html_tables(at)                                          # millions typed as plain digits
+    assert tables, f"{page}: no table"
+    for k, shown in enumerate(tables):
         for text in [*map(str, shown.columns), *shown.astype(str).to_numpy().ravel()]:
             if text in codes or re.fullmatch(r"\d{5}-\w+", text):  # a commune's code, a village's id: names
                 continue
@@ -79,9 +79,12 @@ def test_every_table_on_every_page_is_in_vietnamese_format(workspace, demo):
 
 
 def test_a_column_of_numbers_sorts_as_numbers(demo):
+    """A grid sorts by the numbers beneath its Vietnamese text: 9 before 10, 7.075 before 10.373."""
     at = AppTest.from_file(str(APP), default_timeout=120)
     at.run()
-    table = at.dataframe[0].value
-    assert pd.api.types.is_numeric_dtype(table["Dân số"]) and pd.api.types.is_numeric_dtype(table["Tỷ lệ tiếp cận"])
-    ordered = table.sort_values("Dân số")["Dân số"].tolist()
-    assert ordered == sorted(demo.communes["population"].tolist())
+    at.switch_page("views/priorities.py").run()
+    table = at.dataframe[1].value
+    assert pd.api.types.is_numeric_dtype(table["Điểm ưu tiên"]) and pd.api.types.is_numeric_dtype(table["Hạng"])
+    shown = grid_text(at.dataframe[1])
+    assert shown["Điểm ưu tiên"].str.fullmatch(r"\d+,\d").all()  # written 88,9 ...
+    assert table.sort_values("Điểm ưu tiên")["Hạng"].tolist() == sorted(table["Hạng"], reverse=True)  # ... sorted as numbers

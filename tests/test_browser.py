@@ -149,6 +149,36 @@ def test_overview_offline(server, page):
     assert page.external == [], page.external
 
 
+def test_overview_table_and_printed_map_on_an_english_browser(server, en_page, tmp_path):
+    """The commune table is plain text in Vietnamese format (selectable, printable); the map is
+    printed from the popover under it, which is drawn only when opened; twice, with other choices."""
+    page = en_page
+    page.goto(server)
+    table = page.locator(".planner-table table")
+    table.wait_for(timeout=90_000)
+    assert table.locator("tbody tr").count() == 38
+    first = table.locator("tbody tr").first.inner_text()
+    assert "03388" in first and "38.973" in first and "44,2%" in first  # not 38,973 / 44.2%
+    assert page.get_by_text("Khổ giấy").count() == 0  # the print choices: not drawn until opened
+    for paper, fmt, name in (("A4", "PDF", "ban-do-tong-quan-A4-ngang.pdf"), ("A3", "PNG", "ban-do-tong-quan-A3-ngang.png")):
+        page.get_by_role("button", name="In bản đồ").click()
+        popover = page.get_by_test_id("stPopoverBody")
+        popover.wait_for(timeout=30_000)
+        for label, value in (("Khổ giấy", paper), ("Định dạng tệp", fmt)):
+            popover.get_by_label(label).click()
+            page.get_by_role("option", name=value, exact=True).click()
+            page.wait_for_timeout(300)
+        with page.expect_download(timeout=120_000) as info:
+            page.get_by_test_id("stPopoverBody").get_by_role("button", name="Tải bản đồ để in").click()
+        assert info.value.suggested_filename == name
+        path = tmp_path / name
+        info.value.save_as(path)
+        assert path.read_bytes()[:4] == (b"%PDF" if fmt == "PDF" else b"\x89PNG")
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(500)
+    assert page.external == [], page.external
+
+
 def _until(frame, condition: str, *, timeout_ms: int = 30_000) -> None:
     """Wait until the JavaScript `condition` holds in the map's frame."""
     frame.locator("body").evaluate(f"() => new Promise((ok, no) => {{ const t0 = Date.now(); (function w() {{"

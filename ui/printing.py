@@ -1,4 +1,5 @@
-"""A printable map for download: paper, orientation and format, then one click that draws it.
+"""A printable map for download: in a popover under the map, paper, orientation and format, then
+one click that draws it.
 
 The page gives its analysis and view (and the scenario or ranking it shows); the file is made by
 `planner.printmap.print_map`, the function `python -m planner map` calls, so the same choices give
@@ -29,13 +30,15 @@ def map_download(analysis: Analysis, *, view: str, scenario: Scenario | None = N
                  key: str) -> None:
     """Paper, orientation and format selectors and a download button for the `view` map."""
     L = lang()
-    st.markdown(f"**{tr('print.heading')}** — {tr(f'print.view.{view}')}")
-    c1, c2, c3, c4 = st.columns([1, 1, 1, 2], vertical_alignment="bottom")
-    paper = c1.selectbox(tr("print.paper"), PAPERS, key=f"{key}-paper")
-    orientation = c2.selectbox(tr("print.orientation"), ORIENTATIONS, index=ORIENTATIONS.index("landscape"),
-                               format_func=lambda o, lang=L: t(f"print.orientation.{o}", lang), key=f"{key}-orientation-{L}")
-    file_format = c3.selectbox(tr("print.format"), FORMATS, format_func=str.upper, key=f"{key}-format")
-    c4.download_button(
+    # In a popover: its widgets are drawn only when it is opened, so the page (and its map) does not
+    # wait for their scripts on the first visit (issue 17).
+    box = st.popover(tr("print.heading"), icon=":material/print:")
+    box.markdown(f"**{tr('print.heading')}** — {tr(f'print.view.{view}')}")
+    paper = box.selectbox(tr("print.paper"), PAPERS, key=f"{key}-paper")
+    orientation = box.selectbox(tr("print.orientation"), ORIENTATIONS, index=ORIENTATIONS.index("landscape"),
+                                format_func=lambda o, lang=L: t(f"print.orientation.{o}", lang), key=f"{key}-orientation-{L}")
+    file_format = box.selectbox(tr("print.format"), FORMATS, format_func=str.upper, key=f"{key}-format")
+    box.download_button(
         tr("print.download"),
         data=lambda: print_map(analysis, view=view, lang=L, paper=paper, orientation=orientation,
                                file_format=file_format, scenario=scenario, ranking=ranking),

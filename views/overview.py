@@ -2,7 +2,7 @@
 import streamlit as st
 
 from planner.errors import PlannerError
-from planner.formats import fmt_int, fmt_pct, styled
+from planner.formats import fmt_int, fmt_pct
 from planner.maps import overview_base, reach_layers
 from planner.reach import snapped_text
 from planner.targets import Indicator
@@ -10,6 +10,7 @@ from ui.mapview import show_map
 from ui.printing import map_download
 from ui.plan import analysis
 from ui.state import data_dir, map_assets, message_of, page_header, tr
+from ui.tables import html_table
 
 L, pkg = page_header("app.title")
 try:
@@ -71,5 +72,4 @@ for col in ("child_friendly", "especially_difficult"):
     view[col] = [yes if v else no for v in view[col]]
 kinds = {c: "int" for c in ("population", "children", "points", "children_within", "schools", "schools_toilet")}
 kinds |= {"reach_share": "pct", "poverty_rate": "pct"}
-st.dataframe(styled(view.rename(columns=lambda c: tr(f"col.{c}")), {tr(f"col.{c}"): k for c, k in kinds.items()}, L),
-             hide_index=True, width="stretch")
+st.html(html_table(view.rename(columns=lambda c: tr(f"col.{c}")), {tr(f"col.{c}"): k for c, k in kinds.items()}, L))
