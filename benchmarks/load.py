@@ -312,7 +312,7 @@ class Session:
             run.metrics.append((el.metric.label, el.metric.body))
         elif kind == "component_instance" and "folium" in el.component_instance.component_name:
             run.maps += 1
-        elif kind == "dataframe":
+        elif kind == "html" and 'class="planner-table"' in el.html.body:  # ui.tables.html_table
             run.dataframes += 1
         elif kind == "number_input":
             ni = el.number_input
