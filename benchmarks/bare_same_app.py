@@ -7,13 +7,12 @@ caption), the map, a popover holding three selectboxes and a download button, an
 in st.html. Fixed numbers, nothing computed. What ours takes beyond this page is our
 work (the package's figures, the map's data and drawing), not Streamlit's.
 """
-import folium
 import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-ASSETS = "/app/static/leaflet"
+from bare_app import bare_map  # the same map, beside it in the folder benchmarks/app.py runs it from
 
 
 def overview() -> None:
@@ -26,20 +25,7 @@ def overview() -> None:
             st.caption(f"{7 + n} / 38")
             st.markdown("2025 target 30% — :red[4 more communes]")
     st.subheader("Map")
-    m = folium.Map(location=[22.35, 103.2], zoom_start=9, tiles=None, control_scale=False)
-    m.default_js = [("leaflet", f"{ASSETS}/leaflet.js")]
-    m.default_css = [("leaflet_css", f"{ASSETS}/leaflet.css")]
-    squares = [(22.20, 103.00), (22.35, 103.25), (22.50, 103.45)]
-    folium.GeoJson({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"n": i},
-         "geometry": {"type": "Polygon", "coordinates": [[[x, y], [x + 0.12, y], [x + 0.12, y + 0.1], [x, y + 0.1], [x, y]]]}}
-        for i, (y, x) in enumerate(squares)]},
-        style_function=lambda f: {"fillColor": "#1a9850", "color": "#37474f", "weight": 1, "fillOpacity": 0.45},
-    ).add_to(m)
-    for lat, lon in ((22.30, 103.10), (22.45, 103.35)):
-        folium.Circle([lat, lon], radius=2000, color="#6a1b9a", weight=1, fill=True, fill_opacity=0.08).add_to(m)
-    m.fit_bounds([[22.15, 102.95], [22.65, 103.65]])
-    st_folium(m, height=560, use_container_width=True, returned_objects=[], key="bare-map")
+    st_folium(bare_map(), height=560, use_container_width=True, returned_objects=[], key="bare-map")
     with st.popover("Print", icon=":material/print:"):
         st.markdown("**Print** — overview")
         st.selectbox("Paper", ["A4", "A3"], key="paper")

@@ -419,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
               "(this takes a few seconds) ...", flush=True)
         dep.start()
         ports = ", ".join(map(str, dep.ports))
-        for i, (ok, said, seconds) in enumerate(dep.warm_ups):
+        for i, (ok, said, _) in enumerate(dep.warm_ups):
             if not ok:
                 print(f"warning: process {i + 1} was not warmed up ({said}): its first visitor waits longer",
                       file=sys.stderr, flush=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 from planner.formats import fmt_int, fmt_pct
-from conftest import grid_text, html_tables, plan_key
+from conftest import html_tables, plan_key
 
 
 def cli_json(capsys, *args):
