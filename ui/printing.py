@@ -28,7 +28,7 @@ def file_name(view: str, paper: str, orientation: str, file_format: str) -> str:
 
 def map_download(analysis: Analysis, *, view: str, scenario: Scenario | None = None, ranking: Ranking | None = None,
                  key: str) -> None:
-    """Paper, orientation and format selectors and a download button for the `view` map."""
+    """A popover "In bản đồ" with paper, orientation and format and a download button for the `view` map."""
     L = lang()
     # In a popover: its widgets are drawn only when it is opened, so the page (and its map) does not
     # wait for their scripts on the first visit (issue 17).

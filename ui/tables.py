@@ -25,7 +25,7 @@ _STYLE = """<style>
 </style>"""
 
 
-def html_table(frame: pd.DataFrame, kinds: dict[str, str], lang: str, *, caption: str | None = None) -> str:
+def html_table(frame: pd.DataFrame, kinds: dict[str, str], lang: str) -> str:
     """`frame`'s rows as an HTML table; a column named in `kinds` is written as that kind of value
     (planner.formats.value_text: "int", "pct", ...) and right-aligned, any other as its text."""
     def cell(value, col) -> str:
@@ -36,5 +36,4 @@ def html_table(frame: pd.DataFrame, kinds: dict[str, str], lang: str, *, caption
     head = "".join(f'<th{" class=num" if c in kinds else ""}>{html.escape(str(c))}</th>' for c in frame.columns)
     rows = "".join("<tr>" + "".join(cell(v, c) for v, c in zip(row, frame.columns)) + "</tr>"
                    for row in frame.itertuples(index=False, name=None))
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return f'{_STYLE}<div class="planner-table"><table>{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
+    return f'{_STYLE}<div class="planner-table"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
