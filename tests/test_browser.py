@@ -176,6 +176,17 @@ def test_overview_table_and_printed_map_on_an_english_browser(server, en_page, t
         assert path.read_bytes()[:4] == (b"%PDF" if fmt == "PDF" else b"\x89PNG")
         page.keyboard.press("Escape")
         page.wait_for_timeout(500)
+    # another page and back, as people do: the choices are still A3 and PNG
+    page.get_by_test_id("stSidebarNav").get_by_text("Ưu tiên", exact=True).click()
+    page.get_by_text("Lộ trình đạt chỉ tiêu").first.wait_for(timeout=90_000)
+    page.get_by_test_id("stSidebarNav").get_by_text("Tổng quan", exact=True).click()
+    page.locator(".planner-table table").wait_for(timeout=90_000)
+    page.get_by_role("button", name="In bản đồ").click()
+    popover = page.get_by_test_id("stPopoverBody")
+    popover.wait_for(timeout=30_000)
+    page.wait_for_timeout(500)
+    shown = popover.locator("input").evaluate_all("els => els.map(e => e.value)")  # a select box shows its value there
+    assert shown == ["A3", "Ngang", "PNG"], shown
     assert page.external == [], page.external
 
 
