@@ -65,8 +65,7 @@ walking = before.rule.walking  # the base then carries the bands and the surface
 out = show_map(("sites", data_dir(), L, walking),
                lambda: overview_base(pkg, lang=L, assets_url=map_assets(), with_proposals=True,
                                     candidates=candidates, clickable=False, walk=an.measure if walking else None),
-               layers=[      (("reach-hover", data_dir(), before.rule, L),
-                        lambda: reach_layers(pkg, before, lang=L, analysis=an)),
+               layers=[(("reach-hover", data_dir(), before.rule, L), lambda: reach_layers(pkg, before, lang=L, analysis=an)),
                        (None, lambda: [layer])], returned_objects=["last_clicked"],
                widget_key=f"sites-map-{L}", basemap=bool(st.session_state.get("basemap")))
 clicked, refused = list(proposals), []
