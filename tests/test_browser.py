@@ -277,7 +277,7 @@ def test_unreachable_basemap_tiles_leave_the_layers(server, page):
 def test_switch_to_english(server, page):
     page.goto(server)
     page.get_by_text("Bảng theo xã").first.wait_for(timeout=90_000)
-    page.get_by_text("English", exact=True).click()
+    _language(page, "English")
     page.get_by_text("Commune table").first.wait_for(timeout=60_000)
     frame = _map(page)
     frame.locator("#planner-legend").get_by_text("Legend").wait_for(timeout=60_000)
@@ -301,7 +301,7 @@ def test_priorities_offline_both_languages_and_excel(server, page, tmp_path):
     tip = frame.locator("body").evaluate("() => { const g = window.plannerCommunes; return g.getTooltip()._content(g.getLayers()[0]); }")
     assert "<th>Hạng</th>" in tip and "<th>Điểm ưu tiên</th>" in tip
     assert "xếp thứ 1/38" in page.locator("body").inner_text()
-    page.get_by_text("English", exact=True).click()
+    _language(page, "English")
     page.get_by_text("Path to the targets").first.wait_for(timeout=60_000)
     page.get_by_text("ranks 1 of 38").first.wait_for(timeout=60_000)
     page.wait_for_timeout(1000)
@@ -342,8 +342,30 @@ def _idle(pg) -> None:
 
 
 def _click(pg, name: str) -> None:
+    from playwright.sync_api import TimeoutError as Timeout
+
     _idle(pg)
-    pg.get_by_role("button", name=name, exact=True).first.click()
+    try:
+        pg.get_by_role("button", name=name, exact=True).first.click()
+    except Timeout:  # say what the page showed instead, so a failure far away can be read
+        alerts = pg.locator("[data-testid=stAlert], [data-testid=stException]").all_inner_texts()
+        pytest.fail(f"no button {name!r} to click; the page's messages: {alerts}")
+
+
+def _language(pg, name: str) -> None:
+    """Switch the interface language in the sidebar once the page has finished drawing."""
+    _idle(pg)
+    pg.get_by_test_id("stSidebar").get_by_text(name, exact=True).first.click()
+
+
+def _upload(pg, label: str, path) -> None:
+    """Put a file into the uploader labelled `label` once the page has finished drawing, as a person
+    does: by its label, not by its place (while a page draws, Streamlit may show some of its
+    uploaders before others, so the third box is not always the third list)."""
+    _idle(pg)
+    box = pg.locator("[data-testid='stFileUploader']").filter(has=pg.get_by_text(label, exact=True))
+    box.locator("input[type=file]").set_input_files(str(path))
+    box.get_by_text(Path(path).name).first.wait_for(timeout=60_000)
 
 
 def _pick(pg, box, option: str) -> None:
@@ -429,8 +451,7 @@ def test_import_villages_from_excel_style_csv(server, page, tmp_path, demo):
     csv.write_text("\n".join(rows) + "\n", encoding="utf-8")
     page.goto(f"{server}/data")
     page.get_by_text("Tải tệp lên").first.wait_for(timeout=90_000)
-    page.locator("[data-testid='stFileUploader']").nth(2).locator("input[type=file]").set_input_files(str(csv))
-    page.get_by_text("thon-ban.csv").first.wait_for(timeout=60_000)
+    _upload(page, "Thôn, bản", csv)
     _idle(page)
     page.get_by_text("Thay thế danh sách hiện có", exact=True).click()  # the demo has villages: the same ones again
     _idle(page)

@@ -17,7 +17,7 @@ import pytest
 import shapely
 
 from planner.maps import CHOSEN_RING
-from test_browser import ARTIFACTS, CHROMIUM, LOCAL, MAP, _browser_args, _click, _idle, _type, server  # noqa: F401
+from test_browser import ARTIFACTS, CHROMIUM, LOCAL, MAP, _browser_args, _click, _idle, _type, _upload, server  # noqa: F401
 
 SEED = int(os.environ.get("PLANNER_JOURNEY_SEED") or random.SystemRandom().randrange(1_000_000))
 
@@ -213,8 +213,7 @@ def test_a_planners_day(server, person, demo, tmp_path):  # noqa: F811 - `server
         for name, lat, lon in new_points), encoding="utf-8")
     pg.get_by_role("link", name="Dữ liệu").click()
     pg.get_by_text("Tải tệp lên").first.wait_for(timeout=90_000)
-    pg.locator("[data-testid='stFileUploader']").nth(3).locator("input[type=file]").set_input_files(str(csv))
-    pg.get_by_text(csv.name).first.wait_for(timeout=60_000)
+    _upload(pg, "Điểm vui chơi, văn hóa", csv)
     _idle(pg)
     pg.get_by_text("Thêm vào danh sách hiện có").click()
     _idle(pg)

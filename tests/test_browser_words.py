@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
 
 from planner.i18n import TEXT
-from test_browser import ARTIFACTS, _click, _idle, _map, _pick, _type, en_page, server  # noqa: F401
+from test_browser import ARTIFACTS, _click, _idle, _map, _pick, _type, _upload, en_page, server  # noqa: F401
 
 STREAMLIT_WORDS = {"upload", "drag", "drop", "browse", "choose", "select", "options", "running", "stop", "stopping",
                    "print", "press", "enter", "apply", "submit", "skip", "content", "results", "deploy", "file",
@@ -153,7 +152,7 @@ def test_every_page_in_vietnamese_with_an_en_us_browser(server, en_page, demo, t
                    encoding="utf-8")
     pg.get_by_role("link", name="Dữ liệu").click()  # within the app, as a person goes from page to page
     pg.get_by_text("Tải tệp lên").first.wait_for(timeout=90_000)
-    pg.locator("[data-testid=stFileUploaderDropzoneInput]").nth(3).set_input_files(str(csv))
+    _upload(pg, "Điểm vui chơi, văn hóa", csv)
     pg.get_by_text("Hệ tọa độ").first.wait_for(timeout=60_000)
     seen["data"] = read_page(pg)
 

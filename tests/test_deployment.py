@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from deploy.serve import Deployment, _tail, sticky_block, upload_limit_mb
+from test_browser import _upload
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -212,7 +213,7 @@ def test_upload_on_the_data_page_in_chromium(dep, tmp_path):
             page = context.new_page()
             page.goto(f"{dep.url}/data")
             page.get_by_text("Tải tệp lên").first.wait_for(timeout=90_000)
-            page.locator("[data-testid='stFileUploader']").nth(2).locator("input[type=file]").set_input_files(str(csv))
+            _upload(page, "Thôn, bản", csv)
             page.get_by_text("1 dòng").first.wait_for(timeout=90_000)  # read by the server: "thon-ban.csv — CSV, 1 dòng"
             page.screenshot(path=str(ARTIFACTS / "deployment-upload.png"), full_page=True)
             # the page may still be fetching a script for an element it just drew: closing the browser
