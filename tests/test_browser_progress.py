@@ -8,7 +8,7 @@ import random
 
 from planner.io import DEMO_DIR, read_package
 from planner.progress import today_in_vietnam
-from tests.test_browser import ARTIFACTS, WORKSPACES, _click, _idle, _map, _pick, _type, en_page, server  # noqa: F401
+from tests.test_browser import ARTIFACTS, WORKSPACES, _click, _idle, _language, _map, _pick, _type, en_page, server  # noqa: F401
 from tests.test_browser_journey import click_on_map, interior_points
 
 
@@ -89,7 +89,7 @@ def test_a_proposal_recorded_in_use_raises_this_years_indicator(server, en_page,
         # entry twice would rightly be refused as already recorded)
         label = f"{other.name} — {demo.communes.set_index('code').at[other.commune_code, 'name']}"
         if lang_switch:  # the interface switched to English between two saves
-            page.get_by_text("English", exact=True).click()
+            _language(page, "English")
             page.get_by_text("Progress on the targets").first.wait_for(timeout=30_000)
             _idle(page)
         box = page.locator("[data-testid='stSelectbox']").filter(has_text="Point" if lang_switch else "Điểm").first
@@ -114,7 +114,7 @@ def test_a_proposal_recorded_in_use_raises_this_years_indicator(server, en_page,
 
     recorded = RecordStore(WORKSPACES[-1] / "scenarios.sqlite").entries(demo.name)
     assert [e.status for e in recorded] == ["planned", "in_use", "approved", "approved"], seed
-    page.get_by_text("Tiếng Việt", exact=True).click()
+    _language(page, "Tiếng Việt")
     page.get_by_text("Tiến độ thực hiện chỉ tiêu").first.wait_for(timeout=30_000)
     _idle(page)
 
