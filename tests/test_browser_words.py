@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-
 from planner.i18n import TEXT
 from test_browser import ARTIFACTS, _click, _idle, _map, _pick, _type, _upload, en_page, server  # noqa: F401
 
